@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the embedded stack in the foreground:
+# redis-server (AOF), the dev broker (in-memory Kafka) and every Firstline service.
+# Ctrl-C or SIGTERM stops everything cleanly.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${FIRSTLINE_BUILD_DIR:-$ROOT/build}"
+RUN="${FIRSTLINE_RUN_DIR:-$ROOT/.run}"
+REDIS_PORT="${FIRSTLINE_REDIS_PORT:-6380}"
+CONTROL_PORT="${FIRSTLINE_DEVBROKER_CONTROL_PORT:-9690}"
+
+"$ROOT/scripts/setup.sh"
+echo "up: building (first build takes a few minutes)"
+"$ROOT/scripts/build.sh" >/dev/null
+
+mkdir -p "$RUN/redis" "$RUN/logs"
+if [[ -z "${FIRSTLINE_AUTH_SECRET:-}" ]]; then
+  [[ -s "$RUN/auth.secret" ]] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$RUN/auth.secret"
+  FIRSTLINE_AUTH_SECRET="$(cat "$RUN/auth.secret")"
+fi
+export FIRSTLINE_AUTH_SECRET
+export FIRSTLINE_REDIS_PORT="$REDIS_PORT"
+export FIRSTLINE_KAFKA_BOOTSTRAP_FILE="$RUN/kafka.bootstrap"
+rm -f "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE"
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "up: stopping"
+  # Services first (they drain and flush to the broker), then the broker, then Redis.
+  for ((i=${#pids[@]}-1; i>=0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
+  echo "up: stopped"
+}
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
+
+start() {  # name, command...
+  local name=$1
+  shift
+  "$@" >>"$RUN/logs/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+wait_until() {  # description, seconds, command...
+  local what=$1 seconds=$2
+  shift 2
+  for ((i = 0; i < seconds * 10; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  echo "up: $what did not come up; see $RUN/logs" >&2
+  exit 1
+}
+
+start redis redis-server "$ROOT/deploy/local/redis.conf" --port "$REDIS_PORT" --dir "$RUN/redis"
+wait_until "redis-server" 10 redis-cli -p "$REDIS_PORT" ping
+
+start devbroker "$BUILD/services/devbroker/firstline-devbroker" \
+  --bootstrap-file "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE" --control-port "$CONTROL_PORT"
+wait_until "dev broker" 10 test -s "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE"
+
+# name | binary | gRPC port | metrics port  (docs/operations.md lists the same)
+SERVICES=(
+  "echo|services/echo/firstline-echo|7070|9470"
+)
+for row in "${SERVICES[@]}"; do
+  IFS='|' read -r name binary grpc_port metrics_port <<<"$row"
+  start "$name" "$BUILD/$binary" --grpc-port "$grpc_port" --metrics-port "$metrics_port"
+done
+for row in "${SERVICES[@]}"; do
+  IFS='|' read -r name binary grpc_port metrics_port <<<"$row"
+  wait_until "$name" 30 curl -sf "http://127.0.0.1:$metrics_port/healthz"
+done
+
+cat <<INFO
+
+Firstline is up (logs: $RUN/logs, Redis data: $RUN/redis)
+  redis-server        127.0.0.1:$REDIS_PORT (AOF on)
+  kafka (dev broker)  $(cat "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE")   control: 127.0.0.1:$CONTROL_PORT
+INFO
+for row in "${SERVICES[@]}"; do
+  IFS='|' read -r name binary grpc_port metrics_port <<<"$row"
+  printf '  %-19s grpc 127.0.0.1:%s   metrics http://127.0.0.1:%s/metrics\n' "$name" "$grpc_port" "$metrics_port"
+done
+cat <<INFO
+
+Talk to it: mint a token, then call any service with 'authorization: Bearer <token>':
+  FIRSTLINE_AUTH_SECRET=\$(cat $RUN/auth.secret) $BUILD/services/admin/firstline token mint --kind operator --subject me
+Health: curl http://127.0.0.1:9470/healthz   Ctrl-C stops everything.
+INFO
+
+# Stay in the foreground until a signal arrives or a component dies.
+while true; do
+  for pid in "${pids[@]}"; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "up: a component exited (pid $pid); see $RUN/logs" >&2
+      exit 1
+    fi
+  done
+  sleep 1
+done

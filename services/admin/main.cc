@@ -1,0 +1,13 @@
+// firstline: the operators' command-line tool.
+#include <CLI/CLI.hpp>
+
+#include "admin/token_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"firstline: administer the Firstline suite"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  firstline::admin::AddTokenCommands(app, exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}

@@ -1,0 +1,7 @@
+file(READ ${IN} body)
+string(FIND "${body}" ")lua\"" clash)
+if(NOT clash EQUAL -1)
+  message(FATAL_ERROR "${IN} contains the raw-string terminator")
+endif()
+get_filename_component(name ${IN} NAME)
+file(WRITE ${OUT} "// Generated from ${name}; edit the .lua file, not this header.\n#pragma once\n#include <string_view>\ninline constexpr std::string_view ${SYMBOL} = R\"lua(${body})lua\";\n")

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <functional>
+
+#include "firstline/v1/events.pb.h"
+#include "platform/events/processed_events.h"
+#include "platform/kafka/event_consumer.h"
+
+namespace firstline::platform {
+
+using EnvelopeApply = std::function<absl::Status(const firstline::v1::Envelope&)>;
+
+// Adapts a typed envelope handler to a raw MessageHandler: undecodable bytes or an envelope
+// without an event id are poison (INVALID_ARGUMENT → DLQ); with `processed` set, an event id
+// seen before is skipped, and an applied one is remembered.
+MessageHandler EnvelopeHandler(EnvelopeApply apply, ProcessedEvents* processed);
+
+}  // namespace firstline::platform

@@ -1,0 +1,189 @@
+#include "platform/outbox/outbox_relay.h"
+
+#include <condition_variable>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "outbox/outbox_lease.lua.h"
+#include "outbox/outbox_release.lua.h"
+#include "platform/core/backoff.h"
+#include "platform/core/ids.h"
+#include "platform/core/log.h"
+
+namespace firstline::platform {
+namespace {
+
+std::string LeaseKey(const std::string& stream) { return absl::StrCat(stream, ":lease"); }
+
+const std::string* Field(const RedisValue& fields, absl::string_view name) {
+  for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
+    if (fields.elements[i].str == name) return &fields.elements[i + 1].str;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+OutboxRelay::OutboxRelay(RedisClient& redis, EventProducer& producer, OutboxRelayConfig config)
+    : redis_(redis),
+      producer_(producer),
+      config_(std::move(config)),
+      lease_script_("outbox_lease", kOutboxLeaseLua),
+      release_script_("outbox_release", kOutboxReleaseLua) {
+  if (config_.instance_id.empty()) config_.instance_id = NewRandomId();
+}
+
+OutboxRelay::~OutboxRelay() { Stop(); }
+
+void OutboxRelay::Start() {
+  if (!threads_.empty()) return;
+  stop_.store(false);
+  for (const auto& stream : config_.streams) {
+    threads_.emplace_back([this, stream] { RunStream(stream); });
+  }
+}
+
+void OutboxRelay::Stop() {
+  stop_.store(true);
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void OutboxRelay::Pause(absl::Duration d) {
+  absl::Time until = absl::Now() + d;
+  while (!stop_.load() && absl::Now() < until) absl::SleepFor(absl::Milliseconds(10));
+}
+
+absl::StatusOr<int64_t> OutboxRelay::Depth() {
+  int64_t total = 0;
+  for (const auto& stream : config_.streams) {
+    auto r = redis_.Command({"XLEN", stream});
+    if (!r.ok()) return r.status();
+    total += r->integer;
+  }
+  return total;
+}
+
+void OutboxRelay::RunStream(const std::string& stream) {
+  auto conn = redis_.Dedicated();
+  const std::string lease_key = LeaseKey(stream);
+  const std::string ttl_ms = std::to_string(absl::ToInt64Milliseconds(config_.lease_ttl));
+  const std::string count = std::to_string(config_.batch_size);
+  const std::string block_ms = std::to_string(absl::ToInt64Milliseconds(config_.block));
+  const absl::Duration read_timeout = config_.block + absl::Seconds(2);
+  Backoff backoff(config_.retry_initial, config_.retry_max);
+  int failures = 0;
+  while (!stop_.load()) {
+    auto held = EvalOn(*conn, lease_script_, {lease_key}, {config_.instance_id, ttl_ms});
+    if (!held.ok()) {
+      Log::Warn("outbox_lease_failed", {{"stream", stream}, {"error", held.status().ToString()}});
+      Pause(backoff.DelayFor(++failures));
+      continue;
+    }
+    if (held->integer != 1) {
+      Pause(config_.lease_ttl / 3);
+      continue;
+    }
+    // Entries are deleted once published, so reading from the start gives the oldest pending.
+    auto read = conn->Command(
+        {"XREAD", "COUNT", count, "BLOCK", block_ms, "STREAMS", stream, "0-0"}, read_timeout);
+    if (!read.ok()) {
+      Log::Warn("outbox_read_failed", {{"stream", stream}, {"error", read.status().ToString()}});
+      Pause(backoff.DelayFor(++failures));
+      continue;
+    }
+    if (read->is_nil() || read->elements.empty()) continue;
+    std::vector<Entry> batch;
+    for (const auto& raw : read->elements[0].elements[1].elements) {
+      Entry e;
+      e.id = raw.elements[0].str;
+      const RedisValue& fields = raw.elements[1];
+      const std::string* topic = Field(fields, "t");
+      const std::string* key = Field(fields, "k");
+      const std::string* value = Field(fields, "v");
+      if (topic == nullptr || key == nullptr || value == nullptr) {
+        // Cannot be published anywhere sensible; keep it visible rather than drop it silently.
+        Log::Error("outbox_entry_malformed", {{"stream", stream}, {"id", e.id}});
+        e.message.topic = "firstline.dlq.v1";
+        e.message.value = value != nullptr ? *value : "";
+        e.message.headers.emplace_back("x-error", "outbox entry lacks t/k/v fields");
+      } else {
+        e.message.topic = *topic;
+        e.message.key = *key;
+        e.message.value = *value;
+      }
+      if (const std::string* id = Field(fields, "i"))
+        e.message.headers.emplace_back("event-id", *id);
+      if (const std::string* type = Field(fields, "y")) {
+        e.message.headers.emplace_back("event-type", *type);
+      }
+      batch.push_back(std::move(e));
+    }
+    std::vector<std::string> acked = Publish(batch);
+    if (!acked.empty()) {
+      std::vector<std::string> xdel = {"XDEL", stream};
+      xdel.insert(xdel.end(), acked.begin(), acked.end());
+      // If XDEL fails the entries are published again later; consumers deduplicate.
+      if (auto del = conn->Command(xdel); !del.ok()) {
+        Log::Warn("outbox_delete_failed", {{"stream", stream}, {"error", del.status().ToString()}});
+      }
+      published_.fetch_add(acked.size());
+    }
+    if (acked.size() < batch.size()) {
+      failed_.fetch_add(batch.size() - acked.size());
+      Pause(backoff.DelayFor(++failures));
+    } else {
+      failures = 0;
+    }
+  }
+  (void)EvalOn(*conn, release_script_, {lease_key}, {config_.instance_id});
+}
+
+std::vector<std::string> OutboxRelay::Publish(std::vector<Entry>& batch) {
+  struct Tracker {
+    std::mutex mu;
+    std::condition_variable cv;
+    size_t pending = 0;
+    std::vector<bool> ok;
+    absl::Status first_error;
+  };
+  auto tracker = std::make_shared<Tracker>();
+  tracker->ok.assign(batch.size(), false);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    {
+      std::lock_guard lock(tracker->mu);
+      ++tracker->pending;
+    }
+    absl::Status st = producer_.Produce(batch[i].message, [tracker, i](absl::Status s) {
+      std::lock_guard lock(tracker->mu);
+      if (s.ok()) {
+        tracker->ok[i] = true;
+      } else if (tracker->first_error.ok()) {
+        tracker->first_error = s;
+      }
+      if (--tracker->pending == 0) tracker->cv.notify_all();
+    });
+    if (!st.ok()) {
+      std::lock_guard lock(tracker->mu);
+      --tracker->pending;
+      if (tracker->first_error.ok()) tracker->first_error = st;
+      break;  // later entries wait for the next round, keeping stream order
+    }
+  }
+  std::unique_lock lock(tracker->mu);
+  tracker->cv.wait_for(lock, absl::ToChronoNanoseconds(config_.delivery_timeout),
+                       [&] { return tracker->pending == 0; });
+  if (!tracker->first_error.ok()) {
+    Log::Warn("outbox_publish_failed", {{"error", tracker->first_error.ToString()}});
+  }
+  // Only the acknowledged prefix is deleted: an entry after a failed one is republished with
+  // it, so per-key order never inverts (at worst a duplicate, which consumers drop).
+  std::vector<std::string> acked;
+  for (size_t i = 0; i < batch.size() && tracker->ok[i]; ++i) acked.push_back(batch[i].id);
+  return acked;
+}
+
+}  // namespace firstline::platform

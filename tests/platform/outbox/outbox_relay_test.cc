@@ -1,0 +1,184 @@
+#include "platform/outbox/outbox_relay.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <map>
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "platform/events/envelope.h"
+#include "platform/kafka/topics.h"
+#include "platform/outbox/counter_change.lua.h"
+#include "platform/outbox/keyspace.h"
+#include "platform/outbox/outbox_event.h"
+#include "support/mock_kafka.h"
+#include "support/process.h"
+#include "support/redis_server.h"
+
+namespace firstline::platform {
+namespace {
+
+const std::string kTopic(topics::kLeads);
+
+class OutboxRelayTest : public ::testing::Test {
+ protected:
+  // One state change (a counter) and its event, in one script, as services do it.
+  absl::StatusOr<int64_t> Change(const std::string& account, int seq) {
+    auto envelope = NewEnvelope("outbox-test", account, "", clock_);
+    auto* parked = envelope.mutable_work_item_parked();
+    parked->mutable_item()->set_account_id(account);
+    parked->mutable_item()->set_item_id(absl::StrCat(account, "#", seq));
+    std::vector<std::string> args;
+    if (auto st = AppendOutboxArgs({kTopic, envelope}, args); !st.ok()) return st;
+    int shard = keyspace_.ShardOf(account);
+    auto r = client_.Eval(
+        script_, {keyspace_.Key(shard, "counter:" + account), keyspace_.OutboxKey(shard)}, args);
+    if (!r.ok()) return r.status();
+    expected_ids_.insert(envelope.event_id());
+    return r->integer;
+  }
+
+  // Every expected event is there; per account the sequence numbers arrive in order; returns
+  // how many duplicates (same event id again) were seen.
+  size_t VerifyDelivered(const std::vector<ConsumedMessage>& messages) {
+    std::set<std::string> seen;
+    std::map<std::string, int> last_seq;
+    size_t duplicates = 0;
+    for (const auto& m : messages) {
+      firstline::v1::Envelope e;
+      EXPECT_TRUE(e.ParseFromString(m.value));
+      EXPECT_EQ(m.key, e.partition_key());
+      EXPECT_EQ(m.headers.at("event-id"), e.event_id());
+      if (!seen.insert(e.event_id()).second) {
+        ++duplicates;
+        continue;
+      }
+      std::vector<std::string> parts = absl::StrSplit(e.work_item_parked().item().item_id(), '#');
+      int seq = 0;
+      EXPECT_TRUE(absl::SimpleAtoi(parts.at(1), &seq));
+      auto it = last_seq.find(parts[0]);
+      if (it != last_seq.end()) {
+        EXPECT_GT(seq, it->second) << "out of order for " << parts[0];
+      }
+      last_seq[parts[0]] = seq;
+    }
+    EXPECT_EQ(seen, expected_ids_);
+    return duplicates;
+  }
+
+  FakeClock clock_;
+  testing::RedisServer redis_;
+  testing::MockKafka kafka_;
+  RedisClient client_{redis_.Config()};
+  Keyspace keyspace_{"outbox-test", 4};
+  RedisScript script_{"counter_change", kCounterChangeLua};
+  std::set<std::string> expected_ids_;
+};
+
+TEST_F(OutboxRelayTest, BrokerDownDelaysEventsNeverLosesThem) {
+  auto producer = EventProducer::Create(kafka_.Config());
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  OutboxRelayConfig config;
+  config.streams = keyspace_.AllOutboxKeys();
+  config.batch_size = 100;
+  OutboxRelay relay(client_, **producer, config);
+
+  ASSERT_TRUE(kafka_.cluster().SetDown().ok());
+  relay.Start();
+  for (int seq = 1; seq <= 1000; ++seq) {
+    auto n = Change(absl::StrCat("acct-", seq % 10), seq);
+    ASSERT_TRUE(n.ok()) << n.status();
+  }
+  // Every state change landed although Kafka is down.
+  auto counter =
+      client_.Command({"GET", keyspace_.Key(keyspace_.ShardOf("acct-3"), "counter:acct-3")});
+  ASSERT_TRUE(counter.ok());
+  EXPECT_EQ(counter->str, "100");
+  absl::SleepFor(absl::Seconds(1));
+  auto waiting = relay.Depth();
+  ASSERT_TRUE(waiting.ok());
+  EXPECT_EQ(*waiting, 1000) << "nothing may leave the outbox while the broker is down";
+
+  ASSERT_TRUE(kafka_.cluster().SetUp().ok());
+  testing::TopicReader reader(kafka_.Config(), kTopic, kafka_.partitions());
+  reader.ReadAtLeast(1000, absl::Seconds(60));
+  const auto& messages = reader.Drain(absl::Seconds(1));
+  EXPECT_EQ(messages.size(), 1000u);
+  EXPECT_EQ(VerifyDelivered(messages), 0u) << "the idempotent producer sends each event once";
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < deadline && relay.Depth().value_or(-1) != 0) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_EQ(relay.Depth().value_or(-1), 0);
+  relay.Stop();
+}
+
+TEST_F(OutboxRelayTest, KilledRelayIsReplacedAndNothingIsLost) {
+  constexpr int kEvents = 3000;
+  for (int seq = 1; seq <= kEvents; ++seq) {
+    ASSERT_TRUE(Change(absl::StrCat("acct-", seq % 25), seq).ok());
+  }
+  // Slow the broker so the relay is caught mid-way.
+  ASSERT_TRUE(kafka_.cluster().SetRtt(40).ok());
+  auto run_relay = [&] {
+    return std::make_unique<testing::ChildProcess>(std::vector<std::string>{
+        testing::BinaryPath("tests/outbox_relay_runner"), std::to_string(redis_.port()),
+        kafka_.Config().bootstrap_servers, "outbox-test", "4", "1000", "50"});
+  };
+  auto depth = [&] {
+    int64_t total = 0;
+    for (const auto& key : keyspace_.AllOutboxKeys()) {
+      total += client_.Command({"XLEN", key}).value_or(RedisValue{}).integer;
+    }
+    return total;
+  };
+  auto first = run_relay();
+  absl::Time deadline = absl::Now() + absl::Seconds(60);
+  while (absl::Now() < deadline && depth() > kEvents * 3 / 4) absl::SleepFor(absl::Milliseconds(5));
+  EXPECT_EQ(first->Stop(SIGKILL), 128 + SIGKILL);
+  int64_t left = depth();
+  EXPECT_GT(left, 0) << "the relay should have been killed halfway";
+  EXPECT_LT(left, kEvents);
+
+  ASSERT_TRUE(kafka_.cluster().SetRtt(0).ok());
+  auto second = run_relay();
+  testing::TopicReader reader(kafka_.Config(), kTopic, kafka_.partitions());
+  deadline = absl::Now() + absl::Seconds(90);
+  while (absl::Now() < deadline && depth() > 0) absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(depth(), 0);
+  reader.ReadAtLeast(kEvents, absl::Seconds(30));
+  const auto& messages = reader.Drain(absl::Seconds(1));
+  size_t duplicates = VerifyDelivered(messages);
+  // At-least-once: only a batch that was in flight at the kill may be published again.
+  EXPECT_LE(duplicates, 4u * 50u);
+  EXPECT_EQ(second->Stop(SIGTERM), 0);
+}
+
+TEST_F(OutboxRelayTest, OnlyOneRelayPublishesAStreamAtATime) {
+  auto producer = EventProducer::Create(kafka_.Config());
+  ASSERT_TRUE(producer.ok());
+  OutboxRelayConfig config;
+  config.streams = keyspace_.AllOutboxKeys();
+  config.lease_ttl = absl::Seconds(30);
+  OutboxRelay a(client_, **producer, config);
+  OutboxRelay b(client_, **producer, config);
+  a.Start();
+  absl::SleepFor(absl::Milliseconds(200));
+  b.Start();
+  for (int seq = 1; seq <= 200; ++seq)
+    ASSERT_TRUE(Change(absl::StrCat("acct-", seq % 7), seq).ok());
+  testing::TopicReader reader(kafka_.Config(), kTopic, kafka_.partitions());
+  reader.ReadAtLeast(200, absl::Seconds(30));
+  const auto& messages = reader.Drain(absl::Milliseconds(500));
+  EXPECT_EQ(VerifyDelivered(messages), 0u);
+  EXPECT_EQ(a.published(), 200u);
+  EXPECT_EQ(b.published(), 0u) << "b never held a lease while a was alive";
+  a.Stop();
+  b.Stop();
+}
+
+}  // namespace
+}  // namespace firstline::platform
