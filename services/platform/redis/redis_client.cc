@@ -122,7 +122,7 @@ absl::StatusOr<RedisValue> EvalWithReload(const RedisScript& script,
                                             " differs from ", script.sha1()));
   }
   if (reloads != nullptr) reloads->fetch_add(1);
-  Log::Info("redis_script_loaded", {{"script", script.name()}, {"sha1", script.sha1()}});
+  Log::Debug("redis_script_loaded", {{"script", script.name()}, {"sha1", script.sha1()}});
   return send(argv);
 }
 

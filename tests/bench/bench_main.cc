@@ -1,0 +1,98 @@
+// firstline-bench: load generators and the report for scripts/bench.sh.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "bench/load.h"
+#include "bench/results.h"
+#include "platform/core/log.h"
+
+namespace {
+
+namespace fb = firstline::bench;
+
+int Fail(const absl::Status& st) {
+  std::fprintf(stderr, "firstline-bench: %s\n", st.ToString().c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Firstline bench harness (run through scripts/bench.sh)"};
+  app.require_subcommand(1);
+  std::string out;
+  std::string target;
+  std::string token;
+  std::string bootstrap;
+  int seconds = 5;
+  int concurrency = 32;
+  int threads = 16;
+  int redis_port = 0;
+  int events = 100000;
+  int64_t stream_messages = 200000;
+  double value = 0;
+  std::string metric;
+  std::string json_out;
+
+  auto* echo = app.add_subcommand("echo", "null gRPC echo baseline: unary and streaming");
+  echo->add_option("--target", target)->required();
+  echo->add_option("--token", token)->required();
+  echo->add_option("--seconds", seconds)->capture_default_str();
+  echo->add_option("--concurrency", concurrency)->capture_default_str();
+  echo->add_option("--stream-messages", stream_messages)->capture_default_str();
+  echo->add_option("--out", out)->required();
+
+  auto* record = app.add_subcommand("record", "record a baseline measured by another tool");
+  record->add_option("--metric", metric)->required();
+  record->add_option("--value", value)->required();
+  record->add_option("--out", out)->required();
+
+  auto* outbox = app.add_subcommand("outbox", "state change + outbox append, and relay drain");
+  outbox->add_option("--redis-port", redis_port)->required();
+  outbox->add_option("--bootstrap", bootstrap)->required();
+  outbox->add_option("--seconds", seconds)->capture_default_str();
+  outbox->add_option("--threads", threads)->capture_default_str();
+  outbox->add_option("--events", events)->capture_default_str();
+  outbox->add_option("--out", out)->required();
+
+  auto* report = app.add_subcommand("report", "print the table and write the run's JSON");
+  report->add_option("--in", out)->required();
+  report->add_option("--json", json_out)->required();
+
+  CLI11_PARSE(app, argc, argv);
+  firstline::platform::Log::Init("bench", "warn");
+
+  if (echo->parsed()) {
+    auto unary = fb::EchoUnary(target, token, concurrency, absl::Seconds(seconds));
+    if (!unary.ok()) return Fail(unary.status());
+    if (unary->errors > 0) return Fail(absl::InternalError("echo calls failed"));
+    auto stream = fb::EchoStream(target, token, stream_messages);
+    if (!stream.ok()) return Fail(stream.status());
+    for (const auto& f :
+         std::vector<fb::Figure>{{"baseline", "echo unary calls/s", unary->per_second, "1/s", ""},
+                                 {"baseline", "echo unary p50", unary->p50_ms, "ms", ""},
+                                 {"baseline", "echo unary p99", unary->p99_ms, "ms", ""},
+                                 {"baseline", "echo stream messages/s", *stream, "1/s", ""}}) {
+      if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
+    }
+  } else if (record->parsed()) {
+    if (auto st = fb::Record(out, {"baseline", metric, value, "1/s", ""}); !st.ok()) {
+      return Fail(st);
+    }
+  } else if (outbox->parsed()) {
+    auto append = fb::OutboxAppend(redis_port, threads, absl::Seconds(seconds));
+    if (!append.ok()) return Fail(append.status());
+    auto drain = fb::RelayDrain(redis_port, bootstrap, events);
+    if (!drain.ok()) return Fail(drain.status());
+    for (const auto& f : std::vector<fb::Figure>{
+             {"outbox", "state change + event appends/s", append->per_second, "1/s",
+              "redis EVALSHA calls/s"},
+             {"outbox", "append p99", append->p99_ms, "ms", ""},
+             {"outbox", "relay published events/s", *drain, "1/s", "redis EVALSHA calls/s"}}) {
+      if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
+    }
+  } else if (report->parsed()) {
+    if (auto st = fb::Report(out, json_out); !st.ok()) return Fail(st);
+  }
+  return 0;
+}

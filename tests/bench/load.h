@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace firstline::bench {
+
+struct LatencyFigures {
+  double per_second = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  int64_t count = 0;
+  int64_t errors = 0;
+};
+
+// Percentile (0..1) of durations in milliseconds; sorts `samples`.
+double PercentileMs(std::vector<absl::Duration>& samples, double q);
+
+// Unary Echo.Ping with `concurrency` calls in flight (callback API) for `duration`.
+absl::StatusOr<LatencyFigures> EchoUnary(const std::string& target, const std::string& token,
+                                         int concurrency, absl::Duration duration);
+
+// One Echo.Stream of `messages` messages; messages per second received.
+absl::StatusOr<double> EchoStream(const std::string& target, const std::string& token,
+                                  int64_t messages);
+
+// State change + outbox append through the platform's Redis client: `threads` callers, each
+// one script call at a time, for `duration`.
+absl::StatusOr<LatencyFigures> OutboxAppend(int redis_port, int threads, absl::Duration duration);
+
+// Appends `events` events, then starts a relay and measures how fast the outbox drains to
+// Kafka (events per second acknowledged by the broker).
+absl::StatusOr<double> RelayDrain(int redis_port, const std::string& bootstrap, int events);
+
+}  // namespace firstline::bench
