@@ -1,4 +1,8 @@
 file(READ ${IN} body)
+if(PRELUDE)
+  file(READ ${PRELUDE} prelude_body)
+  set(body "${prelude_body}\n-- end of prelude\n${body}")
+endif()
 string(FIND "${body}" ")lua\"" clash)
 if(NOT clash EQUAL -1)
   message(FATAL_ERROR "${IN} contains the raw-string terminator")

@@ -6,9 +6,18 @@
 # For services/platform/outbox/outbox_ack.lua the target gains the include
 # "outbox/outbox_ack.lua.h" (relative to the target's source dir), defining
 # `inline constexpr std::string_view kOutboxAckLua`.
+#   firstline_embed_lua(<target> PRELUDE <prelude.lua> <file.lua>...)
+# prepends the prelude (shared helper functions) to each script.
 function(firstline_embed_lua target)
+  cmake_parse_arguments(ARG "" "PRELUDE" "" ${ARGN})
+  set(prelude "")
+  set(prelude_dep "")
+  if(ARG_PRELUDE)
+    set(prelude ${CMAKE_CURRENT_SOURCE_DIR}/${ARG_PRELUDE})
+    set(prelude_dep ${prelude})
+  endif()
   set(out_root ${CMAKE_CURRENT_BINARY_DIR}/lua_embedded)
-  foreach(lua_file IN LISTS ARGN)
+  foreach(lua_file IN LISTS ARG_UNPARSED_ARGUMENTS)
     file(RELATIVE_PATH rel ${CMAKE_CURRENT_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR}/${lua_file})
     get_filename_component(stem ${lua_file} NAME_WE)
     string(REPLACE "_" ";" parts ${stem})
@@ -24,8 +33,9 @@ function(firstline_embed_lua target)
     add_custom_command(
       OUTPUT ${header}
       COMMAND ${CMAKE_COMMAND} -DIN=${CMAKE_CURRENT_SOURCE_DIR}/${lua_file} -DOUT=${header}
-              -DSYMBOL=${symbol} -P ${PROJECT_SOURCE_DIR}/services/cmake/EmbedLua.cmake
-      DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${lua_file} ${PROJECT_SOURCE_DIR}/services/cmake/EmbedLua.cmake
+              -DSYMBOL=${symbol} "-DPRELUDE=${prelude}" -P ${PROJECT_SOURCE_DIR}/services/cmake/EmbedLua.cmake
+      DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${lua_file} ${prelude_dep}
+              ${PROJECT_SOURCE_DIR}/services/cmake/EmbedLua.cmake
       COMMENT "Embedding ${rel}")
     target_sources(${target} PRIVATE ${header})
   endforeach()

@@ -64,8 +64,7 @@ std::vector<std::string> StringList(const YAML::Node& n, absl::string_view what,
   return out;
 }
 
-std::optional<absl::Duration> DurationOf(const YAML::Node& n, absl::string_view what,
-                                         Problems& p) {
+std::optional<absl::Duration> DurationOf(const YAML::Node& n, absl::string_view what, Problems& p) {
   absl::Duration d;
   auto s = Scalar(n);
   if (!s || !absl::ParseDuration(*s, &d) || d <= absl::ZeroDuration()) {
@@ -75,8 +74,7 @@ std::optional<absl::Duration> DurationOf(const YAML::Node& n, absl::string_view 
   return d;
 }
 
-std::optional<int> IntOf(const YAML::Node& n, absl::string_view what, int lo, int hi,
-                         Problems& p) {
+std::optional<int> IntOf(const YAML::Node& n, absl::string_view what, int lo, int hi, Problems& p) {
   int v = 0;
   try {
     v = n.as<int>();
@@ -137,17 +135,18 @@ void ParseTarget(const YAML::Node& n, Rule& rule, Problems& p) {
     p.Add(n, "targets: every target must be a map");
     return;
   }
-  static const std::set<std::string> kKeys = {"strategy",   "pool",    "organisation",
-                                              "skills",     "offer_timeout", "max_offers",
-                                              "broadcast",  "sla"};
+  static const std::set<std::string> kKeys = {
+      "strategy",      "pool",       "organisation", "skills",
+      "offer_timeout", "max_offers", "broadcast",    "sla"};
   for (const auto& entry : n) {
     if (!kKeys.contains(entry.first.Scalar())) {
       p.Add(entry.first, absl::StrCat("target: unknown key '", entry.first.Scalar(), "'"));
     }
   }
-  auto strategy = n["strategy"] ? Scalar(n["strategy"]) : std::nullopt;
-  auto parsed = strategy ? ParseStrategy(*strategy) : std::nullopt;
-  if (!parsed) {
+  std::string strategy = n["strategy"] ? Scalar(n["strategy"]).value_or("") : "";
+  std::optional<Strategy> parsed = ParseStrategy(strategy);
+  const bool known = parsed.has_value();
+  if (!known) {
     p.Add(n["strategy"] ? n["strategy"] : n,
           "target.strategy: must be one of owner, round_robin, weighted_round_robin, "
           "least_loaded, broadcast");
@@ -155,8 +154,8 @@ void ParseTarget(const YAML::Node& n, Rule& rule, Problems& p) {
     t.strategy = *parsed;
   }
   if (n["pool"]) t.pool = Scalar(n["pool"]).value_or("");
-  if (t.pool.empty() && parsed && *parsed != Strategy::kOwner) {
-    p.Add(n, absl::StrCat("target.pool: required for strategy ", *strategy));
+  if (t.pool.empty() && known && t.strategy != Strategy::kOwner) {
+    p.Add(n, absl::StrCat("target.pool: required for strategy ", strategy));
   }
   if (n["organisation"]) t.organisation = Scalar(n["organisation"]).value_or("");
   if (n["skills"]) t.skills = StringList(n["skills"], "target.skills", p);
@@ -199,7 +198,8 @@ bool Condition::Matches(const WorkItem& item) const {
 }
 
 std::string Target::OrganisationFor(const WorkItem& item) const {
-  if (!organisation.empty() && organisation[0] == '$') return item.Attribute(organisation.substr(1));
+  if (!organisation.empty() && organisation[0] == '$')
+    return item.Attribute(organisation.substr(1));
   return organisation;
 }
 
@@ -279,7 +279,8 @@ absl::StatusOr<Policy> ParsePolicy(absl::string_view yaml) {
     if (!policy.rules[i].is_default) continue;
     ++defaults;
     if (i + 1 != policy.rules.size()) {
-      p.AddAt(policy.rules[i].line, "the default rule must be the last one (rules after it never match)");
+      p.AddAt(policy.rules[i].line,
+              "the default rule must be the last one (rules after it never match)");
     }
   }
   if (defaults == 0) p.Add(rules, "a default rule (default: true) is required");
@@ -295,7 +296,8 @@ absl::StatusOr<Policy> LoadPolicyFile(const std::string& path) {
   ss << in.rdbuf();
   auto policy = ParsePolicy(ss.str());
   if (!policy.ok()) {
-    return absl::Status(policy.status().code(), absl::StrCat(path, ": ", policy.status().message()));
+    return absl::Status(policy.status().code(),
+                        absl::StrCat(path, ": ", policy.status().message()));
   }
   return policy;
 }

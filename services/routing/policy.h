@@ -34,8 +34,8 @@ struct Target {
   std::string organisation;  // literal, "$<attribute>" (from the item), or empty: any
   std::vector<std::string> skills;
   absl::Duration offer_timeout = absl::Minutes(5);
-  int max_offers = 3;       // offers made at this target before escalating to the next
-  int broadcast_size = 3;   // for `broadcast`: offers at once
+  int max_offers = 3;      // offers made at this target before escalating to the next
+  int broadcast_size = 3;  // for `broadcast`: offers at once
   std::optional<absl::Duration> sla;
   int line = 0;
 

@@ -7,13 +7,20 @@ namespace {
 
 int MondayBasedIndex(absl::Weekday d) {
   switch (d) {
-    case absl::Weekday::monday: return 0;
-    case absl::Weekday::tuesday: return 1;
-    case absl::Weekday::wednesday: return 2;
-    case absl::Weekday::thursday: return 3;
-    case absl::Weekday::friday: return 4;
-    case absl::Weekday::saturday: return 5;
-    case absl::Weekday::sunday: return 6;
+    case absl::Weekday::monday:
+      return 0;
+    case absl::Weekday::tuesday:
+      return 1;
+    case absl::Weekday::wednesday:
+      return 2;
+    case absl::Weekday::thursday:
+      return 3;
+    case absl::Weekday::friday:
+      return 4;
+    case absl::Weekday::saturday:
+      return 5;
+    case absl::Weekday::sunday:
+      return 6;
   }
   return 0;
 }
@@ -35,7 +42,8 @@ absl::StatusOr<ShiftCalendar> ShiftCalendar::Create(
     std::map<absl::CivilDay, std::vector<ShiftSpan>> exceptions) {
   ShiftCalendar c;
   if (!absl::LoadTimeZone(time_zone, &c.zone_)) {
-    return absl::InvalidArgumentError(absl::StrCat("shift.time_zone: unknown zone '", time_zone, "'"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("shift.time_zone: unknown zone '", time_zone, "'"));
   }
   for (int d = 0; d < 7; ++d) {
     if (auto st = CheckSpans(weekly[d], absl::StrCat("weekday ", d)); !st.ok()) return st;
@@ -60,7 +68,8 @@ bool ShiftCalendar::OnShift(absl::Time now) const {
   absl::CivilDay day(local);
   int minute = local.hour() * 60 + local.minute();
   auto it = exceptions_.find(day);
-  const auto& spans = it != exceptions_.end() ? it->second : weekly_[MondayBasedIndex(absl::GetWeekday(day))];
+  const auto& spans =
+      it != exceptions_.end() ? it->second : weekly_[MondayBasedIndex(absl::GetWeekday(day))];
   for (const auto& s : spans) {
     if (minute >= s.start_minute && minute < s.end_minute) return true;
   }

@@ -33,6 +33,8 @@ class ShiftCalendar {
   // The worker's local calendar day (daily caps reset at local midnight).
   absl::CivilDay LocalDay(absl::Time now) const;
   const std::string& time_zone_name() const { return zone_name_; }
+  const std::array<std::vector<ShiftSpan>, 7>& weekly() const { return weekly_; }
+  const std::map<absl::CivilDay, std::vector<ShiftSpan>>& exceptions() const { return exceptions_; }
 
  private:
   bool always_ = true;

@@ -91,3 +91,16 @@ absl::StatusOr<WorkItem> WorkItemFromJson(absl::string_view text) {
 }
 
 }  // namespace firstline::routing
+
+namespace firstline::routing {
+
+std::string WorkItemToJson(const WorkItem& item) {
+  nlohmann::json j = {{"id", item.id},
+                      {"kind", item.kind},
+                      {"account_id", item.account_id},
+                      {"attributes", item.attributes},
+                      {"skills", item.skills}};
+  return j.dump();
+}
+
+}  // namespace firstline::routing

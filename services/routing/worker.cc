@@ -48,7 +48,13 @@ bool Worker::HasAllSkills(const std::vector<std::string>& required) const {
 
 absl::Status ValidateWorker(const Worker& w) {
   platform::FieldErrors errors;
-  if (!NameOk(w.id)) errors.Add("id", "required; 1-128 characters without spaces, ':', '|', braces");
+  AddWorkerErrors(w, errors);
+  return errors.ToStatus();
+}
+
+void AddWorkerErrors(const Worker& w, platform::FieldErrors& errors) {
+  if (!NameOk(w.id))
+    errors.Add("id", "required; 1-128 characters without spaces, ':', '|', braces");
   if (!NameOk(w.organisation)) errors.Add("organisation", "required; 1-128 characters");
   for (const auto& p : w.pools) {
     if (!NameOk(p)) errors.Add("pools", "names must be 1-128 characters without spaces or ':'");
@@ -56,7 +62,6 @@ absl::Status ValidateWorker(const Worker& w) {
   if (w.capacity < 0 || w.capacity > 1000) errors.Add("capacity", "must be 0..1000");
   if (w.daily_cap < 0 || w.daily_cap > 100000) errors.Add("daily_cap", "must be 0..100000");
   if (w.weight < 1 || w.weight > 1000) errors.Add("weight", "must be 1..1000");
-  return errors.ToStatus();
 }
 
 }  // namespace firstline::routing

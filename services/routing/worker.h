@@ -1,12 +1,14 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "platform/core/field_errors.h"
 #include "routing/shift_calendar.h"
 
 namespace firstline::routing {
@@ -28,12 +30,13 @@ struct Worker {
   int daily_cap = 50;             // assignments per calendar day (worker's time zone)
   int weight = 1;                 // for weighted_round_robin
   WorkerStatus status = WorkerStatus::kOffline;
-  ShiftCalendar shift;            // empty calendar: always on shift
+  ShiftCalendar shift;  // empty calendar: always on shift
 
   bool HasAllSkills(const std::vector<std::string>& required) const;
 };
 
 // INVALID_ARGUMENT naming every bad field.
 absl::Status ValidateWorker(const Worker& worker);
+void AddWorkerErrors(const Worker& worker, platform::FieldErrors& errors);
 
 }  // namespace firstline::routing

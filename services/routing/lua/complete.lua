@@ -1,0 +1,15 @@
+-- Closes an assigned item, freeing the worker's capacity. The caller must present the
+-- assignment's fencing version: a stale writer (an older assignment) is refused.
+-- KEYS[1] "<tag>:ver"
+-- ARGV: item, fencing_version
+local item = P .. 'item:' .. ARGV[1]
+local it = redis.call('HMGET', item, 'state', 'assignee', 'fence')
+if it[1] == false then return redis.error_reply('NOT_FOUND item ' .. ARGV[1] .. ' does not exist') end
+if it[1] ~= 'assigned' then return redis.error_reply('FAILED_PRECONDITION item ' .. ARGV[1] .. ' is ' .. it[1]) end
+if it[3] ~= ARGV[2] then
+  return redis.error_reply('ABORTED fencing version ' .. ARGV[2] .. ' is stale (current ' .. it[3] .. ')')
+end
+redis.call('HSET', item, 'state', 'closed')
+local w = P .. 'w:' .. it[2]
+if tonumber(redis.call('HGET', w, 'load') or '0') > 0 then redis.call('HINCRBY', w, 'load', -1) end
+return it[2]

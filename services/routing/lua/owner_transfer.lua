@@ -1,0 +1,20 @@
+-- Explicit, audited transfer of an account's owner.
+-- KEYS[1] "<tag>:ver"
+-- ARGV: now, producer, trace, topic, event_id_base, owner_kind, account, new_owner, by, reason
+local now = tonumber(ARGV[1])
+local ctx = { now = now, producer = ARGV[2], trace = ARGV[3], topic = ARGV[4], id_base = ARGV[5], seq = 0 }
+local kind, account, owner, by, reason = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
+local status = redis.call('HGET', P .. 'w:' .. owner, 'status')
+if status == false or status == 'removed' then
+  return redis.error_reply('NOT_FOUND worker ' .. owner .. ' is not on the roster')
+end
+local key = P .. 'own:' .. kind .. ':' .. account
+local previous = redis.call('GET', key) or ''
+redis.call('SET', key, owner)
+redis.call('RPUSH', P .. 'audit:owner:' .. account,
+  cjson.encode({ at = now, kind = kind, from = previous, to = owner, by = by, reason = reason }))
+emit(ctx, account, 'AccountOwnerChanged', 16,
+  pb_str(1, account) .. pb_int(2, kind == 'sales' and 1 or 2) .. pb_str(3, previous) ..
+  pb_str(4, owner) .. pb_str(5, redis.call('HGET', P .. 'w:' .. owner, 'org')) ..
+  pb_int(6, 1) .. pb_str(7, by) .. pb_str(8, reason))
+return previous

@@ -1,0 +1,71 @@
+-- Shared helpers prepended to every routing script at build time (see CMakeLists.txt).
+-- All keys live under one hash tag: KEYS[1] is always the domain's "<tag>:ver" key and every
+-- other key is derived from its prefix, so a script never leaves that slot.
+local P = string.sub(KEYS[1], 1, #KEYS[1] - 3)   -- "{rt:domain}:"
+
+local function pb_varint(n)
+  local out = {}
+  repeat
+    local b = n % 128
+    n = math.floor(n / 128)
+    if n > 0 then b = b + 128 end
+    out[#out + 1] = string.char(b)
+  until n == 0
+  return table.concat(out)
+end
+local function pb_str(field, s)
+  if s == nil or s == false or s == '' then return '' end
+  return pb_varint(field * 8 + 2) .. pb_varint(#s) .. s
+end
+local function pb_int(field, n)
+  n = tonumber(n) or 0
+  if n == 0 then return '' end
+  return pb_varint(field * 8) .. pb_varint(n)
+end
+local function pb_msg(field, body) return pb_varint(field * 8 + 2) .. pb_varint(#body) .. body end
+local function pb_time(field, ms)
+  ms = tonumber(ms)
+  return pb_msg(field, pb_int(1, math.floor(ms / 1000)) .. pb_int(2, (ms % 1000) * 1000000))
+end
+local KIND_NUM = { lead = 1, ticket = 2 }
+local function item_ref(kind, item_id, account)
+  return pb_msg(1, pb_int(1, KIND_NUM[kind] or 0) .. pb_str(2, item_id) .. pb_str(3, account))
+end
+
+-- Appends one event (an Envelope with payload `field` = `body`) to the domain's outbox.
+-- ctx: {now, producer, trace, topic, id_base, seq}
+local function emit(ctx, account, type_name, field, body)
+  ctx.seq = ctx.seq + 1
+  local id = ctx.id_base .. string.format('%02x', ctx.seq % 256)
+  local env = pb_str(1, id) .. pb_str(2, type_name) .. pb_time(3, ctx.now) ..
+      pb_str(4, ctx.producer) .. pb_str(5, account) .. pb_str(6, ctx.trace) .. pb_msg(field, body)
+  redis.call('XADD', P .. 'outbox', '*', 't', ctx.topic, 'k', account, 'i', id, 'y', type_name,
+    'v', env)
+end
+
+local function worker_eligible(w, now, presence_ms, day)
+  -- returns nil when the worker can take one more item now, else the reason it cannot
+  local status = redis.call('HGET', w, 'status')
+  if status == false or status == 'removed' then return 'not on the roster' end
+  if status ~= 'available' then return 'status ' .. status end
+  local streams = tonumber(redis.call('HGET', w, 'streams') or '0')
+  local seen = tonumber(redis.call('HGET', w, 'seen') or '0')
+  if streams <= 0 and now - seen > presence_ms then return 'no presence (no stream, no recent heartbeat)' end
+  local load = tonumber(redis.call('HGET', w, 'load') or '0')
+  local cap = tonumber(redis.call('HGET', w, 'cap') or '0')
+  if load >= cap then return 'at capacity (' .. load .. '/' .. cap .. ')' end
+  local dcount = 0
+  if redis.call('HGET', w, 'day') == day then dcount = tonumber(redis.call('HGET', w, 'dcount') or '0') end
+  local dcap = tonumber(redis.call('HGET', w, 'dcap') or '0')
+  if dcount >= dcap then return 'daily cap reached (' .. dcount .. '/' .. dcap .. ')' end
+  return nil
+end
+
+-- Releases one reservation (declined, expired or rescinded offer).
+local function release(worker_id, day)
+  local w = P .. 'w:' .. worker_id
+  if tonumber(redis.call('HGET', w, 'load') or '0') > 0 then redis.call('HINCRBY', w, 'load', -1) end
+  if redis.call('HGET', w, 'day') == day and tonumber(redis.call('HGET', w, 'dcount') or '0') > 0 then
+    redis.call('HINCRBY', w, 'dcount', -1)
+  end
+end

@@ -1,0 +1,297 @@
+#include "routing/routing_engine.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "lua/accept.lua.h"
+#include "lua/complete.lua.h"
+#include "lua/decline.lua.h"
+#include "lua/expire.lua.h"
+#include "lua/offer.lua.h"
+#include "lua/owner_transfer.lua.h"
+#include "lua/park.lua.h"
+#include "lua/worker_presence.lua.h"
+#include "lua/worker_remove.lua.h"
+#include "lua/worker_upsert.lua.h"
+#include "nlohmann/json.hpp"
+#include "platform/core/ids.h"
+#include "routing/candidate_filter.h"
+#include "routing/worker_json.h"
+
+namespace firstline::routing {
+namespace {
+
+constexpr size_t kMaxListedExclusions = 50;
+
+std::string IdBase() { return platform::NewRandomId().substr(0, 30); }
+
+std::string ExclusionsJson(const std::vector<Exclusion>& exclusions) {
+  nlohmann::json j = nlohmann::json::array();
+  for (size_t i = 0; i < exclusions.size() && i < kMaxListedExclusions; ++i) {
+    j.push_back({{"id", exclusions[i].worker_id}, {"excluded", exclusions[i].reason}});
+  }
+  if (exclusions.size() > kMaxListedExclusions) {
+    j.push_back({{"id", ""},
+                 {"excluded", absl::StrCat(exclusions.size() - kMaxListedExclusions,
+                                           " more excluded by static filters")}});
+  }
+  return j.dump();
+}
+
+}  // namespace
+
+RoutingEngine::RoutingEngine(platform::RedisClient& redis, EngineConfig config,
+                             std::shared_ptr<const Policy> policy, const platform::Clock& clock)
+    : redis_(redis),
+      config_(std::move(config)),
+      clock_(clock),
+      tag_(Tag(config_.domain)),
+      ver_key_(tag_ + ":ver"),
+      roster_(redis, tag_),
+      policy_(std::move(policy)),
+      offer_("routing_offer", kOfferLua),
+      accept_("routing_accept", kAcceptLua),
+      decline_("routing_decline", kDeclineLua),
+      expire_("routing_expire", kExpireLua),
+      park_("routing_park", kParkLua),
+      complete_("routing_complete", kCompleteLua),
+      upsert_("routing_worker_upsert", kWorkerUpsertLua),
+      remove_("routing_worker_remove", kWorkerRemoveLua),
+      presence_("routing_worker_presence", kWorkerPresenceLua),
+      transfer_("routing_owner_transfer", kOwnerTransferLua) {}
+
+void RoutingEngine::SetPolicy(std::shared_ptr<const Policy> policy) {
+  std::lock_guard lock(policy_mu_);
+  policy_ = std::move(policy);
+}
+
+std::shared_ptr<const Policy> RoutingEngine::policy() const {
+  std::lock_guard lock(policy_mu_);
+  return policy_;
+}
+
+int64_t RoutingEngine::NowMs() const { return absl::ToUnixMillis(clock_.Now()); }
+
+std::vector<std::string> RoutingEngine::EventArgs(const std::string& trace_id) const {
+  return {std::to_string(NowMs()), config_.producer, trace_id, config_.topic, IdBase()};
+}
+
+absl::Status RoutingEngine::UpsertWorker(const Worker& worker) {
+  if (auto st = ValidateWorker(worker); !st.ok()) return st;
+  auto r = redis_.Eval(
+      upsert_, {ver_key_},
+      {worker.id, WorkerToJson(worker), worker.organisation, std::to_string(worker.capacity),
+       std::to_string(worker.daily_cap), std::to_string(worker.weight), std::to_string(NowMs())});
+  if (!r.ok()) return r.status();
+  if (auto st = roster_.Reload(); !st.ok()) return st;
+  // A new or widened worker may fit a parked item.
+  return OfferParked().status();
+}
+
+absl::Status RoutingEngine::RemoveWorker(const std::string& worker_id) {
+  auto r = redis_.Eval(remove_, {ver_key_}, {worker_id});
+  if (!r.ok()) return r.status();
+  return roster_.Reload();
+}
+
+absl::StatusOr<bool> RoutingEngine::Presence(const std::string& worker_id, const std::string& op,
+                                             const std::string& value) {
+  auto r = redis_.Eval(presence_, {ver_key_},
+                       {worker_id, op, value, std::to_string(NowMs()),
+                        std::to_string(absl::ToInt64Milliseconds(config_.presence_timeout))});
+  if (!r.ok()) return r.status();
+  bool can_take = r->integer == 1;
+  if (can_take) {
+    if (auto parked = OfferParked(); !parked.ok()) return parked.status();
+  }
+  return can_take;
+}
+
+absl::StatusOr<bool> RoutingEngine::SetStatus(const std::string& worker_id, WorkerStatus status) {
+  return Presence(worker_id, "status", std::string(StatusName(status)));
+}
+absl::StatusOr<bool> RoutingEngine::Heartbeat(const std::string& worker_id) {
+  return Presence(worker_id, "heartbeat", "");
+}
+absl::StatusOr<bool> RoutingEngine::StreamOpened(const std::string& worker_id) {
+  return Presence(worker_id, "stream_open", "");
+}
+absl::StatusOr<bool> RoutingEngine::StreamClosed(const std::string& worker_id) {
+  return Presence(worker_id, "stream_close", "");
+}
+
+absl::StatusOr<Decision> RoutingEngine::Route(const WorkItem& item, const std::string& trace_id) {
+  if (auto st = ValidateWorkItem(item); !st.ok()) return st;
+  auto p = policy();
+  return RouteFrom(item, p->Match(item), 0, trace_id);
+}
+
+absl::StatusOr<Decision> RoutingEngine::RouteFrom(const WorkItem& item, const Rule& rule,
+                                                  int first_target, const std::string& trace_id) {
+  auto p = policy();
+  Decision decision;
+  decision.item_id = item.id;
+  decision.rule = rule.name;
+  decision.policy_version = p->version;
+  const std::string doc = WorkItemToJson(item);
+  for (int t = first_target; t < static_cast<int>(rule.targets.size()); ++t) {
+    const Target& target = rule.targets[t];
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto roster = roster_.Current();
+      FilterResult filtered = FilterCandidates(roster->workers, item, target, clock_.Now());
+      std::vector<std::string> args = EventArgs(trace_id);
+      args.insert(args.end(),
+                  {item.id, item.kind, item.account_id, rule.name, std::to_string(t),
+                   std::string(StrategyName(target.strategy)),
+                   std::to_string(absl::ToInt64Milliseconds(target.offer_timeout)),
+                   std::to_string(target.broadcast_size), std::to_string(target.max_offers),
+                   p->version, std::to_string(absl::ToInt64Milliseconds(config_.presence_timeout)),
+                   config_.owner_kind, ExclusionsJson(filtered.exclusions), IdBase(), target.pool,
+                   std::to_string(target.sla ? absl::ToInt64Milliseconds(*target.sla) : 0),
+                   roster->version, doc});
+      for (const Candidate& c : filtered.candidates) {
+        args.insert(args.end(), {c.worker->id, std::to_string(c.worker->weight), c.local_day});
+      }
+      auto r = redis_.Eval(offer_, {ver_key_}, args);
+      if (!r.ok()) return r.status();
+      const std::string& outcome = r->elements.at(0).str;
+      if (outcome == "stale") {
+        if (auto st = roster_.Reload(); !st.ok()) return st;
+        continue;
+      }
+      if (outcome == "offered") {
+        decision.outcome = Decision::Outcome::kOffered;
+        decision.target_index = t;
+        decision.strategy = std::string(StrategyName(target.strategy));
+        for (size_t i = 1; i + 1 < r->elements.size(); i += 2) {
+          decision.offers.push_back({r->elements[i + 1].str, r->elements[i].str});
+        }
+        return decision;
+      }
+      break;  // "none" or "exhausted": escalate to the next target
+    }
+  }
+  std::vector<std::string> args = EventArgs(trace_id);
+  args.insert(args.end(), {item.id, item.kind, item.account_id, rule.name,
+                           "every target exhausted: no fitting worker free", doc});
+  auto parked = redis_.Eval(park_, {ver_key_}, args);
+  if (!parked.ok()) return parked.status();
+  decision.outcome = Decision::Outcome::kParked;
+  return decision;
+}
+
+absl::StatusOr<Decision> RoutingEngine::Continue(const std::string& item_id) {
+  auto fields = redis_.Command({"HMGET", tag_ + ":item:" + item_id, "doc", "rule", "target"});
+  if (!fields.ok()) return fields.status();
+  if (fields->elements.at(0).is_nil()) {
+    return absl::NotFoundError(absl::StrCat("item ", item_id, " has no stored document"));
+  }
+  auto item = WorkItemFromJson(fields->elements[0].str);
+  if (!item.ok()) return item.status();
+  auto p = policy();
+  // After a policy reload the rule may be gone: route the item from scratch.
+  const Rule* rule = p->FindRule(fields->elements[1].str);
+  int target = 0;
+  if (rule == nullptr || !absl::SimpleAtoi(fields->elements[2].str, &target) || target < 0) {
+    rule = &p->Match(*item);
+    target = 0;
+  }
+  return RouteFrom(*item, *rule, target, "");
+}
+
+absl::StatusOr<Assignment> RoutingEngine::Accept(const std::string& offer_id,
+                                                 const std::string& worker_id) {
+  std::vector<std::string> args = EventArgs("");
+  args.insert(args.end(), {offer_id, worker_id, config_.owner_kind});
+  auto r = redis_.Eval(accept_, {ver_key_}, args);
+  if (!r.ok()) return r.status();
+  Assignment a;
+  a.fencing_version = r->elements.at(0).integer;
+  a.became_owner = r->elements.at(1).integer == 1;
+  a.item_id = r->elements.at(2).str;
+  a.account_id = r->elements.at(3).str;
+  a.worker_id = worker_id;
+  return a;
+}
+
+absl::StatusOr<std::optional<Decision>> RoutingEngine::Decline(const std::string& offer_id,
+                                                               const std::string& worker_id,
+                                                               const std::string& reason) {
+  std::vector<std::string> args = EventArgs("");
+  args.insert(args.end(), {offer_id, worker_id, reason.substr(0, 500)});
+  auto r = redis_.Eval(decline_, {ver_key_}, args);
+  if (!r.ok()) return r.status();
+  if (r->elements.at(1).integer > 0) return std::optional<Decision>();
+  auto next = Continue(r->elements.at(0).str);
+  if (!next.ok()) return next.status();
+  return std::optional<Decision>(std::move(*next));
+}
+
+absl::StatusOr<std::vector<Decision>> RoutingEngine::ExpireDue() {
+  std::vector<std::string> args = EventArgs("");
+  args.push_back(std::to_string(config_.expire_batch));
+  auto r = redis_.Eval(expire_, {ver_key_}, args);
+  if (!r.ok()) return r.status();
+  std::vector<Decision> decisions;
+  for (const auto& item : r->elements) {
+    auto next = Continue(item.str);
+    if (!next.ok()) return next.status();
+    decisions.push_back(std::move(*next));
+  }
+  return decisions;
+}
+
+absl::StatusOr<std::vector<Decision>> RoutingEngine::OfferParked(int limit) {
+  auto parked = redis_.Command({"ZRANGE", tag_ + ":parked", "0", std::to_string(limit - 1)});
+  if (!parked.ok()) return parked.status();
+  std::vector<Decision> decisions;
+  for (const auto& id : parked->elements) {
+    auto doc = redis_.Command({"HGET", tag_ + ":item:" + id.str, "doc"});
+    if (!doc.ok()) return doc.status();
+    auto item = WorkItemFromJson(doc->str);
+    if (!item.ok()) return item.status();
+    auto p = policy();
+    auto d = RouteFrom(*item, p->Match(*item), 0, "");
+    // Another instance may have offered it meanwhile; that is fine.
+    if (!d.ok() && d.status().code() == absl::StatusCode::kFailedPrecondition) continue;
+    if (!d.ok()) return d.status();
+    decisions.push_back(std::move(*d));
+  }
+  return decisions;
+}
+
+absl::Status RoutingEngine::Complete(const std::string& item_id, int64_t fencing_version) {
+  auto r = redis_.Eval(complete_, {ver_key_}, {item_id, std::to_string(fencing_version)});
+  if (!r.ok()) return r.status();
+  return OfferParked().status();
+}
+
+absl::StatusOr<std::vector<std::string>> RoutingEngine::Receipts(const std::string& item_id) {
+  auto r = redis_.Command({"LRANGE", tag_ + ":rcpt:" + item_id, "0", "-1"});
+  if (!r.ok()) return r.status();
+  if (r->elements.empty())
+    return absl::NotFoundError(absl::StrCat("no receipts for item ", item_id));
+  std::vector<std::string> out;
+  for (const auto& e : r->elements) out.push_back(e.str);
+  return out;
+}
+
+absl::StatusOr<std::optional<std::string>> RoutingEngine::Owner(const std::string& account_id) {
+  auto r = redis_.Command({"GET", tag_ + ":own:" + config_.owner_kind + ":" + account_id});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<std::string>();
+  return std::optional<std::string>(r->str);
+}
+
+absl::Status RoutingEngine::TransferOwner(const std::string& account_id,
+                                          const std::string& new_owner, const std::string& by,
+                                          const std::string& reason) {
+  if (by.empty() || reason.empty()) {
+    return absl::InvalidArgumentError("a transfer needs who made it (by) and a reason");
+  }
+  std::vector<std::string> args = EventArgs("");
+  args.insert(args.end(), {config_.owner_kind, account_id, new_owner, by, reason.substr(0, 500)});
+  auto r = redis_.Eval(transfer_, {ver_key_}, args);
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
+}  // namespace firstline::routing

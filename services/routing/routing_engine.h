@@ -1,0 +1,129 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "platform/core/clock.h"
+#include "platform/redis/redis_client.h"
+#include "platform/redis/redis_script.h"
+#include "routing/policy.h"
+#include "routing/roster_cache.h"
+#include "routing/work_item.h"
+#include "routing/worker.h"
+
+namespace firstline::routing {
+
+struct EngineConfig {
+  std::string domain;      // all routing state lives under the hash tag {rt:<domain>}
+  std::string producer;    // service name written into events
+  std::string topic;       // topic of the routing events
+  std::string owner_kind;  // "sales" (lead-intake) or "service" (ticket-dispatch)
+  absl::Duration presence_timeout = absl::Seconds(30);
+  int expire_batch = 256;
+};
+
+struct OfferRef {
+  std::string offer_id;
+  std::string worker_id;
+};
+
+struct Decision {
+  enum class Outcome { kOffered, kParked };
+  Outcome outcome = Outcome::kParked;
+  std::string item_id;
+  std::string rule;
+  int target_index = -1;
+  std::string strategy;
+  std::vector<OfferRef> offers;
+  std::string policy_version;
+};
+
+struct Assignment {
+  std::string item_id;
+  std::string account_id;
+  std::string worker_id;
+  int64_t fencing_version = 0;
+  bool became_owner = false;
+};
+
+// Routes work items to workers. Every pick-and-reserve, accept, decline, expiry and park is
+// one Lua script on the domain's single hash tag, so any number of instances can share one
+// Redis and no worker goes over capacity, no item is assigned twice. Events go to the
+// domain's outbox stream (relay it with the platform OutboxRelay).
+class RoutingEngine {
+ public:
+  RoutingEngine(platform::RedisClient& redis, EngineConfig config,
+                std::shared_ptr<const Policy> policy, const platform::Clock& clock);
+
+  static std::string Tag(const std::string& domain) { return "{rt:" + domain + "}"; }
+  std::string OutboxKey() const { return tag_ + ":outbox"; }
+
+  // Swaps the policy without a restart; the next decision uses it.
+  void SetPolicy(std::shared_ptr<const Policy> policy);
+  std::shared_ptr<const Policy> policy() const;
+
+  absl::Status UpsertWorker(const Worker& worker);
+  absl::Status RemoveWorker(const std::string& worker_id);
+  // Each returns whether the worker can now take items; if so, parked items are offered.
+  absl::StatusOr<bool> SetStatus(const std::string& worker_id, WorkerStatus status);
+  absl::StatusOr<bool> Heartbeat(const std::string& worker_id);
+  absl::StatusOr<bool> StreamOpened(const std::string& worker_id);
+  absl::StatusOr<bool> StreamClosed(const std::string& worker_id);
+
+  // Routes a new item (or one that is routing again) from its rule's first target.
+  absl::StatusOr<Decision> Route(const WorkItem& item, const std::string& trace_id = "");
+  absl::StatusOr<Assignment> Accept(const std::string& offer_id, const std::string& worker_id);
+  // Returns the next decision when the item had no other live offer.
+  absl::StatusOr<std::optional<Decision>> Decline(const std::string& offer_id,
+                                                  const std::string& worker_id,
+                                                  const std::string& reason);
+  // Claims offers past their deadline (atomically, safe across instances) and routes their
+  // items on; returns the new decisions.
+  absl::StatusOr<std::vector<Decision>> ExpireDue();
+  // Offers parked items again, oldest first.
+  absl::StatusOr<std::vector<Decision>> OfferParked(int limit = 100);
+  // Closes an assigned item; `fencing_version` must be the assignment's.
+  absl::Status Complete(const std::string& item_id, int64_t fencing_version);
+
+  absl::StatusOr<std::vector<std::string>> Receipts(const std::string& item_id);
+  absl::StatusOr<std::optional<std::string>> Owner(const std::string& account_id);
+  absl::Status TransferOwner(const std::string& account_id, const std::string& new_owner,
+                             const std::string& by, const std::string& reason);
+
+ private:
+  absl::StatusOr<Decision> RouteFrom(const WorkItem& item, const Rule& rule, int first_target,
+                                     const std::string& trace_id);
+  absl::StatusOr<Decision> Continue(const std::string& item_id);
+  absl::StatusOr<bool> Presence(const std::string& worker_id, const std::string& op,
+                                const std::string& value);
+  std::vector<std::string> EventArgs(const std::string& trace_id) const;
+  int64_t NowMs() const;
+
+  platform::RedisClient& redis_;
+  EngineConfig config_;
+  const platform::Clock& clock_;
+  std::string tag_;
+  std::string ver_key_;
+  RosterCache roster_;
+  mutable std::mutex policy_mu_;
+  std::shared_ptr<const Policy> policy_;
+  platform::RedisScript offer_;
+  platform::RedisScript accept_;
+  platform::RedisScript decline_;
+  platform::RedisScript expire_;
+  platform::RedisScript park_;
+  platform::RedisScript complete_;
+  platform::RedisScript upsert_;
+  platform::RedisScript remove_;
+  platform::RedisScript presence_;
+  platform::RedisScript transfer_;
+};
+
+// The item as the engine stores it with its state (for routing it again later).
+std::string WorkItemToJson(const WorkItem& item);
+
+}  // namespace firstline::routing
