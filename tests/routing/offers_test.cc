@@ -1,0 +1,195 @@
+// Offer lifecycle: decline, expiry, escalation, parking, capacity, fencing, events, receipts.
+#include "absl/strings/str_cat.h"
+#include "routing/engine_fixture.h"
+
+namespace firstline::routing {
+namespace {
+
+constexpr char kPolicy[] = R"(version: v2
+rules:
+  - name: default
+    default: true
+    targets:
+      - strategy: round_robin
+        pool: sales
+        offer_timeout: 30s
+        max_offers: 2
+      - strategy: round_robin
+        pool: supervisors
+        offer_timeout: 1m
+        max_offers: 1
+)";
+
+class OffersTest : public EngineFixture {
+ protected:
+  void SetUp() override { engine_ = MakeEngine(kPolicy); }
+  std::unique_ptr<RoutingEngine> engine_;
+};
+
+TEST_F(OffersTest, DeclineGoesToTheNextCandidateThenTheNextTargetThenParks) {
+  AddWorker(*engine_, "s1", {"sales"});
+  clock_.Advance(absl::Seconds(1));
+  AddWorker(*engine_, "s2", {"sales"});
+  AddWorker(*engine_, "boss", {"supervisors"});
+  auto d = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->offers.at(0).worker_id, "s1");
+  auto next = engine_->Decline(d->offers[0].offer_id, "s1", "busy with a demo");
+  ASSERT_TRUE(next.ok() && next->has_value());
+  EXPECT_EQ((*next)->offers.at(0).worker_id, "s2") << "never the same worker twice";
+  auto escalated = engine_->Decline((*next)->offers[0].offer_id, "s2", "no");
+  ASSERT_TRUE(escalated.ok() && escalated->has_value());
+  EXPECT_EQ((*escalated)->target_index, 1);
+  EXPECT_EQ((*escalated)->offers.at(0).worker_id, "boss");
+  auto parked = engine_->Decline((*escalated)->offers[0].offer_id, "boss", "no");
+  ASSERT_TRUE(parked.ok() && parked->has_value());
+  EXPECT_EQ((*parked)->outcome, Decision::Outcome::kParked);
+  EXPECT_EQ(Load("s1") + Load("s2") + Load("boss"), 0);
+  auto types = EventTypes();
+  EXPECT_EQ(types.back(), "WorkItemParked");
+  EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemDeclined"), 3);
+}
+
+TEST_F(OffersTest, ExpiredOfferIsOfferedAgainElsewhereAndTimersSurviveAnotherInstance) {
+  AddWorker(*engine_, "s1", {"sales"});
+  clock_.Advance(absl::Seconds(1));
+  AddWorker(*engine_, "s2", {"sales"});
+  auto d = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d.ok());
+  clock_.Advance(absl::Seconds(29));
+  EXPECT_TRUE(engine_->ExpireDue().value().empty()) << "not due yet";
+  clock_.Advance(absl::Seconds(2));
+  // A second instance (a restart, or another replica) finds the timer in Redis.
+  auto other = MakeEngine(kPolicy);
+  auto expired = other->ExpireDue();
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  ASSERT_EQ(expired->size(), 1u);
+  EXPECT_EQ(expired->at(0).offers.at(0).worker_id, "s2");
+  EXPECT_TRUE(engine_->ExpireDue().value().empty()) << "claimed exactly once";
+  auto late = engine_->Accept(d->offers[0].offer_id, "s1");
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  auto types = EventTypes();
+  EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemOfferExpired"), 1);
+}
+
+TEST_F(OffersTest, ParkedItemIsOfferedWhenAWorkerComesOnline) {
+  AddWorker(*engine_, "s1", {"sales"}, 1);
+  ASSERT_TRUE(engine_->SetStatus("s1", WorkerStatus::kOffline).ok());
+  auto d = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->outcome, Decision::Outcome::kParked);
+  auto receipts = engine_->Receipts("l1");
+  ASSERT_TRUE(receipts.ok());
+  EXPECT_NE(receipts->front().find("status offline"), std::string::npos);
+  EXPECT_NE(receipts->back().find("not in pool supervisors"), std::string::npos);
+  ASSERT_TRUE(engine_->SetStatus("s1", WorkerStatus::kAvailable).value());
+  auto item = client_.Command({"HGET", "{rt:test}:item:l1", "state"});
+  EXPECT_EQ(item->str, "offered");
+  EXPECT_EQ(Load("s1"), 1);
+}
+
+TEST_F(OffersTest, CapacityIsNeverExceededAndCompletionFreesIt) {
+  AddWorker(*engine_, "s1", {"sales"}, 2);
+  auto a = engine_->Route(Lead("l1", "a1"));
+  auto b = engine_->Route(Lead("l2", "a2"));
+  auto c = engine_->Route(Lead("l3", "a3"));
+  ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+  EXPECT_EQ(c->outcome, Decision::Outcome::kParked);
+  EXPECT_EQ(Load("s1"), 2);
+  auto assigned = engine_->Accept(a->offers[0].offer_id, "s1");
+  ASSERT_TRUE(assigned.ok());
+  EXPECT_EQ(engine_->Complete("l1", assigned->fencing_version + 1).code(),
+            absl::StatusCode::kAborted)
+      << "a stale fencing version is refused";
+  ASSERT_TRUE(engine_->Complete("l1", assigned->fencing_version).ok());
+  // Freed capacity goes to the parked item at once.
+  EXPECT_EQ(client_.Command({"HGET", "{rt:test}:item:l3", "state"})->str, "offered");
+  EXPECT_EQ(Load("s1"), 2);
+}
+
+TEST_F(OffersTest, NoOfferToAnOfflineOrAbsentWorker) {
+  AddWorker(*engine_, "s1", {"sales"});
+  ASSERT_TRUE(engine_->StreamClosed("s1").ok());
+  clock_.Advance(absl::Minutes(5));  // past the presence timeout, no heartbeat
+  auto d = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->outcome, Decision::Outcome::kParked);
+  EXPECT_NE(engine_->Receipts("l1")->front().find("no presence"), std::string::npos);
+  ASSERT_TRUE(engine_->Heartbeat("s1").ok());  // presence back: the parked item is offered
+  EXPECT_EQ(Load("s1"), 1);
+}
+
+TEST_F(OffersTest, WrongWorkerAndUnknownOfferAreRefused) {
+  AddWorker(*engine_, "s1", {"sales"});
+  AddWorker(*engine_, "s2", {"supervisors"});
+  auto d = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(engine_->Accept(d->offers[0].offer_id, "s2").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(engine_->Accept("nope", "s1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(engine_->Route(Lead("l1", "a1")).status().code(),
+            absl::StatusCode::kFailedPrecondition)
+      << "an item with a live offer is not routed twice";
+  EXPECT_EQ(engine_->Route(Lead("", "a1")).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(OffersTest, EventsAreCompleteEnvelopes) {
+  AddWorker(*engine_, "s1", {"sales"});
+  auto d = engine_->Route(Lead("l1", "acct-7"));
+  ASSERT_TRUE(d.ok());
+  ASSERT_TRUE(engine_->Accept(d->offers[0].offer_id, "s1").ok());
+  auto events = Events();
+  ASSERT_GE(events.size(), 3u);
+  const auto& offered = events[events.size() - 3];
+  EXPECT_EQ(offered.type(), "WorkItemOffered");
+  EXPECT_EQ(offered.event_id().size(), 32u);
+  EXPECT_EQ(offered.partition_key(), "acct-7");
+  EXPECT_EQ(offered.producer(), "routing-test");
+  EXPECT_EQ(offered.occurred_at().seconds(), absl::ToUnixSeconds(clock_.Now()));
+  EXPECT_EQ(offered.work_item_offered().item().item_id(), "l1");
+  EXPECT_EQ(offered.work_item_offered().item().kind(), firstline::v1::WORK_ITEM_KIND_LEAD);
+  EXPECT_EQ(offered.work_item_offered().worker_id(), "s1");
+  EXPECT_EQ(offered.work_item_offered().organisation_id(), "vendor");
+  EXPECT_EQ(offered.work_item_offered().policy_version(), "v2");
+  EXPECT_EQ(offered.work_item_offered().deadline().seconds(),
+            absl::ToUnixSeconds(clock_.Now() + absl::Seconds(30)));
+  EXPECT_EQ(events[events.size() - 2].work_item_assigned().fencing_version(), 1);
+  EXPECT_EQ(events.back().account_owner_changed().owner_id(), "s1");
+  std::set<std::string> ids;
+  for (const auto& e : events) ids.insert(e.event_id());
+  EXPECT_EQ(ids.size(), events.size());
+}
+
+TEST_F(OffersTest, RosterChangesThroughAnotherInstanceApplyAtTheNextDecision) {
+  auto other = MakeEngine(kPolicy);
+  AddWorker(*other, "late", {"sales"});
+  auto d = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->offers.at(0).worker_id, "late");
+  ASSERT_TRUE(other->RemoveWorker("late").ok());
+  auto gone = engine_->Route(Lead("l2", "a2"));
+  ASSERT_TRUE(gone.ok());
+  EXPECT_EQ(gone->outcome, Decision::Outcome::kParked);
+}
+
+TEST_F(OffersTest, PolicyReloadAppliesToTheNextDecision) {
+  AddWorker(*engine_, "s1", {"sales"});
+  AddWorker(*engine_, "x1", {"experts"});
+  auto reloaded = ParsePolicy(R"(version: v3
+rules:
+  - name: default
+    default: true
+    targets:
+      - strategy: round_robin
+        pool: experts
+)");
+  ASSERT_TRUE(reloaded.ok());
+  engine_->SetPolicy(std::make_shared<const Policy>(*reloaded));
+  auto d = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->offers.at(0).worker_id, "x1");
+  EXPECT_EQ(d->policy_version, "v3");
+}
+
+}  // namespace
+}  // namespace firstline::routing

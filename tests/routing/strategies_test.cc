@@ -1,0 +1,180 @@
+// Every strategy against a real redis-server, time from a fake clock.
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "routing/engine_fixture.h"
+
+namespace firstline::routing {
+namespace {
+
+std::string OneTarget(const std::string& strategy, const std::string& extra = "") {
+  return absl::StrCat("version: v1\nrules:\n  - name: default\n    default: true\n    targets:\n"
+                      "      - strategy: ", strategy, "\n        pool: sales\n", extra);
+}
+
+class StrategiesTest : public EngineFixture {
+ protected:
+  // Routes, accepts and completes one item; returns the worker it went to.
+  std::string RouteAndClose(RoutingEngine& engine, const std::string& id) {
+    auto d = engine.Route(Lead(id, "acct-" + id));
+    EXPECT_TRUE(d.ok()) << d.status();
+    if (!d.ok() || d->offers.empty()) return "";
+    auto a = engine.Accept(d->offers[0].offer_id, d->offers[0].worker_id);
+    EXPECT_TRUE(a.ok()) << a.status();
+    if (a.ok()) {
+      EXPECT_TRUE(engine.Complete(id, a->fencing_version).ok());
+    }
+    return d->offers[0].worker_id;
+  }
+};
+
+TEST_F(StrategiesTest, RoundRobinOverEqualWorkersDiffersByAtMostOne) {
+  auto engine = MakeEngine(OneTarget("round_robin"));
+  for (const char* w : {"a", "b", "c", "d", "e", "f", "g"}) AddWorker(*engine, w, {"sales"});
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 1000; ++i) {
+    clock_.Advance(absl::Seconds(1));
+    counts[RouteAndClose(*engine, absl::StrCat("l", i))]++;
+  }
+  ASSERT_EQ(counts.size(), 7u);
+  int lo = 1 << 30, hi = 0;
+  for (const auto& [w, n] : counts) {
+    lo = std::min(lo, n);
+    hi = std::max(hi, n);
+  }
+  EXPECT_LE(hi - lo, 1);
+}
+
+TEST_F(StrategiesTest, RoundRobinPicksTheLongestIdle) {
+  auto engine = MakeEngine(OneTarget("round_robin"));
+  AddWorker(*engine, "a", {"sales"});
+  clock_.Advance(absl::Seconds(5));
+  AddWorker(*engine, "b", {"sales"});
+  clock_.Advance(absl::Seconds(5));
+  EXPECT_EQ(RouteAndClose(*engine, "l1"), "a");
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(RouteAndClose(*engine, "l2"), "b");
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_EQ(RouteAndClose(*engine, "l3"), "a");
+}
+
+TEST_F(StrategiesTest, WeightedRoundRobinMatchesWeightsWithinOnePercent) {
+  auto engine = MakeEngine(OneTarget("weighted_round_robin"));
+  std::map<std::string, int> weights = {{"a", 1}, {"b", 2}, {"c", 3}, {"d", 4}};
+  for (const auto& [w, weight] : weights) AddWorker(*engine, w, {"sales"}, 5, weight);
+  std::map<std::string, int> counts;
+  constexpr int kItems = 10000;
+  for (int i = 0; i < kItems; ++i) counts[RouteAndClose(*engine, absl::StrCat("l", i))]++;
+  for (const auto& [w, weight] : weights) {
+    double expected = kItems * weight / 10.0;
+    EXPECT_NEAR(counts[w], expected, expected * 0.01) << w;
+  }
+}
+
+TEST_F(StrategiesTest, LeastLoadedPicksTheMostSpareCapacity) {
+  auto engine = MakeEngine(OneTarget("least_loaded"));
+  AddWorker(*engine, "small", {"sales"}, 2);
+  clock_.Advance(absl::Seconds(1));
+  AddWorker(*engine, "big", {"sales"}, 4);
+  // big 4 spare, small 2: big, big (3 → 2 spare, tie broken by idle: small), ...
+  auto d1 = engine->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d1.ok());
+  EXPECT_EQ(d1->offers.at(0).worker_id, "big");
+  auto d2 = engine->Route(Lead("l2", "a2"));
+  EXPECT_EQ(d2->offers.at(0).worker_id, "big");
+  clock_.Advance(absl::Seconds(1));
+  auto d3 = engine->Route(Lead("l3", "a3"));
+  EXPECT_EQ(d3->offers.at(0).worker_id, "small") << "2 spare each; small idled longer";
+  EXPECT_EQ(Load("big"), 2);
+  EXPECT_EQ(Load("small"), 1);
+}
+
+TEST_F(StrategiesTest, BroadcastOffersToNFirstAcceptWinsOthersRescinded) {
+  auto engine = MakeEngine(OneTarget("broadcast", "        broadcast: 3\n"));
+  for (const char* w : {"a", "b", "c", "d"}) AddWorker(*engine, w, {"sales"});
+  auto d = engine->Route(Lead("p1", "acct"));
+  ASSERT_TRUE(d.ok());
+  ASSERT_EQ(d->offers.size(), 3u);
+  auto first = engine->Accept(d->offers[1].offer_id, d->offers[1].worker_id);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto late = engine->Accept(d->offers[0].offer_id, d->offers[0].worker_id);
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Load(d->offers[0].worker_id), 0);
+  EXPECT_EQ(Load(d->offers[2].worker_id), 0);
+  EXPECT_EQ(Load(d->offers[1].worker_id), 1);
+  auto types = EventTypes();
+  EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemOffered"), 3);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemOfferRescinded"), 2);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemAssigned"), 1);
+}
+
+constexpr char kOwnerPolicy[] = R"(version: v7
+rules:
+  - name: default
+    default: true
+    targets:
+      - strategy: owner
+        offer_timeout: 1m
+      - strategy: round_robin
+        pool: sales
+        offer_timeout: 1m
+)";
+
+TEST_F(StrategiesTest, OwnerIsStickyAndAnAwayOwnerIsCoveredWithOwnershipKept) {
+  auto engine = MakeEngine(kOwnerPolicy);
+  AddWorker(*engine, "first", {"sales"});
+  AddWorker(*engine, "other", {"sales"});
+  // No owner yet: the owner target finds nobody, round robin offers, the acceptor becomes owner.
+  auto d1 = engine->Route(Lead("l1", "acct-9"));
+  ASSERT_TRUE(d1.ok());
+  EXPECT_EQ(d1->target_index, 1);
+  auto a1 = engine->Accept(d1->offers[0].offer_id, d1->offers[0].worker_id);
+  ASSERT_TRUE(a1.ok());
+  EXPECT_TRUE(a1->became_owner);
+  const std::string owner = d1->offers[0].worker_id;
+  EXPECT_EQ(engine->Owner("acct-9").value().value_or(""), owner);
+  // Later leads of the account go to the owner first.
+  clock_.Advance(absl::Seconds(10));
+  auto d2 = engine->Route(Lead("l2", "acct-9"));
+  ASSERT_TRUE(d2.ok());
+  EXPECT_EQ(d2->target_index, 0);
+  EXPECT_EQ(d2->strategy, "owner");
+  EXPECT_EQ(d2->offers.at(0).worker_id, owner);
+  ASSERT_TRUE(engine->Accept(d2->offers[0].offer_id, owner).ok());
+  // Owner away: covered by the next target, ownership kept.
+  ASSERT_TRUE(engine->SetStatus(owner, WorkerStatus::kAway).ok());
+  auto d3 = engine->Route(Lead("l3", "acct-9"));
+  ASSERT_TRUE(d3.ok());
+  EXPECT_EQ(d3->target_index, 1);
+  EXPECT_NE(d3->offers.at(0).worker_id, owner);
+  auto a3 = engine->Accept(d3->offers[0].offer_id, d3->offers[0].worker_id);
+  ASSERT_TRUE(a3.ok());
+  EXPECT_FALSE(a3->became_owner);
+  EXPECT_EQ(engine->Owner("acct-9").value().value_or(""), owner);
+  // The receipt says why the owner was passed over.
+  auto receipts = engine->Receipts("l3");
+  ASSERT_TRUE(receipts.ok());
+  EXPECT_NE(receipts->front().find("status away"), std::string::npos) << receipts->front();
+  EXPECT_NE(receipts->front().find("\"policy_version\":\"v7\""), std::string::npos);
+}
+
+TEST_F(StrategiesTest, TransferIsAuditedAndChangesTheOwner) {
+  auto engine = MakeEngine(kOwnerPolicy);
+  AddWorker(*engine, "a", {"sales"});
+  AddWorker(*engine, "b", {"sales"});
+  EXPECT_EQ(engine->TransferOwner("acct", "b", "", "").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine->TransferOwner("acct", "ghost", "op-1", "moved").code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(engine->TransferOwner("acct", "b", "op-1", "rep left the region").ok());
+  EXPECT_EQ(engine->Owner("acct").value().value_or(""), "b");
+  auto events = Events();
+  ASSERT_FALSE(events.empty());
+  const auto& changed = events.back().account_owner_changed();
+  EXPECT_EQ(changed.owner_id(), "b");
+  EXPECT_TRUE(changed.transfer());
+  EXPECT_EQ(changed.changed_by(), "op-1");
+  EXPECT_EQ(events.back().partition_key(), "acct");
+}
+
+}  // namespace
+}  // namespace firstline::routing
