@@ -122,11 +122,12 @@ absl::StatusOr<bool> RoutingEngine::StreamClosed(const std::string& worker_id) {
 absl::StatusOr<Decision> RoutingEngine::Route(const WorkItem& item, const std::string& trace_id) {
   if (auto st = ValidateWorkItem(item); !st.ok()) return st;
   auto p = policy();
-  return RouteFrom(item, p->Match(item), 0, trace_id);
+  return RouteFrom(item, p->Match(item), 0, trace_id, false);
 }
 
 absl::StatusOr<Decision> RoutingEngine::RouteFrom(const WorkItem& item, const Rule& rule,
-                                                  int first_target, const std::string& trace_id) {
+                                                  int first_target, const std::string& trace_id,
+                                                  bool only_if_parked) {
   auto p = policy();
   Decision decision;
   decision.item_id = item.id;
@@ -147,13 +148,17 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const WorkItem& item, const Ru
                    p->version, std::to_string(absl::ToInt64Milliseconds(config_.presence_timeout)),
                    config_.owner_kind, ExclusionsJson(filtered.exclusions), IdBase(), target.pool,
                    std::to_string(target.sla ? absl::ToInt64Milliseconds(*target.sla) : 0),
-                   roster->version, doc});
+                   roster->version, doc, only_if_parked ? "1" : "0"});
       for (const Candidate& c : filtered.candidates) {
         args.insert(args.end(), {c.worker->id, std::to_string(c.worker->weight), c.local_day});
       }
       auto r = redis_.Eval(offer_, {ver_key_}, args);
       if (!r.ok()) return r.status();
       const std::string& outcome = r->elements.at(0).str;
+      if (outcome == "taken") {
+        decision.outcome = Decision::Outcome::kTaken;
+        return decision;
+      }
       if (outcome == "stale") {
         if (auto st = roster_.Reload(); !st.ok()) return st;
         continue;
@@ -195,7 +200,7 @@ absl::StatusOr<Decision> RoutingEngine::Continue(const std::string& item_id) {
     rule = &p->Match(*item);
     target = 0;
   }
-  return RouteFrom(*item, *rule, target, "");
+  return RouteFrom(*item, *rule, target, "", false);
 }
 
 absl::StatusOr<Assignment> RoutingEngine::Accept(const std::string& offer_id,
@@ -250,11 +255,10 @@ absl::StatusOr<std::vector<Decision>> RoutingEngine::OfferParked(int limit) {
     auto item = WorkItemFromJson(doc->str);
     if (!item.ok()) return item.status();
     auto p = policy();
-    auto d = RouteFrom(*item, p->Match(*item), 0, "");
-    // Another instance may have offered it meanwhile; that is fine.
-    if (!d.ok() && d.status().code() == absl::StatusCode::kFailedPrecondition) continue;
+    // The list may be stale: the script skips an item that left the queue meanwhile.
+    auto d = RouteFrom(*item, p->Match(*item), 0, "", true);
     if (!d.ok()) return d.status();
-    decisions.push_back(std::move(*d));
+    if (d->outcome != Decision::Outcome::kTaken) decisions.push_back(std::move(*d));
   }
   return decisions;
 }

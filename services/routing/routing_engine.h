@@ -32,7 +32,8 @@ struct OfferRef {
 };
 
 struct Decision {
-  enum class Outcome { kOffered, kParked };
+  // kTaken: the item had left the parked queue before this attempt (another caller moved it).
+  enum class Outcome { kOffered, kParked, kTaken };
   Outcome outcome = Outcome::kParked;
   std::string item_id;
   std::string rule;
@@ -96,7 +97,7 @@ class RoutingEngine {
 
  private:
   absl::StatusOr<Decision> RouteFrom(const WorkItem& item, const Rule& rule, int first_target,
-                                     const std::string& trace_id);
+                                     const std::string& trace_id, bool only_if_parked);
   absl::StatusOr<Decision> Continue(const std::string& item_id);
   absl::StatusOr<bool> Presence(const std::string& worker_id, const std::string& op,
                                 const std::string& value);

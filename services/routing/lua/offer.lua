@@ -6,8 +6,10 @@
 -- ARGV: now, producer, trace, topic, event_id_base, item, kind, account, rule, target,
 --   strategy, timeout_ms, broadcast_n, max_offers, policy_version, presence_ms, owner_kind,
 --   static_exclusions_json, offer_id_base, pool, sla_ms, roster_version, item_json,
+--   only_if_parked (1: leave the item alone unless it still waits in the parked queue),
 --   then (worker, weight, local day)*
 -- Returns {'offered', worker, offer_id, ...} | {'none'} | {'exhausted'} | {'stale', version}
+--   | {'taken'} (only_if_parked, and someone else already moved the item on)
 -- ('stale': the caller's roster is older than the stored one; reload and call again)
 local now = tonumber(ARGV[1])
 local ctx = { now = now, producer = ARGV[2], trace = ARGV[3], topic = ARGV[4], id_base = ARGV[5], seq = 0 }
@@ -21,6 +23,9 @@ if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[22] then
   return { 'stale', redis.call('GET', KEYS[1]) or '0' }
 end
 local item = P .. 'item:' .. item_id
+if ARGV[24] == '1' and redis.call('ZSCORE', P .. 'parked', item_id) == false then
+  return { 'taken' }
+end
 local state = redis.call('HGET', item, 'state')
 if state == 'assigned' or state == 'closed' then
   return redis.error_reply('FAILED_PRECONDITION item ' .. item_id .. ' is already ' .. state)
@@ -42,7 +47,7 @@ local tried = P .. 'tried:' .. item_id
 local owner = redis.call('GET', P .. 'own:' .. owner_kind .. ':' .. account)
 local candidates = cjson.decode(static_exclusions)
 local eligible = {}
-for i = 24, #ARGV, 3 do
+for i = 25, #ARGV, 3 do
   local id, weight, day = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]
   local w = P .. 'w:' .. id
   local reason = nil
