@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${FIRSTLINE_BENCH_BUILD_DIR:-$ROOT/build-bench}"
 SECONDS_PER_RUN="${FIRSTLINE_BENCH_SECONDS:-5}"
-ALL_SCENARIOS=(outbox)
+ALL_SCENARIOS=(outbox routing)
 SCENARIOS=("$@")
 ((${#SCENARIOS[@]})) || SCENARIOS=("${ALL_SCENARIOS[@]}")
 for s in "${SCENARIOS[@]}"; do
@@ -63,6 +63,9 @@ for scenario in "${SCENARIOS[@]}"; do
     outbox)
       "$BENCH" outbox --redis-port "$REDIS_PORT" --bootstrap "$BOOTSTRAP" \
         --seconds "$SECONDS_PER_RUN" --out "$OUT"
+      ;;
+    routing)
+      "$BENCH" routing --redis-port "$REDIS_PORT" --seconds "$SECONDS_PER_RUN" --out "$OUT"
       ;;
   esac
 done

@@ -1,6 +1,7 @@
 // firstline: the operators' command-line tool.
 #include <CLI/CLI.hpp>
 
+#include "admin/policy_command.h"
 #include "admin/token_command.h"
 
 int main(int argc, char** argv) {
@@ -8,6 +9,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   firstline::admin::AddTokenCommands(app, exit_code);
+  firstline::admin::AddPolicyCommands(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

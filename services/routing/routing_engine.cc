@@ -279,6 +279,29 @@ absl::StatusOr<std::vector<std::string>> RoutingEngine::Receipts(const std::stri
   return out;
 }
 
+absl::StatusOr<FairnessReport> RoutingEngine::Fairness(const std::string& pool,
+                                                       absl::Duration window) {
+  if (auto st = roster_.Reload(); !st.ok()) return st;
+  FairnessReport report;
+  report.pool = pool;
+  for (const Worker& w : roster_.Current()->workers) {
+    if (w.pools.contains(pool)) report.assignments[w.id] = 0;
+  }
+  int64_t now = NowMs();
+  auto r = redis_.Command({"ZRANGEBYSCORE", tag_ + ":asg:" + pool,
+                           std::to_string(now - absl::ToInt64Milliseconds(window)),
+                           std::to_string(now)});
+  if (!r.ok()) return r.status();
+  for (const auto& member : r->elements) {
+    auto bar = member.str.rfind('|');
+    if (bar != std::string::npos) report.assignments[member.str.substr(bar + 1)]++;
+  }
+  std::vector<double> counts;
+  for (const auto& [worker, n] : report.assignments) counts.push_back(n);
+  report.gini = Gini(counts);
+  return report;
+}
+
 absl::StatusOr<std::optional<std::string>> RoutingEngine::Owner(const std::string& account_id) {
   auto r = redis_.Command({"GET", tag_ + ":own:" + config_.owner_kind + ":" + account_id});
   if (!r.ok()) return r.status();

@@ -10,6 +10,7 @@
 #include "platform/core/clock.h"
 #include "platform/redis/redis_client.h"
 #include "platform/redis/redis_script.h"
+#include "routing/fairness.h"
 #include "routing/policy.h"
 #include "routing/roster_cache.h"
 #include "routing/work_item.h"
@@ -91,6 +92,9 @@ class RoutingEngine {
   absl::Status Complete(const std::string& item_id, int64_t fencing_version);
 
   absl::StatusOr<std::vector<std::string>> Receipts(const std::string& item_id);
+  // Assignments per worker of `pool` (every roster member, zero included) over the last
+  // `window`, and their Gini coefficient.
+  absl::StatusOr<FairnessReport> Fairness(const std::string& pool, absl::Duration window);
   absl::StatusOr<std::optional<std::string>> Owner(const std::string& account_id);
   absl::Status TransferOwner(const std::string& account_id, const std::string& new_owner,
                              const std::string& by, const std::string& reason);

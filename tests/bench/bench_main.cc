@@ -55,6 +55,14 @@ int main(int argc, char** argv) {
   outbox->add_option("--events", events)->capture_default_str();
   outbox->add_option("--out", out)->required();
 
+  int workers = 20;
+  auto* routing = app.add_subcommand("routing", "routing decisions per second");
+  routing->add_option("--redis-port", redis_port)->required();
+  routing->add_option("--seconds", seconds)->capture_default_str();
+  routing->add_option("--threads", threads)->capture_default_str();
+  routing->add_option("--workers", workers)->capture_default_str();
+  routing->add_option("--out", out)->required();
+
   auto* report = app.add_subcommand("report", "print the table and write the run's JSON");
   report->add_option("--in", out)->required();
   report->add_option("--json", json_out)->required();
@@ -89,6 +97,16 @@ int main(int argc, char** argv) {
               "redis EVALSHA calls/s"},
              {"outbox", "append p99", append->p99_ms, "ms", ""},
              {"outbox", "relay published events/s", *drain, "1/s", "redis EVALSHA calls/s"}}) {
+      if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
+    }
+  } else if (routing->parsed()) {
+    auto decisions = fb::RoutingDecisions(redis_port, workers, threads, absl::Seconds(seconds));
+    if (!decisions.ok()) return Fail(decisions.status());
+    for (const auto& f :
+         std::vector<fb::Figure>{{"routing", "decisions/s (20 workers, round robin)",
+                                  decisions->per_second, "1/s", "redis EVALSHA calls/s"},
+                                 {"routing", "decision p50", decisions->p50_ms, "ms", ""},
+                                 {"routing", "decision p99", decisions->p99_ms, "ms", ""}}) {
       if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
     }
   } else if (report->parsed()) {

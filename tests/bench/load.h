@@ -36,4 +36,9 @@ absl::StatusOr<LatencyFigures> OutboxAppend(int redis_port, int threads, absl::D
 // Kafka (events per second acknowledged by the broker).
 absl::StatusOr<double> RelayDrain(int redis_port, const std::string& bootstrap, int events);
 
+// Routing decisions (match, filter, atomic pick-and-reserve) per second with `workers` in one
+// pool and `threads` callers.
+absl::StatusOr<LatencyFigures> RoutingDecisions(int redis_port, int workers, int threads,
+                                                absl::Duration duration);
+
 }  // namespace firstline::bench

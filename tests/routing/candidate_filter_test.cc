@@ -145,3 +145,21 @@ TEST(WorkItemTest, BadItemsNameTheirFields) {
 
 }  // namespace
 }  // namespace firstline::routing
+
+#include "routing/fairness.h"
+
+namespace firstline::routing {
+namespace {
+
+TEST(GiniTest, EqualIsZeroConcentratedApproachesOne) {
+  EXPECT_DOUBLE_EQ(Gini({}), 0);
+  EXPECT_DOUBLE_EQ(Gini({0, 0, 0}), 0);
+  EXPECT_DOUBLE_EQ(Gini({5, 5, 5, 5}), 0);
+  // One of four got everything: (n-1)/n = 0.75.
+  EXPECT_DOUBLE_EQ(Gini({0, 0, 0, 8}), 0.75);
+  // 1,2,3,4: sum |xi-xj| over ordered pairs = 20; 20 / (2 * 16 * 2.5) = 0.25.
+  EXPECT_DOUBLE_EQ(Gini({4, 1, 3, 2}), 0.25);
+}
+
+}  // namespace
+}  // namespace firstline::routing

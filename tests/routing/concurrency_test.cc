@@ -39,9 +39,9 @@ class ConcurrencyTest : public EngineFixture {
  protected:
   struct Shared {
     std::mutex mu;
-    std::vector<OfferRef> offers;                      // offers seen (may be stale)
-    std::map<std::string, int64_t> assigned;           // item -> fencing version
-    std::map<std::string, int> accepts;                // item -> successful accepts
+    std::vector<OfferRef> offers;             // offers seen (may be stale)
+    std::map<std::string, int64_t> assigned;  // item -> fencing version
+    std::map<std::string, int> accepts;       // item -> successful accepts
     std::vector<std::string> items;
   };
 
@@ -57,8 +57,10 @@ TEST_F(ConcurrencyTest, InvariantsHoldUnderRandomConcurrentTraffic) {
   auto policy = ParsePolicy(kPolicy);
   ASSERT_TRUE(policy.ok());
   RoutingEngine second(second_client,
-                       {.domain = "test", .producer = "routing-test-2",
-                        .topic = "firstline.leads.v1", .owner_kind = "sales"},
+                       {.domain = "test",
+                        .producer = "routing-test-2",
+                        .topic = "firstline.leads.v1",
+                        .owner_kind = "sales"},
                        std::make_shared<const Policy>(*policy), clock_);
   std::vector<std::string> toggling;
   for (int i = 0; i < 8; ++i) {
@@ -156,7 +158,8 @@ TEST_F(ConcurrencyTest, InvariantsHoldUnderRandomConcurrentTraffic) {
           std::lock_guard lock(shared.mu);
           if (shared.assigned.empty()) continue;
           auto it = shared.assigned.begin();
-          std::advance(it, std::uniform_int_distribution<size_t>(0, shared.assigned.size() - 1)(rng));
+          std::advance(it,
+                       std::uniform_int_distribution<size_t>(0, shared.assigned.size() - 1)(rng));
           item = it->first;
           fence = it->second;
         }
@@ -164,7 +167,8 @@ TEST_F(ConcurrencyTest, InvariantsHoldUnderRandomConcurrentTraffic) {
       } else {
         const std::string& w = toggling[std::uniform_int_distribution<size_t>(0, 7)(rng)];
         static constexpr WorkerStatus kStatuses[] = {WorkerStatus::kAvailable, WorkerStatus::kAway,
-                                                     WorkerStatus::kOffline, WorkerStatus::kAvailable};
+                                                     WorkerStatus::kOffline,
+                                                     WorkerStatus::kAvailable};
         auto st = engine.SetStatus(w, kStatuses[std::uniform_int_distribution<int>(0, 3)(rng)]);
         expect_ok_or(st.status(), {});
       }

@@ -127,8 +127,7 @@ TEST_F(OffersTest, WrongWorkerAndUnknownOfferAreRefused) {
   EXPECT_EQ(engine_->Accept(d->offers[0].offer_id, "s2").status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(engine_->Accept("nope", "s1").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(engine_->Route(Lead("l1", "a1")).status().code(),
-            absl::StatusCode::kFailedPrecondition)
+  EXPECT_EQ(engine_->Route(Lead("l1", "a1")).status().code(), absl::StatusCode::kFailedPrecondition)
       << "an item with a live offer is not routed twice";
   EXPECT_EQ(engine_->Route(Lead("", "a1")).status().code(), absl::StatusCode::kInvalidArgument);
 }

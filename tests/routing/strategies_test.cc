@@ -8,8 +8,10 @@ namespace firstline::routing {
 namespace {
 
 std::string OneTarget(const std::string& strategy, const std::string& extra = "") {
-  return absl::StrCat("version: v1\nrules:\n  - name: default\n    default: true\n    targets:\n"
-                      "      - strategy: ", strategy, "\n        pool: sales\n", extra);
+  return absl::StrCat(
+      "version: v1\nrules:\n  - name: default\n    default: true\n    targets:\n"
+      "      - strategy: ",
+      strategy, "\n        pool: sales\n", extra);
 }
 
 class StrategiesTest : public EngineFixture {
@@ -37,6 +39,7 @@ TEST_F(StrategiesTest, RoundRobinOverEqualWorkersDiffersByAtMostOne) {
     counts[RouteAndClose(*engine, absl::StrCat("l", i))]++;
   }
   ASSERT_EQ(counts.size(), 7u);
+  EXPECT_LT(engine->Fairness("sales", absl::Hours(2)).value().gini, 0.01);
   int lo = 1 << 30, hi = 0;
   for (const auto& [w, n] : counts) {
     lo = std::min(lo, n);
@@ -69,6 +72,10 @@ TEST_F(StrategiesTest, WeightedRoundRobinMatchesWeightsWithinOnePercent) {
     double expected = kItems * weight / 10.0;
     EXPECT_NEAR(counts[w], expected, expected * 0.01) << w;
   }
+  auto fairness = engine->Fairness("sales", absl::Hours(1));
+  ASSERT_TRUE(fairness.ok()) << fairness.status();
+  EXPECT_EQ(fairness->assignments["d"], counts["d"]);
+  EXPECT_NEAR(fairness->gini, 0.25, 0.005) << "weights 1:2:3:4 have Gini 0.25";
 }
 
 TEST_F(StrategiesTest, LeastLoadedPicksTheMostSpareCapacity) {

@@ -44,7 +44,10 @@ for _, other in ipairs(redis.call('SMEMBERS', P .. 'io:' .. item_id)) do
     item_ref(kind, item_id, account) .. pb_str(2, other) .. pb_str(3, ow[1]))
 end
 redis.call('DEL', P .. 'io:' .. item_id, P .. 'tried:' .. item_id)
-redis.call('ZADD', P .. 'asg:' .. (o[6] or ''), now, item_id .. '|' .. worker_id)
+-- Assignment log for fairness reports; older than 30 days is dropped as it grows.
+local asg = P .. 'asg:' .. (o[6] or '')
+redis.call('ZADD', asg, now, item_id .. '|' .. worker_id)
+redis.call('ZREMRANGEBYSCORE', asg, '-inf', now - 30 * 24 * 3600 * 1000)
 emit(ctx, account, 'WorkItemAssigned', 11,
   item_ref(kind, item_id, account) .. pb_str(2, offer_id) .. pb_str(3, worker_id) .. pb_str(4, org) ..
   pb_int(5, fence))

@@ -44,6 +44,8 @@ end
 if tonumber(redis.call('HGET', item, 'tcount') or '0') >= max_offers then return { 'exhausted' } end
 
 local tried = P .. 'tried:' .. item_id
+local already = {}
+for _, id in ipairs(redis.call('SMEMBERS', tried)) do already[id] = true end
 local owner = redis.call('GET', P .. 'own:' .. owner_kind .. ':' .. account)
 local candidates = cjson.decode(static_exclusions)
 local eligible = {}
@@ -51,19 +53,20 @@ for i = 25, #ARGV, 3 do
   local id, weight, day = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 2]
   local w = P .. 'w:' .. id
   local reason = nil
+  local live = nil
   if strategy == 'owner' and id ~= owner then
     reason = 'not the account owner'
-  elseif redis.call('SISMEMBER', tried, id) == 1 then
+  elseif already[id] then
     reason = 'already offered this item'
   else
-    reason = worker_eligible(w, now, presence_ms, day)
+    live = worker_state(w)
+    reason = ineligible_reason(live, now, presence_ms, day)
   end
   if reason then
     candidates[#candidates + 1] = { id = id, excluded = reason }
   else
-    eligible[#eligible + 1] = { id = id, weight = weight, day = day, key = w,
-      idle = tonumber(redis.call('HGET', w, 'idle') or '0'),
-      spare = tonumber(redis.call('HGET', w, 'cap')) - tonumber(redis.call('HGET', w, 'load') or '0') }
+    eligible[#eligible + 1] = { id = id, weight = weight, day = day, key = w, idle = live.idle,
+      spare = live.cap - live.load }
   end
 end
 if strategy == 'owner' and not owner then

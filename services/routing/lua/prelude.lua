@@ -43,21 +43,26 @@ local function emit(ctx, account, type_name, field, body)
     'v', env)
 end
 
-local function worker_eligible(w, now, presence_ms, day)
-  -- returns nil when the worker can take one more item now, else the reason it cannot
-  local status = redis.call('HGET', w, 'status')
-  if status == false or status == 'removed' then return 'not on the roster' end
-  if status ~= 'available' then return 'status ' .. status end
-  local streams = tonumber(redis.call('HGET', w, 'streams') or '0')
-  local seen = tonumber(redis.call('HGET', w, 'seen') or '0')
-  if streams <= 0 and now - seen > presence_ms then return 'no presence (no stream, no recent heartbeat)' end
-  local load = tonumber(redis.call('HGET', w, 'load') or '0')
-  local cap = tonumber(redis.call('HGET', w, 'cap') or '0')
-  if load >= cap then return 'at capacity (' .. load .. '/' .. cap .. ')' end
+-- Live state of a worker in one read: status, streams, seen, load, cap, day, dcount, dcap, idle.
+local function worker_state(w)
+  local f = redis.call('HMGET', w, 'status', 'streams', 'seen', 'load', 'cap', 'day', 'dcount',
+    'dcap', 'idle')
+  return { status = f[1], streams = tonumber(f[2] or '0'), seen = tonumber(f[3] or '0'),
+    load = tonumber(f[4] or '0'), cap = tonumber(f[5] or '0'), day = f[6],
+    dcount = tonumber(f[7] or '0'), dcap = tonumber(f[8] or '0'), idle = tonumber(f[9] or '0') }
+end
+
+-- nil when the worker can take one more item now, else the reason it cannot.
+local function ineligible_reason(s, now, presence_ms, day)
+  if s.status == false or s.status == 'removed' then return 'not on the roster' end
+  if s.status ~= 'available' then return 'status ' .. s.status end
+  if s.streams <= 0 and now - s.seen > presence_ms then
+    return 'no presence (no stream, no recent heartbeat)'
+  end
+  if s.load >= s.cap then return 'at capacity (' .. s.load .. '/' .. s.cap .. ')' end
   local dcount = 0
-  if redis.call('HGET', w, 'day') == day then dcount = tonumber(redis.call('HGET', w, 'dcount') or '0') end
-  local dcap = tonumber(redis.call('HGET', w, 'dcap') or '0')
-  if dcount >= dcap then return 'daily cap reached (' .. dcount .. '/' .. dcap .. ')' end
+  if s.day == day then dcount = s.dcount end
+  if dcount >= s.dcap then return 'daily cap reached (' .. dcount .. '/' .. s.dcap .. ')' end
   return nil
 end
 
