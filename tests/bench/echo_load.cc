@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 #include "bench/load.h"
 #include "firstline/testing/v1/echo.grpc.pb.h"
@@ -69,6 +70,38 @@ double PercentileMs(std::vector<absl::Duration>& samples, double q) {
   std::sort(samples.begin(), samples.end());
   size_t index = std::min(samples.size() - 1, static_cast<size_t>(q * samples.size()));
   return absl::ToDoubleMilliseconds(samples[index]);
+}
+
+LatencyFigures ClosedLoop(int threads, absl::Duration duration,
+                          const std::function<bool(int64_t)>& op) {
+  std::atomic<int64_t> next{0};
+  std::atomic<int64_t> errors{0};
+  std::vector<std::vector<absl::Duration>> samples(threads);
+  absl::Time start = absl::Now();
+  absl::Time until = start + duration;
+  std::vector<std::thread> callers;
+  for (int t = 0; t < threads; ++t) {
+    callers.emplace_back([&, t] {
+      while (absl::Now() < until) {
+        absl::Time begin = absl::Now();
+        if (op(next.fetch_add(1))) {
+          samples[t].push_back(absl::Now() - begin);
+        } else {
+          errors.fetch_add(1);
+        }
+      }
+    });
+  }
+  for (auto& c : callers) c.join();
+  std::vector<absl::Duration> all;
+  for (auto& s : samples) all.insert(all.end(), s.begin(), s.end());
+  LatencyFigures f;
+  f.count = static_cast<int64_t>(all.size());
+  f.errors = errors.load();
+  f.per_second = static_cast<double>(all.size()) / absl::ToDoubleSeconds(absl::Now() - start);
+  f.p50_ms = PercentileMs(all, 0.5);
+  f.p99_ms = PercentileMs(all, 0.99);
+  return f;
 }
 
 absl::StatusOr<LatencyFigures> EchoUnary(const std::string& target, const std::string& token,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,11 @@ struct LatencyFigures {
 
 // Percentile (0..1) of durations in milliseconds; sorts `samples`.
 double PercentileMs(std::vector<absl::Duration>& samples, double q);
+
+// Runs `op(n)` (n = 0, 1, 2, ... across all threads) from `threads` closed-loop callers for
+// `duration`; a call returning true is a sample, false an error.
+LatencyFigures ClosedLoop(int threads, absl::Duration duration,
+                          const std::function<bool(int64_t)>& op);
 
 // Unary Echo.Ping with `concurrency` calls in flight (callback API) for `duration`.
 absl::StatusOr<LatencyFigures> EchoUnary(const std::string& target, const std::string& token,

@@ -1,5 +1,3 @@
-#include <atomic>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "bench/load.h"
@@ -44,33 +42,8 @@ absl::StatusOr<LatencyFigures> OutboxAppend(int redis_port, int threads, absl::D
   fp::RedisClient client(Redis(redis_port, threads));
   fp::RedisScript script("bench_change", kBenchChangeLua);
   fp::Keyspace keyspace("bench-append", 8);
-  std::atomic<int64_t> next{0};
-  std::atomic<int64_t> errors{0};
-  std::vector<std::vector<absl::Duration>> samples(threads);
-  absl::Time start = absl::Now();
-  absl::Time until = start + duration;
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      while (absl::Now() < until) {
-        absl::Time begin = absl::Now();
-        if (Change(client, script, keyspace, next.fetch_add(1)).ok()) {
-          samples[t].push_back(absl::Now() - begin);
-        } else {
-          errors.fetch_add(1);
-        }
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
-  std::vector<absl::Duration> all;
-  for (auto& s : samples) all.insert(all.end(), s.begin(), s.end());
-  LatencyFigures f;
-  f.count = static_cast<int64_t>(all.size());
-  f.errors = errors.load();
-  f.per_second = static_cast<double>(all.size()) / absl::ToDoubleSeconds(absl::Now() - start);
-  f.p50_ms = PercentileMs(all, 0.5);
-  f.p99_ms = PercentileMs(all, 0.99);
+  LatencyFigures f = ClosedLoop(
+      threads, duration, [&](int64_t n) { return Change(client, script, keyspace, n).ok(); });
   for (const auto& key : keyspace.AllOutboxKeys()) (void)client.Command({"DEL", key});
   return f;
 }

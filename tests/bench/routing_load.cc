@@ -1,5 +1,3 @@
-#include <atomic>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "bench/load.h"
@@ -44,37 +42,11 @@ rules:
     if (auto st = engine.SetStatus(w.id, fr::WorkerStatus::kAvailable); !st.ok())
       return st.status();
   }
-  std::atomic<int64_t> next{0};
-  std::atomic<int64_t> errors{0};
-  std::vector<std::vector<absl::Duration>> samples(threads);
-  absl::Time start = absl::Now();
-  absl::Time until = start + duration;
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      while (absl::Now() < until) {
-        int64_t n = next.fetch_add(1);
-        fr::WorkItem item{
-            absl::StrCat("lead-", n), "lead", absl::StrCat("acct-", n % 20000), {}, {}};
-        absl::Time begin = absl::Now();
-        auto d = engine.Route(item);
-        if (d.ok() && d->outcome == fr::Decision::Outcome::kOffered) {
-          samples[t].push_back(absl::Now() - begin);
-        } else {
-          errors.fetch_add(1);
-        }
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
-  std::vector<absl::Duration> all;
-  for (auto& s : samples) all.insert(all.end(), s.begin(), s.end());
-  LatencyFigures f;
-  f.count = static_cast<int64_t>(all.size());
-  f.errors = errors.load();
-  f.per_second = static_cast<double>(all.size()) / absl::ToDoubleSeconds(absl::Now() - start);
-  f.p50_ms = PercentileMs(all, 0.5);
-  f.p99_ms = PercentileMs(all, 0.99);
+  LatencyFigures f = ClosedLoop(threads, duration, [&](int64_t n) {
+    fr::WorkItem item{absl::StrCat("lead-", n), "lead", absl::StrCat("acct-", n % 20000), {}, {}};
+    auto d = engine.Route(item);
+    return d.ok() && d->outcome == fr::Decision::Outcome::kOffered;
+  });
   if (f.errors > 0) return absl::InternalError(absl::StrCat(f.errors, " routing decisions failed"));
   return f;
 }
