@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "lua/accept.lua.h"
 #include "lua/complete.lua.h"
 #include "lua/decline.lua.h"
@@ -80,7 +81,8 @@ absl::Status RoutingEngine::UpsertWorker(const Worker& worker) {
   auto r = redis_.Eval(
       upsert_, {ver_key_},
       {worker.id, WorkerToJson(worker), worker.organisation, std::to_string(worker.capacity),
-       std::to_string(worker.daily_cap), std::to_string(worker.weight), std::to_string(NowMs())});
+       std::to_string(worker.daily_cap), std::to_string(worker.weight), std::to_string(NowMs()),
+       absl::StrJoin(worker.pools, "|")});
   if (!r.ok()) return r.status();
   if (auto st = roster_.Reload(); !st.ok()) return st;
   // A new or widened worker may fit a parked item.

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   outbox->add_option("--events", events)->capture_default_str();
   outbox->add_option("--out", out)->required();
 
-  int workers = 20;
+  int workers = 50;
   auto* routing = app.add_subcommand("routing", "routing decisions per second");
   routing->add_option("--redis-port", redis_port)->required();
   routing->add_option("--seconds", seconds)->capture_default_str();
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
     auto decisions = fb::RoutingDecisions(redis_port, workers, threads, absl::Seconds(seconds));
     if (!decisions.ok()) return Fail(decisions.status());
     for (const auto& f :
-         std::vector<fb::Figure>{{"routing", "decisions/s (20 workers, round robin)",
+         std::vector<fb::Figure>{{"routing", "decisions/s (50 workers, round robin)",
                                   decisions->per_second, "1/s", "redis EVALSHA calls/s"},
                                  {"routing", "decision p50", decisions->p50_ms, "ms", ""},
                                  {"routing", "decision p99", decisions->p99_ms, "ms", ""}}) {

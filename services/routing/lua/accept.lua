@@ -31,8 +31,10 @@ redis.call('HSET', item, 'state', 'assigned', 'assignee', worker_id, 'assigned_a
 redis.call('HSET', offer, 'state', 'accepted')
 redis.call('ZREM', P .. 'due', offer_id)
 redis.call('SREM', P .. 'io:' .. item_id, offer_id)
+local wf = redis.call('HMGET', P .. 'w:' .. worker_id, 'org', 'pools')
+local org = wf[1] or ''
 redis.call('HSET', P .. 'w:' .. worker_id, 'idle', now)
-local org = redis.call('HGET', P .. 'w:' .. worker_id, 'org') or ''
+touch_idle(worker_id, wf[2] or '', now)
 -- Broadcast: the first acceptor wins, every other live offer is withdrawn.
 for _, other in ipairs(redis.call('SMEMBERS', P .. 'io:' .. item_id)) do
   local ok = P .. 'offer:' .. other

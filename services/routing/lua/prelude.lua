@@ -43,13 +43,22 @@ local function emit(ctx, account, type_name, field, body)
     'v', env)
 end
 
--- Live state of a worker in one read: status, streams, seen, load, cap, day, dcount, dcap, idle.
+-- Live state of a worker in one read.
 local function worker_state(w)
   local f = redis.call('HMGET', w, 'status', 'streams', 'seen', 'load', 'cap', 'day', 'dcount',
-    'dcap', 'idle')
+    'dcap', 'idle', 'org', 'pools')
   return { status = f[1], streams = tonumber(f[2] or '0'), seen = tonumber(f[3] or '0'),
     load = tonumber(f[4] or '0'), cap = tonumber(f[5] or '0'), day = f[6],
-    dcount = tonumber(f[7] or '0'), dcap = tonumber(f[8] or '0'), idle = tonumber(f[9] or '0') }
+    dcount = tonumber(f[7] or '0'), dcap = tonumber(f[8] or '0'), idle = tonumber(f[9] or '0'),
+    org = f[10] or '', pools = f[11] or '' }
+end
+
+-- Each pool keeps its workers ordered by idle time ("<tag>:idle:<pool>", a sorted set), so
+-- round robin finds the longest-idle worker without reading the whole pool.
+local function touch_idle(worker_id, pools, now)
+  for pool in string.gmatch(pools, '[^|]+') do
+    redis.call('ZADD', P .. 'idle:' .. pool, now, worker_id)
+  end
 end
 
 -- nil when the worker can take one more item now, else the reason it cannot.

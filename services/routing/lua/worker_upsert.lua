@@ -2,12 +2,18 @@
 -- live hash. Live counters (load, today's count) survive an update. Bumps the roster version
 -- so every instance reloads the roster before its next decision.
 -- KEYS[1] "<tag>:ver"
--- ARGV: worker, roster_json, org, capacity, daily_cap, weight, now
-local w = P .. 'w:' .. ARGV[1]
-redis.call('HSET', P .. 'roster', ARGV[1], ARGV[2])
-redis.call('HSET', w, 'org', ARGV[3], 'cap', ARGV[4], 'dcap', ARGV[5], 'weight', ARGV[6])
+-- ARGV: worker, roster_json, org, capacity, daily_cap, weight, now, pools ("a|b|c")
+local id = ARGV[1]
+local w = P .. 'w:' .. id
+local old_pools = redis.call('HGET', w, 'pools') or ''
+redis.call('HSET', P .. 'roster', id, ARGV[2])
+redis.call('HSET', w, 'org', ARGV[3], 'cap', ARGV[4], 'dcap', ARGV[5], 'weight', ARGV[6],
+  'pools', ARGV[8])
 if redis.call('HSETNX', w, 'status', 'offline') == 1 or redis.call('HGET', w, 'status') == 'removed' then
   redis.call('HSET', w, 'status', 'offline', 'idle', ARGV[7])
 end
 redis.call('HSETNX', w, 'load', 0)
+-- Keep the per-pool idle order in step with the worker's pools.
+for pool in string.gmatch(old_pools, '[^|]+') do redis.call('ZREM', P .. 'idle:' .. pool, id) end
+touch_idle(id, ARGV[8], tonumber(redis.call('HGET', w, 'idle') or ARGV[7]))
 return redis.call('INCR', KEYS[1])
