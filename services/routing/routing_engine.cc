@@ -10,6 +10,7 @@
 #include "lua/offer.lua.h"
 #include "lua/owner_transfer.lua.h"
 #include "lua/park.lua.h"
+#include "lua/withdraw.lua.h"
 #include "lua/worker_presence.lua.h"
 #include "lua/worker_remove.lua.h"
 #include "lua/worker_upsert.lua.h"
@@ -58,7 +59,8 @@ RoutingEngine::RoutingEngine(platform::RedisClient& redis, EngineConfig config,
       upsert_("routing_worker_upsert", kWorkerUpsertLua),
       remove_("routing_worker_remove", kWorkerRemoveLua),
       presence_("routing_worker_presence", kWorkerPresenceLua),
-      transfer_("routing_owner_transfer", kOwnerTransferLua) {}
+      transfer_("routing_owner_transfer", kOwnerTransferLua),
+      withdraw_("routing_withdraw", kWithdrawLua) {}
 
 void RoutingEngine::SetPolicy(std::shared_ptr<const Policy> policy) {
   std::lock_guard lock(policy_mu_);
@@ -263,6 +265,22 @@ absl::StatusOr<std::vector<Decision>> RoutingEngine::OfferParked(int limit) {
     if (d->outcome != Decision::Outcome::kTaken) decisions.push_back(std::move(*d));
   }
   return decisions;
+}
+
+absl::Status RoutingEngine::Cancel(const std::string& item_id) {
+  std::vector<std::string> args = EventArgs("");
+  args.insert(args.end(), {item_id, "cancel"});
+  auto r = redis_.Eval(withdraw_, {ver_key_}, args);
+  if (!r.ok()) return r.status();
+  return OfferParked().status();  // capacity may have been freed
+}
+
+absl::StatusOr<Decision> RoutingEngine::Escalate(const std::string& item_id) {
+  std::vector<std::string> args = EventArgs("");
+  args.insert(args.end(), {item_id, "escalate"});
+  auto r = redis_.Eval(withdraw_, {ver_key_}, args);
+  if (!r.ok()) return r.status();
+  return Continue(item_id);
 }
 
 absl::Status RoutingEngine::Complete(const std::string& item_id, int64_t fencing_version) {

@@ -88,6 +88,12 @@ class RoutingEngine {
   absl::StatusOr<std::vector<Decision>> ExpireDue();
   // Offers parked items again, oldest first.
   absl::StatusOr<std::vector<Decision>> OfferParked(int limit = 100);
+  // Cancels an item in any open state: live offers are rescinded, an assignment frees its
+  // worker's capacity, a parked item leaves the queue.
+  absl::Status Cancel(const std::string& item_id);
+  // SLA breach: rescinds the live offers and routes the item from the rule's next target
+  // (parks it when there is none).
+  absl::StatusOr<Decision> Escalate(const std::string& item_id);
   // Closes an assigned item; `fencing_version` must be the assignment's.
   absl::Status Complete(const std::string& item_id, int64_t fencing_version);
 
@@ -126,6 +132,7 @@ class RoutingEngine {
   platform::RedisScript remove_;
   platform::RedisScript presence_;
   platform::RedisScript transfer_;
+  platform::RedisScript withdraw_;
 };
 
 // The item as the engine stores it with its state (for routing it again later).

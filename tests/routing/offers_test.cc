@@ -192,3 +192,57 @@ rules:
 
 }  // namespace
 }  // namespace firstline::routing
+
+namespace firstline::routing {
+namespace {
+
+class WithdrawTest : public EngineFixture {
+ protected:
+  void SetUp() override { engine_ = MakeEngine(kPolicy); }
+  std::unique_ptr<RoutingEngine> engine_;
+};
+
+TEST_F(WithdrawTest, SlaBreachEscalatesToTheNextTargetRescindingTheOffer) {
+  AddWorker(*engine_, "s1", {"sales"});
+  AddWorker(*engine_, "boss", {"supervisors"});
+  auto d = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->target_index, 0);
+  auto escalated = engine_->Escalate("l1");
+  ASSERT_TRUE(escalated.ok()) << escalated.status();
+  EXPECT_EQ(escalated->target_index, 1);
+  EXPECT_EQ(escalated->offers.at(0).worker_id, "boss");
+  EXPECT_EQ(Load("s1"), 0);
+  EXPECT_EQ(engine_->Accept(d->offers[0].offer_id, "s1").status().code(),
+            absl::StatusCode::kFailedPrecondition)
+      << "the rescinded offer can no longer be accepted";
+  auto types = EventTypes();
+  EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemOfferRescinded"), 1);
+  // Escalating past the last target parks the item; an assigned item cannot be escalated.
+  auto parked = engine_->Escalate("l1");
+  ASSERT_TRUE(parked.ok());
+  EXPECT_EQ(parked->outcome, Decision::Outcome::kParked);
+  EXPECT_EQ(engine_->Escalate("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(WithdrawTest, CancelFreesCapacityAndLeavesNothingBehind) {
+  AddWorker(*engine_, "s1", {"sales"}, 1);
+  auto d = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(d.ok());
+  auto a = engine_->Accept(d->offers[0].offer_id, "s1");
+  ASSERT_TRUE(a.ok());
+  auto waiting = engine_->Route(Lead("l2", "a2"));
+  ASSERT_TRUE(waiting.ok());
+  EXPECT_EQ(waiting->outcome, Decision::Outcome::kParked);
+  ASSERT_TRUE(engine_->Cancel("l1").ok());
+  EXPECT_EQ(client_.Command({"HGET", "{rt:test}:item:l1", "state"})->str, "closed");
+  // The freed capacity went to the parked item straight away.
+  EXPECT_EQ(client_.Command({"HGET", "{rt:test}:item:l2", "state"})->str, "offered");
+  EXPECT_EQ(Load("s1"), 1);
+  EXPECT_EQ(engine_->Cancel("l1").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(engine_->Complete("l1", a->fencing_version).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace firstline::routing

@@ -29,6 +29,7 @@ local kind, account = it[2], it[3]
 local fence = redis.call('HINCRBY', item, 'fence', 1)
 redis.call('HSET', item, 'state', 'assigned', 'assignee', worker_id, 'assigned_at', now)
 redis.call('HSET', offer, 'state', 'accepted')
+redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
 redis.call('ZREM', P .. 'due', offer_id)
 redis.call('SREM', P .. 'io:' .. item_id, offer_id)
 local wf = redis.call('HMGET', P .. 'w:' .. worker_id, 'org', 'pools')
@@ -40,6 +41,7 @@ for _, other in ipairs(redis.call('SMEMBERS', P .. 'io:' .. item_id)) do
   local ok = P .. 'offer:' .. other
   local ow = redis.call('HMGET', ok, 'worker', 'day')
   redis.call('HSET', ok, 'state', 'rescinded')
+  redis.call('PEXPIRE', ok, OFFER_RETENTION_MS)
   redis.call('ZREM', P .. 'due', other)
   release(ow[1], ow[2])
   emit(ctx, account, 'WorkItemOfferRescinded', 14,

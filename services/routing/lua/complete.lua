@@ -10,6 +10,7 @@ if it[3] ~= ARGV[2] then
   return redis.error_reply('ABORTED fencing version ' .. ARGV[2] .. ' is stale (current ' .. it[3] .. ')')
 end
 redis.call('HSET', item, 'state', 'closed')
+redis.call('PEXPIRE', item, ITEM_RETENTION_MS)
 local w = P .. 'w:' .. it[2]
 if tonumber(redis.call('HGET', w, 'load') or '0') > 0 then redis.call('HINCRBY', w, 'load', -1) end
 return it[2]

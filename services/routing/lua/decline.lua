@@ -18,6 +18,7 @@ end
 local item_id = o[1]
 local it = redis.call('HMGET', P .. 'item:' .. item_id, 'kind', 'account')
 redis.call('HSET', offer, 'state', 'declined')
+redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
 redis.call('ZREM', P .. 'due', offer_id)
 redis.call('SREM', P .. 'io:' .. item_id, offer_id)
 release(worker_id, o[4])

@@ -16,6 +16,7 @@ for _, offer_id in ipairs(due) do
     local item_id = o[1]
     local it = redis.call('HMGET', P .. 'item:' .. item_id, 'kind', 'account')
     redis.call('HSET', offer, 'state', 'expired')
+    redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
     redis.call('SREM', P .. 'io:' .. item_id, offer_id)
     release(o[2], o[4])
     emit(ctx, it[2], 'WorkItemOfferExpired', 13,

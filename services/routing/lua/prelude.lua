@@ -83,3 +83,7 @@ local function release(worker_id, day)
     redis.call('HINCRBY', w, 'dcount', -1)
   end
 end
+
+-- Finished offers and closed items are kept a while for receipts and audits, then expire.
+local OFFER_RETENTION_MS = 7 * 24 * 3600 * 1000
+local ITEM_RETENTION_MS = 30 * 24 * 3600 * 1000
