@@ -37,17 +37,8 @@ local org = wf[1] or ''
 redis.call('HSET', P .. 'w:' .. worker_id, 'idle', now)
 touch_idle(worker_id, wf[2] or '', now)
 -- Broadcast: the first acceptor wins, every other live offer is withdrawn.
-for _, other in ipairs(redis.call('SMEMBERS', P .. 'io:' .. item_id)) do
-  local ok = P .. 'offer:' .. other
-  local ow = redis.call('HMGET', ok, 'worker', 'day')
-  redis.call('HSET', ok, 'state', 'rescinded')
-  redis.call('PEXPIRE', ok, OFFER_RETENTION_MS)
-  redis.call('ZREM', P .. 'due', other)
-  release(ow[1], ow[2])
-  emit(ctx, account, 'WorkItemOfferRescinded', 14,
-    item_ref(kind, item_id, account) .. pb_str(2, other) .. pb_str(3, ow[1]))
-end
-redis.call('DEL', P .. 'io:' .. item_id, P .. 'tried:' .. item_id)
+rescind_live_offers(ctx, item_id, kind, account)
+redis.call('DEL', P .. 'tried:' .. item_id)
 -- Assignment log for fairness reports; older than 30 days is dropped as it grows.
 local asg = P .. 'asg:' .. (o[6] or '')
 redis.call('ZADD', asg, now, item_id .. '|' .. worker_id)

@@ -87,3 +87,18 @@ end
 -- Finished offers and closed items are kept a while for receipts and audits, then expire.
 local OFFER_RETENTION_MS = 7 * 24 * 3600 * 1000
 local ITEM_RETENTION_MS = 30 * 24 * 3600 * 1000
+
+-- Withdraws every live offer of an item (releasing each reservation, with an event).
+local function rescind_live_offers(ctx, item_id, kind, account)
+  for _, offer_id in ipairs(redis.call('SMEMBERS', P .. 'io:' .. item_id)) do
+    local offer = P .. 'offer:' .. offer_id
+    local o = redis.call('HMGET', offer, 'worker', 'day')
+    redis.call('HSET', offer, 'state', 'rescinded')
+    redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
+    redis.call('ZREM', P .. 'due', offer_id)
+    release(o[1], o[2])
+    emit(ctx, account, 'WorkItemOfferRescinded', 14,
+      item_ref(kind, item_id, account) .. pb_str(2, offer_id) .. pb_str(3, o[1]))
+  end
+  redis.call('DEL', P .. 'io:' .. item_id)
+end

@@ -16,17 +16,7 @@ if mode == 'escalate' and state == 'assigned' then
   return redis.error_reply('FAILED_PRECONDITION item ' .. item_id .. ' is already assigned')
 end
 local kind, account = it[2], it[3]
-for _, offer_id in ipairs(redis.call('SMEMBERS', P .. 'io:' .. item_id)) do
-  local offer = P .. 'offer:' .. offer_id
-  local o = redis.call('HMGET', offer, 'worker', 'day')
-  redis.call('HSET', offer, 'state', 'rescinded')
-  redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
-  redis.call('ZREM', P .. 'due', offer_id)
-  release(o[1], o[2])
-  emit(ctx, account, 'WorkItemOfferRescinded', 14,
-    item_ref(kind, item_id, account) .. pb_str(2, offer_id) .. pb_str(3, o[1]))
-end
-redis.call('DEL', P .. 'io:' .. item_id)
+rescind_live_offers(ctx, item_id, kind, account)
 redis.call('ZREM', P .. 'parked', item_id)
 local next_target = (tonumber(it[5]) or -1) + 1
 if mode == 'cancel' then
