@@ -1,5 +1,7 @@
 #include "routing/candidate_filter.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -13,6 +15,8 @@ FilterResult FilterCandidates(const std::vector<Worker>& roster, const WorkItem&
   const std::string organisation = target.OrganisationFor(item);
   const bool organisation_unresolved = !target.organisation.empty() && organisation.empty();
   const std::string region = item.Attribute("region");
+  // Most workers share a few time zones; format each zone's local day once.
+  std::map<std::string, std::string> day_by_zone;
   for (const Worker& w : roster) {
     std::string reason;
     if (organisation_unresolved) {
@@ -29,7 +33,9 @@ FilterResult FilterCandidates(const std::vector<Worker>& roster, const WorkItem&
       reason = "outside shift";
     }
     if (reason.empty()) {
-      result.candidates.push_back({&w, absl::FormatCivilTime(w.shift.LocalDay(now))});
+      auto [it, fresh] = day_by_zone.try_emplace(w.shift.time_zone_name());
+      if (fresh) it->second = absl::FormatCivilTime(w.shift.LocalDay(now));
+      result.candidates.push_back({&w, it->second});
     } else {
       result.exclusions.push_back({w.id, std::move(reason)});
     }

@@ -153,9 +153,12 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const WorkItem& item, const Ru
                    config_.owner_kind, ExclusionsJson(filtered.exclusions), IdBase(), target.pool,
                    std::to_string(target.sla ? absl::ToInt64Milliseconds(*target.sla) : 0),
                    roster->version, doc, only_if_parked ? "1" : "0"});
+      std::string packed = "|";
       for (const Candidate& c : filtered.candidates) {
-        args.insert(args.end(), {c.worker->id, std::to_string(c.worker->weight), c.local_day});
+        absl::StrAppend(&packed, c.worker->id, ":", c.local_day, ":", c.worker->weight, "|");
       }
+      args.push_back(std::move(packed));
+      args.push_back(std::to_string(filtered.candidates.size()));
       auto r = redis_.Eval(offer_, {ver_key_}, args);
       if (!r.ok()) return r.status();
       const std::string& outcome = r->elements.at(0).str;

@@ -7,7 +7,8 @@
 --   strategy, timeout_ms, broadcast_n, max_offers, policy_version, presence_ms, owner_kind,
 --   static_exclusions_json, offer_id_base, pool, sla_ms, roster_version, item_json,
 --   only_if_parked (1: leave the item alone unless it still waits in the parked queue),
---   then (worker, weight, local day)*
+--   candidates packed as "|worker:YYYY-MM-DD:weight|worker:...|" (local day of each worker),
+--   candidate count
 -- Returns {'offered', worker, offer_id, ...} | {'none'} | {'exhausted'} | {'stale', version}
 --   | {'taken'} (only_if_parked, and someone else already moved the item on)
 local now = tonumber(ARGV[1])
@@ -49,11 +50,27 @@ local already = {}
 for _, id in ipairs(redis.call('SMEMBERS', tried)) do already[id] = true end
 local owner = false
 if strategy == 'owner' then owner = redis.call('GET', P .. 'own:' .. owner_kind .. ':' .. account) end
-local static = {}
-local order = {}
-for i = 25, #ARGV, 3 do
-  static[ARGV[i]] = { weight = tonumber(ARGV[i + 1]), day = ARGV[i + 2] }
-  order[#order + 1] = ARGV[i]
+-- Candidates travel packed in one argument: looking one up is a plain string search, so a
+-- round-robin pick that stops at the first free worker never unpacks the whole pool.
+local packed, candidate_count = ARGV[25], tonumber(ARGV[26])
+local static_cache = {}
+local function static_of(id)
+  local hit = static_cache[id]
+  if hit ~= nil then return hit end
+  local _, e = string.find(packed, '|' .. id .. ':', 1, true)
+  if not e then
+    static_cache[id] = false
+    return false
+  end
+  local weight_end = string.find(packed, '|', e + 12, true)
+  hit = { day = string.sub(packed, e + 1, e + 10), weight = tonumber(string.sub(packed, e + 12, weight_end - 1)) }
+  static_cache[id] = hit
+  return hit
+end
+local function all_candidates()
+  local ids = {}
+  for id in string.gmatch(packed, '|([^:|]+):') do ids[#ids + 1] = id end
+  return ids
 end
 local receipt_candidates = cjson.decode(static_exclusions)
 local function note(id, reason)
@@ -63,12 +80,13 @@ end
 local function check(id)
   if strategy == 'owner' and id ~= owner then return note(id, 'not the account owner') end
   if already[id] then return note(id, 'already offered this item') end
+  local st = static_of(id)
   local live = worker_state(P .. 'w:' .. id)
-  local reason = ineligible_reason(live, now, presence_ms, static[id].day)
+  local reason = ineligible_reason(live, now, presence_ms, st.day)
   if reason then return note(id, reason) end
   live.id = id
-  live.weight = static[id].weight
-  live.cday = static[id].day  -- the worker's local day now (live.day: day of its count)
+  live.weight = st.weight
+  live.cday = st.day  -- the worker's local day now (live.day: day of its count)
   return live
 end
 
@@ -78,31 +96,41 @@ if strategy == 'round_robin' or strategy == 'broadcast' then
   -- Longest idle first: walk the pool's idle order and stop once enough workers are found.
   local want = 1
   if strategy == 'broadcast' then want = broadcast_n end
-  local visited = {}
-  local unneeded = 0
-  local walk = redis.call('ZRANGE', P .. 'idle:' .. pool, 0, -1)
-  for _, id in ipairs(order) do walk[#walk + 1] = id end  -- any candidate not indexed yet
-  for _, id in ipairs(walk) do
-    if static[id] and not visited[id] then
-      visited[id] = true
-      if #picked < want then
-        local live = check(id)
-        if live then
-          picked[#picked + 1] = live
-          before[id] = live.idle
-          after[id] = now
-        end
-      else
-        unneeded = unneeded + 1
-      end
+  local visited, checked = {}, 0
+  local function visit(id)
+    if visited[id] or not static_of(id) then return end
+    visited[id] = true
+    checked = checked + 1
+    local live = check(id)
+    if live then
+      picked[#picked + 1] = live
+      before[id] = live.idle
+      after[id] = now
     end
   end
-  if unneeded > 0 then
-    note('', unneeded .. ' more fitting worker(s) not needed: longer-idle workers were free')
+  local idle_key = P .. 'idle:' .. pool
+  local page_start = 0
+  while #picked < want do
+    local page = redis.call('ZRANGE', idle_key, page_start, page_start + 15)
+    if #page == 0 then break end
+    for _, id in ipairs(page) do
+      if #picked >= want then break end
+      visit(id)
+    end
+    page_start = page_start + 16
+  end
+  if #picked < want and checked < candidate_count then
+    for _, id in ipairs(all_candidates()) do  -- fitting workers not in the idle order yet
+      if #picked >= want then break end
+      visit(id)
+    end
+  end
+  if candidate_count > checked then
+    note('', (candidate_count - checked) .. ' more fitting worker(s) not needed: longer-idle workers were free')
   end
 else
   local eligible = {}
-  for _, id in ipairs(order) do
+  for _, id in ipairs(all_candidates()) do
     local live = check(id)
     if live then eligible[#eligible + 1] = live end
   end
