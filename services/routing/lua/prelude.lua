@@ -4,6 +4,8 @@
 local P = string.sub(KEYS[1], 1, #KEYS[1] - 3)   -- "{rt:domain}:"
 
 local function pb_varint(n)
+  if n < 128 then return string.char(n) end  -- tags and short lengths: the common case
+  if n < 16384 then return string.char(n % 128 + 128, math.floor(n / 128)) end
   local out = {}
   repeat
     local b = n % 128
