@@ -3,6 +3,7 @@
 
 #include "echo/echo_service.h"
 #include "platform/core/log.h"
+#include "platform/core/status_macros.h"
 #include "platform/runtime/service_runtime.h"
 
 int main(int argc, char** argv) {
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
 
   auto runtime = fp::ServiceRuntime::Create(config, fp::SystemClock::Instance());
   if (!runtime.ok()) {
-    std::fprintf(stderr, "echo: %s\n", runtime.status().ToString().c_str());
+    std::fprintf(stderr, "echo: %s\n", fp::StatusText(runtime.status()).c_str());
     return 2;
   }
   firstline::echo::EchoService echo((*runtime)->authorizer());

@@ -20,3 +20,14 @@
 
 #define FL_ASSIGN_OR_RETURN(lhs, expr) \
   FL_ASSIGN_OR_RETURN_IMPL(FL_CONCAT(fl_statusor_, __LINE__), lhs, expr)
+
+#include <string>
+
+namespace firstline::platform {
+
+// "CODE: message" without payloads, for people (logs keep ToString()).
+inline std::string StatusText(const absl::Status& status) {
+  return absl::StatusCodeToString(status.code()) + ": " + std::string(status.message());
+}
+
+}  // namespace firstline::platform

@@ -137,3 +137,36 @@ TEST(ServiceProcessTest, ReadinessFollowsDependenciesAndSigtermDrainsAndExitsZer
 
 }  // namespace
 }  // namespace firstline::platform
+
+namespace firstline::platform {
+namespace {
+
+TEST(ServiceProcessTest, HelpListsFlagsWithTheirEnvironmentNames) {
+  testing::TempDir dir;
+  testing::ChildProcess help({testing::BinaryPath("services/echo/firstline-echo"), "--help"},
+                             dir.path() + "/help.txt");
+  ASSERT_TRUE(WaitFor([&] { return !help.running(); }, absl::Seconds(10)));
+  EXPECT_EQ(help.Stop(SIGKILL), 0);
+  std::string text = ReadFile(dir.path() + "/help.txt");
+  for (const char* expected : {"--redis-port", "FIRSTLINE_REDIS_PORT", "--auth-secret",
+                               "FIRSTLINE_KAFKA_BOOTSTRAP_FILE", "--drain-timeout-ms"}) {
+    EXPECT_NE(text.find(expected), std::string::npos) << expected;
+  }
+}
+
+TEST(ServiceProcessTest, BadConfigurationExitsTwoNamingEverySetting) {
+  testing::TempDir dir;
+  testing::ChildProcess bad({testing::BinaryPath("services/echo/firstline-echo"), "--auth-secret",
+                             "short", "--redis-port", "0", "--outbox-shards", "0"},
+                            dir.path() + "/err.txt");
+  ASSERT_TRUE(WaitFor([&] { return !bad.running(); }, absl::Seconds(10)));
+  EXPECT_EQ(bad.Stop(SIGKILL), 2);
+  std::string text = ReadFile(dir.path() + "/err.txt");
+  for (const char* setting : {"auth-secret", "redis-port", "outbox-shards", "kafka-bootstrap"}) {
+    EXPECT_NE(text.find(setting), std::string::npos) << setting << " in: " << text;
+  }
+  EXPECT_EQ(text.find("type.googleapis.com"), std::string::npos) << "no raw payloads for people";
+}
+
+}  // namespace
+}  // namespace firstline::platform
