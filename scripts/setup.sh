@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config ccache clang-format git curl
+  build-essential cmake ninja-build pkg-config ccache clang-format git curl openssl
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   librdkafka-dev libhiredis-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
