@@ -41,6 +41,9 @@ class TempDir {
   std::string path_;
 };
 
+// The whole content of a file; empty when it cannot be read.
+std::string ReadFile(const std::string& path);
+
 // Directory holding the built binaries (set by CMake as FIRSTLINE_BINARY_DIR).
 std::string BinaryPath(const std::string& relative);
 

@@ -10,6 +10,7 @@
 #include "echo/echo_service.h"
 #include "firstline/testing/v1/echo.grpc.pb.h"
 #include "platform/auth/tokens.h"
+#include "support/echo_parts.h"
 
 namespace firstline::platform {
 namespace {
@@ -22,7 +23,7 @@ using firstline::testing::v1::PingResponse;
 class ServerHostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    host_.AddService(&echo_);
+    host_.AddService(&parts_.echo);
     auto port = host_.Start();
     ASSERT_TRUE(port.ok()) << port.status();
     channel_ = grpc::CreateChannel("127.0.0.1:" + std::to_string(*port),
@@ -42,9 +43,7 @@ class ServerHostTest : public ::testing::Test {
   }
 
   std::string Bearer(PrincipalKind kind, absl::Duration ttl = absl::Hours(1)) {
-    auto token = issuer_.Mint({"user-1", kind, "vendor"}, ttl);
-    EXPECT_TRUE(token.ok());
-    return "Bearer " + token.value_or("");
+    return parts_.Bearer(kind, ttl);
   }
 
   // grpc.health.v1.Health/Check for the whole server, with hand-encoded protobuf: an empty
@@ -67,14 +66,11 @@ class ServerHostTest : public ::testing::Test {
     return bytes.size() == 2 && bytes[0] == 0x08 ? bytes[1] : 0;
   }
 
-  FakeClock clock_;
-  prometheus::Registry registry_;
-  PlatformMetrics metrics_{registry_};
-  TokenIssuer issuer_{kSecret, clock_};
-  TokenVerifier verifier_{kSecret, clock_};
-  RpcAuthorizer authorizer_{verifier_};
-  echo::EchoService echo_{authorizer_};
-  ServerHost host_{GrpcServerConfig{.address = "127.0.0.1"}, metrics_};
+  testing::EchoParts parts_{kSecret};
+  FakeClock& clock_ = parts_.clock;
+  RpcAuthorizer& authorizer_ = parts_.authorizer;
+  PlatformMetrics& metrics_ = parts_.metrics;
+  ServerHost host_{GrpcServerConfig{.address = "127.0.0.1"}, parts_.metrics};
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<Echo::Stub> stub_;
 };

@@ -7,10 +7,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "echo/echo_service.h"
 #include "firstline/testing/v1/echo.grpc.pb.h"
 #include "platform/auth/tokens.h"
 #include "platform/grpc/server_host.h"
+#include "support/echo_parts.h"
 #include "support/process.h"
 
 namespace firstline::platform {
@@ -18,12 +18,7 @@ namespace {
 
 constexpr char kSecret[] = "tls-test-secret-tls-test-secret-tls!";
 
-std::string Read(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 class TlsTest : public ::testing::Test {
  protected:
@@ -48,39 +43,30 @@ class TlsTest : public ::testing::Test {
     config.tls_cert_file = dir_.path() + "/server.pem";
     config.tls_key_file = dir_.path() + "/server.key";
     if (mutual) config.client_ca_file = dir_.path() + "/ca.pem";
-    host_ = std::make_unique<ServerHost>(config, metrics_);
-    host_->AddService(&echo_);
+    host_ = std::make_unique<ServerHost>(config, parts_.metrics);
+    host_->AddService(&parts_.echo);
     return host_->Start();
   }
 
   grpc::Status Ping(int port, bool with_client_cert) {
     grpc::SslCredentialsOptions options;
-    options.pem_root_certs = Read(dir_.path() + "/ca.pem");
+    options.pem_root_certs = ReadFile(dir_.path() + "/ca.pem");
     if (with_client_cert) {
-      options.pem_private_key = Read(dir_.path() + "/client.key");
-      options.pem_cert_chain = Read(dir_.path() + "/client.pem");
+      options.pem_private_key = ReadFile(dir_.path() + "/client.key");
+      options.pem_cert_chain = ReadFile(dir_.path() + "/client.pem");
     }
     auto stub = firstline::testing::v1::Echo::NewStub(
         grpc::CreateChannel("localhost:" + std::to_string(port), grpc::SslCredentials(options)));
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    ctx.AddMetadata(
-        "authorization",
-        "Bearer " + issuer_.Mint({"cc", PrincipalKind::kCallCentre, "vendor"}, absl::Hours(1))
-                        .value_or(""));
+    ctx.AddMetadata("authorization", parts_.Bearer(PrincipalKind::kCallCentre));
     firstline::testing::v1::PingRequest req;
     firstline::testing::v1::PingResponse resp;
     return stub->Ping(&ctx, req, &resp);
   }
 
   testing::TempDir dir_;
-  FakeClock clock_;
-  prometheus::Registry registry_;
-  PlatformMetrics metrics_{registry_};
-  TokenIssuer issuer_{kSecret, clock_};
-  TokenVerifier verifier_{kSecret, clock_};
-  RpcAuthorizer authorizer_{verifier_};
-  echo::EchoService echo_{authorizer_};
+  testing::EchoParts parts_{kSecret};
   std::unique_ptr<ServerHost> host_;
 };
 
@@ -107,12 +93,12 @@ TEST_F(TlsTest, MutualTlsRequiresAClientCertificate) {
 TEST_F(TlsTest, IncompleteTlsSettingsAreRefused) {
   GrpcServerConfig config;
   config.tls_cert_file = dir_.path() + "/server.pem";
-  ServerHost host(config, metrics_);
+  ServerHost host(config, parts_.metrics);
   EXPECT_EQ(host.Start().status().code(), absl::StatusCode::kInvalidArgument);
   GrpcServerConfig missing;
   missing.tls_cert_file = dir_.path() + "/nope.pem";
   missing.tls_key_file = dir_.path() + "/nope.key";
-  ServerHost host2(missing, metrics_);
+  ServerHost host2(missing, parts_.metrics);
   EXPECT_EQ(host2.Start().status().code(), absl::StatusCode::kInvalidArgument);
 }
 

@@ -23,12 +23,7 @@ namespace {
 
 constexpr char kSecret[] = "process-test-secret-process-test-sec";
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadFile;
 
 bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
   absl::Time deadline = absl::Now() + timeout;
