@@ -58,9 +58,6 @@ absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeCo
   auto producer = EventProducer::Create(rt->config_.kafka);
   if (!producer.ok()) return producer.status();
   rt->producer_ = std::move(*producer);
-  OutboxRelayConfig relay = rt->config_.relay;
-  relay.streams = rt->keyspace_.AllOutboxKeys();
-  rt->relay_ = std::make_unique<OutboxRelay>(*rt->redis_, *rt->producer_, std::move(relay));
   return rt;
 }
 
@@ -70,7 +67,15 @@ void ServiceRuntime::AddConsumer(std::unique_ptr<EventConsumer> consumer) {
   consumers_.push_back(std::move(consumer));
 }
 
+void ServiceRuntime::AddOutboxStream(std::string stream_key) {
+  extra_streams_.push_back(std::move(stream_key));
+}
+
 absl::Status ServiceRuntime::Start() {
+  OutboxRelayConfig relay = config_.relay;
+  relay.streams = keyspace_.AllOutboxKeys();
+  relay.streams.insert(relay.streams.end(), extra_streams_.begin(), extra_streams_.end());
+  relay_ = std::make_unique<OutboxRelay>(*redis_, *producer_, std::move(relay));
   auto http = HttpEndpoint::Start(config_.http_address, config_.metrics_port, registry_,
                                   [this] { return ready_.load(); });
   if (!http.ok()) return http.status();

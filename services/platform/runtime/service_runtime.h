@@ -41,11 +41,14 @@ class ServiceRuntime {
   const TokenVerifier& verifier() const { return verifier_; }
   prometheus::Registry& registry() { return *registry_; }
   ServerHost& grpc() { return grpc_; }
-  OutboxRelay& relay() { return *relay_; }
+  OutboxRelay& relay() { return *relay_; }  // after Start()
   int grpc_port() const { return grpc_.port(); }
   int metrics_port() const { return http_ != nullptr ? http_->port() : 0; }
 
   void AddConsumer(std::unique_ptr<EventConsumer> consumer);
+  // Publishes another outbox stream (e.g. a routing engine's) besides the keyspace's own;
+  // before Start().
+  void AddOutboxStream(std::string stream_key);
 
   // Starts HTTP, relay, consumers, gRPC and the probe. Health turns SERVING once Redis and
   // Kafka answer.
@@ -72,6 +75,7 @@ class ServiceRuntime {
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<EventProducer> producer_;
   std::unique_ptr<OutboxRelay> relay_;
+  std::vector<std::string> extra_streams_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
   ServerHost grpc_;
   std::unique_ptr<HttpEndpoint> http_;
