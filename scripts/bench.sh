@@ -15,8 +15,8 @@ for s in "${SCENARIOS[@]}"; do
 done
 
 "$ROOT/scripts/setup.sh"
-echo "bench: building (Release) in $BUILD"
-FIRSTLINE_BUILD_DIR="$BUILD" FIRSTLINE_BUILD_TYPE=Release "$ROOT/scripts/build.sh" \
+echo "bench: building (optimised, same flags as the tests) in $BUILD"
+FIRSTLINE_BUILD_DIR="$BUILD" FIRSTLINE_BUILD_TYPE=RelWithDebInfo "$ROOT/scripts/build.sh" \
   -DFIRSTLINE_BUILD_TESTS=OFF >/dev/null
 
 RUN="$(mktemp -d)"

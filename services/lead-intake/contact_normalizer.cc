@@ -101,7 +101,7 @@ absl::StatusOr<std::string> NormalizePhone(absl::string_view raw,
       if (national.size() < 8 || national.size() > 15) {
         return absl::InvalidArgumentError("phone: international numbers have 8-15 digits");
       }
-      return "+" + national;
+      return absl::StrCat("+", national);
     }
   } else {
     national = digits;
@@ -124,10 +124,10 @@ absl::StatusOr<std::string> NormalizePhone(absl::string_view raw,
       return absl::InvalidArgumentError(
           "phone: not a Chinese mobile (11 digits) or landline (area code + 7-8 digits)");
     }
-    return "+86" + national;
+    return absl::StrCat("+86", national);
   }
   if (absl::StartsWith(national, "0")) national = national.substr(1);
-  e164 = "+" + country + national;
+  e164 = absl::StrCat("+", country, national);
   if (e164.size() < 9 || e164.size() > 16) {
     return absl::InvalidArgumentError("phone: E.164 numbers have 8-15 digits");
   }
@@ -197,24 +197,25 @@ std::string CompanyMatchKey(absl::string_view name) {
   bool changed = true;
   while (changed) {
     changed = false;
-    std::string trimmed(absl::StripAsciiWhitespace(text));
+    absl::string_view trimmed = absl::StripAsciiWhitespace(text);
     for (absl::string_view suffix : kSuffixes) {
       absl::string_view core = absl::StripAsciiWhitespace(suffix);
       if (trimmed.size() > core.size() && absl::EndsWith(trimmed, core)) {
         // Latin forms only as whole words ("disco" keeps its "co").
         bool latin = static_cast<unsigned char>(core[0]) < 0x80;
         if (latin && trimmed[trimmed.size() - core.size() - 1] != ' ') continue;
-        trimmed.resize(trimmed.size() - core.size());
+        trimmed.remove_suffix(core.size());
         changed = true;
         break;
       }
     }
-    text = trimmed;
+    std::string next(trimmed);  // `trimmed` points into `text`: copy before replacing it
+    text.swap(next);
     // A bracketed group marker in the middle ("（集团）") leaves "集团" between spaces.
     for (absl::string_view inner : {" 集团 ", " group "}) {
       auto pos = text.find(std::string(inner));
       if (pos != std::string::npos) {
-        text.replace(pos, inner.size(), " ");
+        text = absl::StrCat(text.substr(0, pos), " ", text.substr(pos + inner.size()));
         changed = true;
       }
     }
