@@ -126,17 +126,17 @@ absl::StatusOr<bool> RoutingEngine::StreamClosed(const std::string& worker_id) {
 absl::StatusOr<Decision> RoutingEngine::Route(const WorkItem& item, const std::string& trace_id) {
   if (auto st = ValidateWorkItem(item); !st.ok()) return st;
   auto p = policy();
-  return RouteFrom(item, p->Match(item), 0, trace_id, false);
+  return RouteFrom(*p, item, p->Match(item), 0, trace_id, false);
 }
 
-absl::StatusOr<Decision> RoutingEngine::RouteFrom(const WorkItem& item, const Rule& rule,
-                                                  int first_target, const std::string& trace_id,
+absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const WorkItem& item,
+                                                  const Rule& rule, int first_target,
+                                                  const std::string& trace_id,
                                                   bool only_if_parked) {
-  auto p = policy();
   Decision decision;
   decision.item_id = item.id;
   decision.rule = rule.name;
-  decision.policy_version = p->version;
+  decision.policy_version = policy.version;
   const std::string doc = WorkItemToJson(item);
   for (int t = first_target; t < static_cast<int>(rule.targets.size()); ++t) {
     const Target& target = rule.targets[t];
@@ -144,15 +144,16 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const WorkItem& item, const Ru
       auto roster = roster_.Current();
       FilterResult filtered = FilterCandidates(roster->workers, item, target, clock_.Now());
       std::vector<std::string> args = EventArgs(trace_id);
-      args.insert(args.end(),
-                  {item.id, item.kind, item.account_id, rule.name, std::to_string(t),
-                   std::string(StrategyName(target.strategy)),
-                   std::to_string(absl::ToInt64Milliseconds(target.offer_timeout)),
-                   std::to_string(target.broadcast_size), std::to_string(target.max_offers),
-                   p->version, std::to_string(absl::ToInt64Milliseconds(config_.presence_timeout)),
-                   config_.owner_kind, ExclusionsJson(filtered.exclusions), IdBase(), target.pool,
-                   std::to_string(target.sla ? absl::ToInt64Milliseconds(*target.sla) : 0),
-                   roster->version, doc, only_if_parked ? "1" : "0"});
+      args.insert(
+          args.end(),
+          {item.id, item.kind, item.account_id, rule.name, std::to_string(t),
+           std::string(StrategyName(target.strategy)),
+           std::to_string(absl::ToInt64Milliseconds(target.offer_timeout)),
+           std::to_string(target.broadcast_size), std::to_string(target.max_offers), policy.version,
+           std::to_string(absl::ToInt64Milliseconds(config_.presence_timeout)), config_.owner_kind,
+           ExclusionsJson(filtered.exclusions), IdBase(), target.pool,
+           std::to_string(target.sla ? absl::ToInt64Milliseconds(*target.sla) : 0), roster->version,
+           doc, only_if_parked ? "1" : "0"});
       std::string packed = "|";
       for (const Candidate& c : filtered.candidates) {
         absl::StrAppend(&packed, c.worker->id, ":", c.local_day, ":", c.worker->weight, "|");
@@ -207,7 +208,7 @@ absl::StatusOr<Decision> RoutingEngine::Continue(const std::string& item_id) {
     rule = &p->Match(*item);
     target = 0;
   }
-  return RouteFrom(*item, *rule, target, "", false);
+  return RouteFrom(*p, *item, *rule, target, "", false);
 }
 
 absl::StatusOr<Assignment> RoutingEngine::Accept(const std::string& offer_id,
@@ -254,6 +255,7 @@ absl::StatusOr<std::vector<Decision>> RoutingEngine::ExpireDue() {
 
 absl::StatusOr<std::vector<Decision>> RoutingEngine::OfferParked(int limit) {
   auto parked = redis_.Command({"ZRANGE", tag_ + ":parked", "0", std::to_string(limit - 1)});
+  auto p = policy();
   if (!parked.ok()) return parked.status();
   std::vector<Decision> decisions;
   for (const auto& id : parked->elements) {
@@ -261,9 +263,8 @@ absl::StatusOr<std::vector<Decision>> RoutingEngine::OfferParked(int limit) {
     if (!doc.ok()) return doc.status();
     auto item = WorkItemFromJson(doc->str);
     if (!item.ok()) return item.status();
-    auto p = policy();
     // The list may be stale: the script skips an item that left the queue meanwhile.
-    auto d = RouteFrom(*item, p->Match(*item), 0, "", true);
+    auto d = RouteFrom(*p, *item, p->Match(*item), 0, "", true);
     if (!d.ok()) return d.status();
     if (d->outcome != Decision::Outcome::kTaken) decisions.push_back(std::move(*d));
   }

@@ -106,8 +106,10 @@ class RoutingEngine {
                              const std::string& by, const std::string& reason);
 
  private:
-  absl::StatusOr<Decision> RouteFrom(const WorkItem& item, const Rule& rule, int first_target,
-                                     const std::string& trace_id, bool only_if_parked);
+  // `rule` belongs to `policy`: one decision sees one policy version even across a reload.
+  absl::StatusOr<Decision> RouteFrom(const Policy& policy, const WorkItem& item, const Rule& rule,
+                                     int first_target, const std::string& trace_id,
+                                     bool only_if_parked);
   absl::StatusOr<Decision> Continue(const std::string& item_id);
   absl::StatusOr<bool> Presence(const std::string& worker_id, const std::string& op,
                                 const std::string& value);

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -44,6 +45,15 @@ class ConcurrencyTest : public EngineFixture {
     std::map<std::string, int> accepts;       // item -> successful accepts
     std::vector<std::string> items;
   };
+
+  // Mostly a recent offer (likely still live), sometimes any (likely stale).
+  static std::optional<OfferRef> PickOffer(Shared& shared, std::mt19937& rng) {
+    std::lock_guard lock(shared.mu);
+    size_t n = shared.offers.size();
+    if (n == 0) return std::nullopt;
+    size_t lo = std::uniform_int_distribution<int>(0, 3)(rng) == 0 ? 0 : (n > 8 ? n - 8 : 0);
+    return shared.offers[std::uniform_int_distribution<size_t>(lo, n - 1)(rng)];
+  }
 
   void Record(Shared& shared, const Decision& d) {
     std::lock_guard lock(shared.mu);
@@ -115,15 +125,9 @@ TEST_F(ConcurrencyTest, InvariantsHoldUnderRandomConcurrentTraffic) {
         expect_ok_or(d.status(), {});
         if (d.ok()) Record(shared, *d);
       } else if (op < 55) {
-        OfferRef offer;
-        {
-          std::lock_guard lock(shared.mu);
-          if (shared.offers.empty()) continue;
-          // Mostly recent offers (likely still live), sometimes any (likely stale).
-          size_t n = shared.offers.size();
-          size_t lo = std::uniform_int_distribution<int>(0, 3)(rng) == 0 ? 0 : (n > 8 ? n - 8 : 0);
-          offer = shared.offers[std::uniform_int_distribution<size_t>(lo, n - 1)(rng)];
-        }
+        auto picked = PickOffer(shared, rng);
+        if (!picked) continue;
+        const OfferRef& offer = *picked;
         auto a = engine.Accept(offer.offer_id, offer.worker_id);
         expect_ok_or(a.status(), {absl::StatusCode::kFailedPrecondition});
         if (a.ok()) {
@@ -132,15 +136,9 @@ TEST_F(ConcurrencyTest, InvariantsHoldUnderRandomConcurrentTraffic) {
           shared.accepts[a->item_id]++;
         }
       } else if (op < 68) {
-        OfferRef offer;
-        {
-          std::lock_guard lock(shared.mu);
-          if (shared.offers.empty()) continue;
-          // Mostly recent offers (likely still live), sometimes any (likely stale).
-          size_t n = shared.offers.size();
-          size_t lo = std::uniform_int_distribution<int>(0, 3)(rng) == 0 ? 0 : (n > 8 ? n - 8 : 0);
-          offer = shared.offers[std::uniform_int_distribution<size_t>(lo, n - 1)(rng)];
-        }
+        auto picked = PickOffer(shared, rng);
+        if (!picked) continue;
+        const OfferRef& offer = *picked;
         auto d = engine.Decline(offer.offer_id, offer.worker_id, "random");
         expect_ok_or(d.status(), {absl::StatusCode::kFailedPrecondition});
         if (d.ok() && d->has_value()) Record(shared, **d);

@@ -1,5 +1,6 @@
 // Offer lifecycle: decline, expiry, escalation, parking, capacity, fencing, events, receipts.
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "routing/engine_fixture.h"
 
 namespace firstline::routing {
@@ -105,6 +106,35 @@ TEST_F(OffersTest, CapacityIsNeverExceededAndCompletionFreesIt) {
   // Freed capacity goes to the parked item at once.
   EXPECT_EQ(client_.Command({"HGET", "{rt:test}:item:l3", "state"})->str, "offered");
   EXPECT_EQ(Load("s1"), 2);
+}
+
+TEST_F(OffersTest, DailyCapCountsInTheWorkersDayAndResetsTheNextDay) {
+  Worker w;
+  w.id = "s1";
+  w.organisation = "vendor";
+  w.pools = {"sales"};
+  w.daily_cap = 2;
+  ASSERT_TRUE(engine_->UpsertWorker(w).ok());
+  ASSERT_TRUE(engine_->StreamOpened("s1").ok());
+  ASSERT_TRUE(engine_->SetStatus("s1", WorkerStatus::kAvailable).ok());
+  for (const char* id : {"l1", "l2"}) {
+    auto d = engine_->Route(Lead(id, "a1"));
+    ASSERT_TRUE(d.ok());
+    ASSERT_EQ(d->outcome, Decision::Outcome::kOffered) << id;
+    ASSERT_TRUE(
+        engine_->Complete(id, engine_->Accept(d->offers[0].offer_id, "s1")->fencing_version).ok());
+  }
+  auto third = engine_->Route(Lead("l3", "a1"));
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->outcome, Decision::Outcome::kParked);
+  auto receipt = nlohmann::json::parse(engine_->Receipts("l3")->front());
+  EXPECT_EQ(receipt["candidates"][0]["excluded"], "daily cap reached (2/2)") << receipt;
+  // The worker's next day (UTC, no shift calendar) the count starts again.
+  clock_.Advance(absl::Hours(24));
+  auto next_day = engine_->OfferParked();
+  ASSERT_TRUE(next_day.ok());
+  ASSERT_EQ(next_day->size(), 1u);
+  EXPECT_EQ(next_day->front().outcome, Decision::Outcome::kOffered);
 }
 
 TEST_F(OffersTest, NoOfferToAnOfflineOrAbsentWorker) {

@@ -4,22 +4,16 @@
 -- KEYS[1] "<tag>:ver"
 -- ARGV: now, producer, trace, topic, event_id_base, offer_id, worker, owner_kind
 -- Returns {fencing_version, owner_became (0/1), item_id, account}
-local now = tonumber(ARGV[1])
-local ctx = { now = now, producer = ARGV[2], trace = ARGV[3], topic = ARGV[4], id_base = ARGV[5], seq = 0 }
+local ctx = event_context()
+local now = ctx.now
 local offer_id, worker_id, owner_kind = ARGV[6], ARGV[7], ARGV[8]
 local offer = P .. 'offer:' .. offer_id
-local o = redis.call('HMGET', offer, 'item', 'worker', 'deadline', 'state', 'day', 'pool')
-if o[1] == false then return redis.error_reply('NOT_FOUND offer ' .. offer_id .. ' does not exist') end
-if o[2] ~= worker_id then
-  return redis.error_reply('PERMISSION_DENIED offer ' .. offer_id .. ' was made to another worker')
-end
-if o[4] ~= 'pending' then
-  return redis.error_reply('FAILED_PRECONDITION offer ' .. offer_id .. ' is ' .. o[4])
-end
-if tonumber(o[3]) <= now then
+local o, refused = pending_offer(offer_id, worker_id)
+if not o then return refused end
+if o.deadline <= now then
   return redis.error_reply('FAILED_PRECONDITION offer ' .. offer_id .. ' has expired')
 end
-local item_id = o[1]
+local item_id = o.item
 local item = P .. 'item:' .. item_id
 local it = redis.call('HMGET', item, 'state', 'kind', 'account')
 if it[1] == 'assigned' or it[1] == 'closed' then
@@ -40,7 +34,7 @@ touch_idle(worker_id, wf[2] or '', now)
 rescind_live_offers(ctx, item_id, kind, account)
 redis.call('DEL', P .. 'tried:' .. item_id)
 -- Assignment log for fairness reports; older than 30 days is dropped as it grows.
-local asg = P .. 'asg:' .. (o[6] or '')
+local asg = P .. 'asg:' .. o.pool
 redis.call('ZADD', asg, now, item_id .. '|' .. worker_id)
 redis.call('ZREMRANGEBYSCORE', asg, '-inf', now - 30 * 24 * 3600 * 1000)
 emit(ctx, account, 'WorkItemAssigned', 11,

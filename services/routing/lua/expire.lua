@@ -4,8 +4,8 @@
 -- KEYS[1] "<tag>:ver"
 -- ARGV: now, producer, trace, topic, event_id_base, limit
 -- Returns the ids of items that need routing again.
-local now = tonumber(ARGV[1])
-local ctx = { now = now, producer = ARGV[2], trace = ARGV[3], topic = ARGV[4], id_base = ARGV[5], seq = 0 }
+local ctx = event_context()
+local now = ctx.now
 local due = redis.call('ZRANGEBYSCORE', P .. 'due', '-inf', now, 'LIMIT', 0, tonumber(ARGV[6]))
 local reroute = {}
 for _, offer_id in ipairs(due) do

@@ -11,8 +11,8 @@
 --   candidate count
 -- Returns {'offered', worker, offer_id, ...} | {'none'} | {'exhausted'} | {'stale', version}
 --   | {'taken'} (only_if_parked, and someone else already moved the item on)
-local now = tonumber(ARGV[1])
-local ctx = { now = now, producer = ARGV[2], trace = ARGV[3], topic = ARGV[4], id_base = ARGV[5], seq = 0 }
+local ctx = event_context()
+local now = ctx.now
 local item_id, kind, account = ARGV[6], ARGV[7], ARGV[8]
 local rule, target, strategy = ARGV[9], ARGV[10], ARGV[11]
 local timeout_ms, broadcast_n, max_offers = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])

@@ -1,8 +1,8 @@
 -- Explicit, audited transfer of an account's owner.
 -- KEYS[1] "<tag>:ver"
 -- ARGV: now, producer, trace, topic, event_id_base, owner_kind, account, new_owner, by, reason
-local now = tonumber(ARGV[1])
-local ctx = { now = now, producer = ARGV[2], trace = ARGV[3], topic = ARGV[4], id_base = ARGV[5], seq = 0 }
+local ctx = event_context()
+local now = ctx.now
 local kind, account, owner, by, reason = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
 local status = redis.call('HGET', P .. 'w:' .. owner, 'status')
 if status == false or status == 'removed' then

@@ -2,8 +2,8 @@
 -- frees up or comes online. It is never dropped.
 -- KEYS[1] "<tag>:ver"
 -- ARGV: now, producer, trace, topic, event_id_base, item, kind, account, rule, reason, item_json
-local now = tonumber(ARGV[1])
-local ctx = { now = now, producer = ARGV[2], trace = ARGV[3], topic = ARGV[4], id_base = ARGV[5], seq = 0 }
+local ctx = event_context()
+local now = ctx.now
 local item_id, kind, account, rule, reason = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
 local item = P .. 'item:' .. item_id
 local state = redis.call('HGET', item, 'state')

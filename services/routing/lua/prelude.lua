@@ -34,6 +34,26 @@ local function item_ref(kind, item_id, account)
   return pb_msg(1, pb_int(1, KIND_NUM[kind] or 0) .. pb_str(2, item_id) .. pb_str(3, account))
 end
 
+-- Every event-emitting script takes now, producer, trace, topic, event_id_base as ARGV[1..5].
+local function event_context()
+  return { now = tonumber(ARGV[1]), producer = ARGV[2], trace = ARGV[3], topic = ARGV[4],
+    id_base = ARGV[5], seq = 0 }
+end
+
+-- The pending offer `offer_id` made to `worker_id`, or nil and the error reply saying why not.
+local function pending_offer(offer_id, worker_id)
+  local o = redis.call('HMGET', P .. 'offer:' .. offer_id, 'item', 'worker', 'deadline', 'state',
+    'day', 'pool')
+  if o[1] == false then return nil, redis.error_reply('NOT_FOUND offer ' .. offer_id .. ' does not exist') end
+  if o[2] ~= worker_id then
+    return nil, redis.error_reply('PERMISSION_DENIED offer ' .. offer_id .. ' was made to another worker')
+  end
+  if o[4] ~= 'pending' then
+    return nil, redis.error_reply('FAILED_PRECONDITION offer ' .. offer_id .. ' is ' .. o[4])
+  end
+  return { item = o[1], worker = o[2], deadline = tonumber(o[3]), day = o[5], pool = o[6] or '' }
+end
+
 -- Appends one event (an Envelope with payload `field` = `body`) to the domain's outbox.
 -- ctx: {now, producer, trace, topic, id_base, seq}
 local function emit(ctx, account, type_name, field, body)

@@ -4,8 +4,8 @@
 -- KEYS[1] "<tag>:ver"
 -- ARGV: now, producer, trace, topic, event_id_base, item, mode (cancel | escalate)
 -- Returns {state_before, rule, next_target}
-local now = tonumber(ARGV[1])
-local ctx = { now = now, producer = ARGV[2], trace = ARGV[3], topic = ARGV[4], id_base = ARGV[5], seq = 0 }
+local ctx = event_context()
+local now = ctx.now
 local item_id, mode = ARGV[6], ARGV[7]
 local item = P .. 'item:' .. item_id
 local it = redis.call('HMGET', item, 'state', 'kind', 'account', 'rule', 'target', 'assignee')
