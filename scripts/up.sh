@@ -21,6 +21,7 @@ fi
 export FIRSTLINE_AUTH_SECRET
 export FIRSTLINE_REDIS_PORT="$REDIS_PORT"
 export FIRSTLINE_KAFKA_BOOTSTRAP_FILE="$RUN/kafka.bootstrap"
+export FIRSTLINE_POLICY="${FIRSTLINE_POLICY:-$ROOT/deploy/policies/leads.yaml}"
 rm -f "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE"
 
 pids=()
@@ -66,6 +67,7 @@ wait_until "dev broker" 10 test -s "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE"
 # name | binary | gRPC port | metrics port  (docs/operations.md lists the same)
 SERVICES=(
   "echo|services/echo/firstline-echo|7070|9470"
+  "lead-intake|services/lead-intake/firstline-lead-intake|7071|9471"
 )
 for row in "${SERVICES[@]}"; do
   IFS='|' read -r name binary grpc_port metrics_port <<<"$row"

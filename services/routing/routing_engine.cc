@@ -175,8 +175,9 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
         decision.outcome = Decision::Outcome::kOffered;
         decision.target_index = t;
         decision.strategy = std::string(StrategyName(target.strategy));
-        for (size_t i = 1; i + 1 < r->elements.size(); i += 2) {
-          decision.offers.push_back({r->elements[i + 1].str, r->elements[i].str});
+        for (size_t i = 1; i + 2 < r->elements.size(); i += 3) {
+          decision.offers.push_back(
+              {r->elements[i + 1].str, r->elements[i].str, r->elements[i + 2].str});
         }
         return decision;
       }
@@ -222,6 +223,7 @@ absl::StatusOr<Assignment> RoutingEngine::Accept(const std::string& offer_id,
   a.became_owner = r->elements.at(1).integer == 1;
   a.item_id = r->elements.at(2).str;
   a.account_id = r->elements.at(3).str;
+  a.organisation_id = r->elements.at(4).str;
   a.worker_id = worker_id;
   return a;
 }

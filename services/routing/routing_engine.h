@@ -30,6 +30,7 @@ struct EngineConfig {
 struct OfferRef {
   std::string offer_id;
   std::string worker_id;
+  std::string organisation_id;
 };
 
 struct Decision {
@@ -48,6 +49,7 @@ struct Assignment {
   std::string item_id;
   std::string account_id;
   std::string worker_id;
+  std::string organisation_id;
   int64_t fencing_version = 0;
   bool became_owner = false;
 };

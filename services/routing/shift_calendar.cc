@@ -1,8 +1,23 @@
 #include "routing/shift_calendar.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace firstline::routing {
+
+std::optional<int> ParseClockMinute(absl::string_view s) {
+  int h = 0, m = 0;
+  if (s.size() != 5 || s[2] != ':' || !absl::SimpleAtoi(s.substr(0, 2), &h) ||
+      !absl::SimpleAtoi(s.substr(3, 2), &m) || h > 24 || m > 59 || (h == 24 && m != 0)) {
+    return std::nullopt;
+  }
+  return h * 60 + m;
+}
+
+std::string FormatClockMinute(int minute) {
+  return absl::StrFormat("%02d:%02d", minute / 60, minute % 60);
+}
 namespace {
 
 int MondayBasedIndex(absl::Weekday d) {

@@ -2,10 +2,12 @@
 
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
@@ -16,6 +18,10 @@ struct ShiftSpan {
   int start_minute = 0;
   int end_minute = 0;
 };
+
+// "HH:MM" (00:00..24:00) to minutes since midnight; nullopt when malformed.
+std::optional<int> ParseClockMinute(absl::string_view hh_mm);
+std::string FormatClockMinute(int minute);
 
 // Weekly working hours plus dated exceptions, in an IANA time zone. A dated exception
 // replaces that day's weekly hours (an empty list: day off).

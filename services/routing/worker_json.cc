@@ -12,16 +12,8 @@ using nlohmann::json;
 
 std::optional<int> ParseClock(const json& v) {
   if (!v.is_string()) return std::nullopt;
-  std::string s = v.get<std::string>();
-  int h = 0, m = 0;
-  if (s.size() != 5 || s[2] != ':' || !absl::SimpleAtoi(s.substr(0, 2), &h) ||
-      !absl::SimpleAtoi(s.substr(3, 2), &m) || h > 24 || m > 59 || (h == 24 && m != 0)) {
-    return std::nullopt;
-  }
-  return h * 60 + m;
+  return ParseClockMinute(v.get<std::string>());
 }
-
-std::string Clock(int minute) { return absl::StrFormat("%02d:%02d", minute / 60, minute % 60); }
 
 std::optional<std::vector<ShiftSpan>> Spans(const json& v) {
   if (!v.is_array()) return std::nullopt;
@@ -38,7 +30,8 @@ std::optional<std::vector<ShiftSpan>> Spans(const json& v) {
 
 json SpansJson(const std::vector<ShiftSpan>& spans) {
   json out = json::array();
-  for (const auto& s : spans) out.push_back({Clock(s.start_minute), Clock(s.end_minute)});
+  for (const auto& s : spans)
+    out.push_back({FormatClockMinute(s.start_minute), FormatClockMinute(s.end_minute)});
   return out;
 }
 

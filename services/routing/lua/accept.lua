@@ -3,7 +3,7 @@
 -- acceptor becomes its owner (first-inquiry responsibility).
 -- KEYS[1] "<tag>:ver"
 -- ARGV: now, producer, trace, topic, event_id_base, offer_id, worker, owner_kind
--- Returns {fencing_version, owner_became (0/1), item_id, account}
+-- Returns {fencing_version, owner_became (0/1), item_id, account, worker's organisation}
 local ctx = event_context()
 local now = ctx.now
 local offer_id, worker_id, owner_kind = ARGV[6], ARGV[7], ARGV[8]
@@ -48,4 +48,4 @@ if redis.call('SETNX', owner_key, worker_id) == 1 then
     pb_str(1, account) .. pb_int(2, owner_kind == 'sales' and 1 or 2) .. pb_str(4, worker_id) ..
     pb_str(5, org))
 end
-return { fence, became, item_id, account }
+return { fence, became, item_id, account, org }

@@ -9,7 +9,7 @@
 --   only_if_parked (1: leave the item alone unless it still waits in the parked queue),
 --   candidates packed as "|worker:YYYY-MM-DD:weight|worker:...|" (local day of each worker),
 --   candidate count
--- Returns {'offered', worker, offer_id, ...} | {'none'} | {'exhausted'} | {'stale', version}
+-- Returns {'offered', worker, offer_id, organisation, ...} | {'none'} | {'exhausted'} | {'stale', version}
 --   | {'taken'} (only_if_parked, and someone else already moved the item on)
 local ctx = event_context()
 local now = ctx.now
@@ -194,6 +194,7 @@ for i, e in ipairs(picked) do
   note(e.id, false)
   result[#result + 1] = e.id
   result[#result + 1] = offer_id
+  result[#result + 1] = e.org
 end
 if #picked > 0 then
   redis.call('HSET', item, 'state', 'offered', 'policy', policy_version, 'tcount', tcount + 1)

@@ -1,34 +1,9 @@
--- Shared helpers prepended to every routing script at build time (see CMakeLists.txt).
+-- Shared helpers prepended to every routing script at build time, after the platform's
+-- platform/outbox/outbox_pb.lua (protobuf encoding), see CMakeLists.txt.
 -- All keys live under one hash tag: KEYS[1] is always the domain's "<tag>:ver" key and every
 -- other key is derived from its prefix, so a script never leaves that slot.
 local P = string.sub(KEYS[1], 1, #KEYS[1] - 3)   -- "{rt:domain}:"
 
-local function pb_varint(n)
-  if n < 128 then return string.char(n) end  -- tags and short lengths: the common case
-  if n < 16384 then return string.char(n % 128 + 128, math.floor(n / 128)) end
-  local out = {}
-  repeat
-    local b = n % 128
-    n = math.floor(n / 128)
-    if n > 0 then b = b + 128 end
-    out[#out + 1] = string.char(b)
-  until n == 0
-  return table.concat(out)
-end
-local function pb_str(field, s)
-  if s == nil or s == false or s == '' then return '' end
-  return pb_varint(field * 8 + 2) .. pb_varint(#s) .. s
-end
-local function pb_int(field, n)
-  n = tonumber(n) or 0
-  if n == 0 then return '' end
-  return pb_varint(field * 8) .. pb_varint(n)
-end
-local function pb_msg(field, body) return pb_varint(field * 8 + 2) .. pb_varint(#body) .. body end
-local function pb_time(field, ms)
-  ms = tonumber(ms)
-  return pb_msg(field, pb_int(1, math.floor(ms / 1000)) .. pb_int(2, (ms % 1000) * 1000000))
-end
 local KIND_NUM = { lead = 1, ticket = 2 }
 local function item_ref(kind, item_id, account)
   return pb_msg(1, pb_int(1, KIND_NUM[kind] or 0) .. pb_str(2, item_id) .. pb_str(3, account))
@@ -59,10 +34,9 @@ end
 local function emit(ctx, account, type_name, field, body)
   ctx.seq = ctx.seq + 1
   local id = ctx.id_base .. string.format('%02x', ctx.seq % 256)
-  local env = pb_str(1, id) .. pb_str(2, type_name) .. pb_time(3, ctx.now) ..
-      pb_str(4, ctx.producer) .. pb_str(5, account) .. pb_str(6, ctx.trace) .. pb_msg(field, body)
-  redis.call('XADD', P .. 'outbox', '*', 't', ctx.topic, 'k', account, 'i', id, 'y', type_name,
-    'v', env)
+  local header = pb_str(1, id) .. pb_str(2, type_name) .. pb_time(3, ctx.now) ..
+      pb_str(4, ctx.producer) .. pb_str(6, ctx.trace)
+  outbox_emit(P .. 'outbox', ctx.topic, account, id, type_name, header, field, body)
 end
 
 -- Live state of a worker in one read.

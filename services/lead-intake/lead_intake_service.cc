@@ -1,0 +1,158 @@
+#include "lead-intake/lead_intake_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "lead-intake/rep_mapping.h"
+#include "lead-intake/submit_stream.h"
+#include "platform/grpc/unary_call.h"
+
+namespace firstline::lead_intake {
+namespace {
+
+namespace v1 = firstline::v1;
+using K = platform::PrincipalKind;
+using platform::Principal;
+using platform::UnaryCall;
+
+std::string Method(absl::string_view name) {
+  return absl::StrCat("/firstline.v1.LeadIntake/", name);
+}
+
+}  // namespace
+
+LeadIntakeService::LeadIntakeService(LeadDesk& desk, platform::RpcAuthorizer& authorizer)
+    : desk_(desk), authorizer_(authorizer) {
+  authorizer_.Allow(Method("SubmitLead"), {K::kCallCentre, K::kOperator, K::kService});
+  authorizer_.Allow(Method("SubmitLeads"), {K::kCallCentre, K::kOperator, K::kService});
+  authorizer_.Allow(Method("GetLead"),
+                    {K::kCallCentre, K::kPartner, K::kRep, K::kOperator, K::kService});
+  authorizer_.Allow(Method("ListLeads"), {K::kPartner, K::kRep, K::kOperator, K::kService});
+  authorizer_.Allow(Method("AcceptLead"), {K::kRep});
+  authorizer_.Allow(Method("DeclineLead"), {K::kRep});
+  authorizer_.Allow(Method("UpdateLeadStatus"), {K::kRep, K::kOperator});
+  authorizer_.Allow(Method("SetAvailability"), {K::kRep});
+  authorizer_.Allow(Method("UpsertRep"), {K::kOperator});
+  authorizer_.Allow(Method("RemoveRep"), {K::kOperator});
+  authorizer_.Allow(Method("ExplainAssignment"), {K::kPartner, K::kRep, K::kOperator, K::kService});
+  authorizer_.Allow(Method("TransferAccountOwner"), {K::kOperator});
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::SubmitLead(grpc::CallbackServerContext* context,
+                                                        const v1::SubmitLeadRequest* request,
+                                                        v1::SubmitLeadResponse* response) {
+  return UnaryCall(authorizer_, context, Method("SubmitLead"), [&](const Principal& p) {
+    auto r = desk_.Submit(p, *request, platform::TraceIdOf(*context));
+    if (r.ok()) *response = std::move(*r);
+    return r.status();
+  });
+}
+
+grpc::ServerBidiReactor<v1::SubmitLeadsRequest, v1::SubmitLeadsResponse>*
+LeadIntakeService::SubmitLeads(grpc::CallbackServerContext* context) {
+  auto principal = platform::GuardCall(authorizer_, *context, Method("SubmitLeads"));
+  if (!principal.ok()) return new RefusedSubmitStream(platform::ToGrpcStatus(principal.status()));
+  return new SubmitStream(desk_, std::move(*principal), platform::TraceIdOf(*context));
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::GetLead(grpc::CallbackServerContext* context,
+                                                     const v1::GetLeadRequest* request,
+                                                     v1::GetLeadResponse* response) {
+  return UnaryCall(authorizer_, context, Method("GetLead"), [&](const Principal& p) {
+    auto lead = desk_.Get(p, request->lead_id());
+    if (lead.ok()) *response->mutable_lead() = std::move(*lead);
+    return lead.status();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::ListLeads(grpc::CallbackServerContext* context,
+                                                       const v1::ListLeadsRequest* request,
+                                                       v1::ListLeadsResponse* response) {
+  return UnaryCall(authorizer_, context, Method("ListLeads"), [&](const Principal& p) {
+    auto page = desk_.List(p, *request);
+    if (!page.ok()) return page.status();
+    for (auto& lead : page->leads) *response->add_leads() = std::move(lead);
+    response->set_next_page_token(page->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::AcceptLead(grpc::CallbackServerContext* context,
+                                                        const v1::AcceptLeadRequest* request,
+                                                        v1::AcceptLeadResponse* response) {
+  return UnaryCall(authorizer_, context, Method("AcceptLead"), [&](const Principal& p) {
+    auto r = desk_.Accept(p, request->offer_id());
+    if (r.ok()) *response = std::move(*r);
+    return r.status();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::DeclineLead(grpc::CallbackServerContext* context,
+                                                         const v1::DeclineLeadRequest* request,
+                                                         v1::DeclineLeadResponse*) {
+  return UnaryCall(authorizer_, context, Method("DeclineLead"), [&](const Principal& p) {
+    return desk_.Decline(p, request->offer_id(), request->reason());
+  });
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::UpdateLeadStatus(
+    grpc::CallbackServerContext* context, const v1::UpdateLeadStatusRequest* request,
+    v1::UpdateLeadStatusResponse* response) {
+  return UnaryCall(authorizer_, context, Method("UpdateLeadStatus"), [&](const Principal& p) {
+    auto lead = desk_.UpdateStatus(p, request->lead_id(), request->status(), request->reason(),
+                                   platform::TraceIdOf(*context));
+    if (lead.ok()) *response->mutable_lead() = std::move(*lead);
+    return lead.status();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::SetAvailability(
+    grpc::CallbackServerContext* context, const v1::SetAvailabilityRequest* request,
+    v1::SetAvailabilityResponse*) {
+  return UnaryCall(authorizer_, context, Method("SetAvailability"), [&](const Principal& p) {
+    return desk_.SetAvailability(p, request->availability());
+  });
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::UpsertRep(grpc::CallbackServerContext* context,
+                                                       const v1::UpsertRepRequest* request,
+                                                       v1::UpsertRepResponse* response) {
+  return UnaryCall(authorizer_, context, Method("UpsertRep"), [&](const Principal&) {
+    auto worker = WorkerFromRep(request->rep());
+    if (!worker.ok()) return worker.status();
+    if (auto st = desk_.UpsertRep(*worker); !st.ok()) return st;
+    *response->mutable_rep() = RepFromWorker(*worker);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::RemoveRep(grpc::CallbackServerContext* context,
+                                                       const v1::RemoveRepRequest* request,
+                                                       v1::RemoveRepResponse*) {
+  return UnaryCall(authorizer_, context, Method("RemoveRep"), [&](const Principal&) {
+    if (request->rep_id().empty()) return absl::InvalidArgumentError("rep_id: is required");
+    return desk_.RemoveRep(request->rep_id());
+  });
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::ExplainAssignment(
+    grpc::CallbackServerContext* context, const v1::ExplainAssignmentRequest* request,
+    v1::ExplainAssignmentResponse* response) {
+  return UnaryCall(authorizer_, context, Method("ExplainAssignment"), [&](const Principal& p) {
+    auto receipts = desk_.Explain(p, request->lead_id());
+    if (!receipts.ok()) return receipts.status();
+    for (auto& r : *receipts) response->add_receipts_json(std::move(r));
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* LeadIntakeService::TransferAccountOwner(
+    grpc::CallbackServerContext* context, const v1::TransferAccountOwnerRequest* request,
+    v1::TransferAccountOwnerResponse* response) {
+  return UnaryCall(authorizer_, context, Method("TransferAccountOwner"), [&](const Principal& p) {
+    auto previous =
+        desk_.TransferOwner(p, request->account_id(), request->new_owner_id(), request->reason());
+    if (previous.ok()) response->set_previous_owner_id(*previous);
+    return previous.status();
+  });
+}
+
+}  // namespace firstline::lead_intake

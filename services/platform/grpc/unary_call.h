@@ -1,0 +1,36 @@
+#pragma once
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "platform/grpc/call_guard.h"
+#include "platform/grpc/status_conversion.h"
+
+namespace firstline::platform {
+
+// The trace id a client sent in the "x-trace-id" metadata (at most 64 bytes), or "".
+std::string TraceIdOf(const grpc::ServerContextBase& context);
+
+// The shape of every unary handler: guard the call (deadline, token, method permission), run
+// `body(principal)` returning absl::Status, and finish with the mapped gRPC status.
+template <typename Body>
+grpc::ServerUnaryReactor* UnaryCall(const RpcAuthorizer& authorizer,
+                                    grpc::CallbackServerContext* context, absl::string_view method,
+                                    Body&& body) {
+  auto* reactor = context->DefaultReactor();
+  auto principal = GuardCall(authorizer, *context, method);
+  if (!principal.ok()) {
+    reactor->Finish(ToGrpcStatus(principal.status()));
+    return reactor;
+  }
+  absl::Status status = std::forward<Body>(body)(*principal);
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+}  // namespace firstline::platform

@@ -1,0 +1,206 @@
+#pragma once
+// lead-intake in-process on the real runtime: real redis-server, mock Kafka cluster, real gRPC
+// over loopback, principals with real signed tokens, a fake clock for deadlines.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "firstline/v1/events.pb.h"
+#include "firstline/v1/lead_intake.grpc.pb.h"
+#include "lead-intake/lead_intake_service.h"
+#include "platform/auth/tokens.h"
+#include "platform/kafka/topics.h"
+#include "platform/runtime/service_runtime.h"
+#include "support/mock_kafka.h"
+#include "support/redis_server.h"
+
+namespace firstline::lead_intake::testing {
+
+namespace v1 = firstline::v1;
+using platform::Principal;
+using platform::PrincipalKind;
+
+inline constexpr const char* kTestPolicy = R"(version: "test-1"
+rules:
+  - name: partner-protected
+    when:
+      partner_registration: {present: true}
+    targets:
+      - strategy: round_robin
+        pool: partner-sales
+        organisation: $partner_registration
+        offer_timeout: 30m
+        sla: 4h
+  - name: default
+    default: true
+    targets:
+      - strategy: owner
+        offer_timeout: 2h
+      - strategy: round_robin
+        pool: inside-sales
+        offer_timeout: 2h
+        max_offers: 3
+        sla: 1h
+      - strategy: round_robin
+        pool: senior-sales
+        offer_timeout: 2h
+        sla: 1h
+)";
+
+class LeadIntakeFixture : public ::testing::Test {
+ protected:
+  static inline const Principal kOperator{"op-1", PrincipalKind::kOperator, "vendor"};
+  static inline const Principal kCallCentre{"cc-1", PrincipalKind::kCallCentre, "cc-shanghai"};
+
+  void SetUp() override {
+    platform::RuntimeConfig config;
+    config.service_name = "lead-intake";
+    config.auth_secret = std::string(32, 's');
+    config.grpc.address = "127.0.0.1";
+    config.http_address = "127.0.0.1";
+    config.redis = redis_.Config();
+    config.kafka = kafka_.Config();
+    config.outbox_shards = 1;
+    config.probe_interval = absl::Milliseconds(200);
+    config.log_level = "error";
+    auto runtime = platform::ServiceRuntime::Create(config, clock_);
+    ASSERT_TRUE(runtime.ok()) << runtime.status();
+    runtime_ = std::move(*runtime);
+    auto policy = routing::ParsePolicy(kTestPolicy);
+    ASSERT_TRUE(policy.ok()) << policy.status();
+    engine_ = std::make_unique<routing::RoutingEngine>(
+        runtime_->redis(),
+        routing::EngineConfig{.domain = "leads",
+                              .producer = "lead-intake",
+                              .topic = std::string(platform::topics::kLeads),
+                              .owner_kind = "sales"},
+        std::make_shared<const routing::Policy>(*policy), clock_);
+    book_ = std::make_unique<LeadBook>(runtime_->redis(), clock_, LeadBookConfig{});
+    desk_ = std::make_unique<LeadDesk>(*book_, *engine_, clock_, LeadDeskConfig{});
+    service_ = std::make_unique<LeadIntakeService>(*desk_, runtime_->authorizer());
+    runtime_->grpc().AddService(service_.get());
+    runtime_->AddOutboxStream(engine_->OutboxKey());
+    runtime_->AddOutboxStream(LeadBook::OutboxKey());
+    ASSERT_TRUE(runtime_->Start().ok());
+    auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(runtime_->grpc_port()),
+                                       grpc::InsecureChannelCredentials());
+    stub_ = v1::LeadIntake::NewStub(channel);
+  }
+
+  void TearDown() override {
+    if (runtime_) runtime_->Shutdown();
+  }
+
+  // A client context carrying `who`'s signed token.
+  std::unique_ptr<grpc::ClientContext> As(const Principal& who) {
+    platform::TokenIssuer issuer(std::string(32, 's'), clock_);
+    auto token = issuer.Mint(who, absl::Hours(24));
+    EXPECT_TRUE(token.ok());
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    ctx->AddMetadata("authorization", "Bearer " + token.value_or(""));
+    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+    return ctx;
+  }
+
+  static Principal Rep(const std::string& id, const std::string& org = "vendor") {
+    return {id, PrincipalKind::kRep, org};
+  }
+
+  // Puts a rep on the roster (through the API) and makes it available and present.
+  void AddRep(const std::string& id, const std::string& pool, const std::string& org = "vendor") {
+    v1::UpsertRepRequest req;
+    auto* rep = req.mutable_rep();
+    rep->set_rep_id(id);
+    rep->set_organisation_id(org);
+    rep->add_pools(pool);
+    rep->set_capacity(1000);
+    rep->set_daily_cap(5000);
+    v1::UpsertRepResponse resp;
+    auto ctx = As(kOperator);
+    grpc::Status st = stub_->UpsertRep(ctx.get(), req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+    SetAvailability(id, v1::AVAILABILITY_AVAILABLE, org);
+  }
+
+  void SetAvailability(const std::string& rep, v1::Availability a,
+                       const std::string& org = "vendor") {
+    v1::SetAvailabilityRequest req;
+    req.set_availability(a);
+    v1::SetAvailabilityResponse resp;
+    auto ctx = As(Rep(rep, org));
+    grpc::Status st = stub_->SetAvailability(ctx.get(), req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+
+  static v1::SubmitLeadRequest LeadRequest(const std::string& key, const std::string& phone,
+                                           const std::string& email = "",
+                                           const std::string& company = "Hangzhou Demo Co., Ltd.") {
+    v1::SubmitLeadRequest req;
+    req.set_idempotency_key(key);
+    req.mutable_source()->set_channel("hotline-400");
+    req.mutable_source()->set_campaign("autumn-expo");
+    req.mutable_contact()->set_name("Li Lei");
+    req.mutable_contact()->set_phone(phone);
+    req.mutable_contact()->set_email(email);
+    req.mutable_company()->set_name(company);
+    req.mutable_company()->set_region("CN-ZJ");
+    req.add_product_lines("erp-finance");
+    req.set_consent(true);
+    return req;
+  }
+
+  grpc::Status Submit(const v1::SubmitLeadRequest& req, v1::SubmitLeadResponse* resp,
+                      const Principal& who = kCallCentre) {
+    auto ctx = As(who);
+    return stub_->SubmitLead(ctx.get(), req, resp);
+  }
+
+  v1::AcceptLeadResponse Accept(const std::string& rep, const std::string& offer_id,
+                                const std::string& org = "vendor") {
+    v1::AcceptLeadRequest req;
+    req.set_offer_id(offer_id);
+    v1::AcceptLeadResponse resp;
+    auto ctx = As(Rep(rep, org));
+    grpc::Status st = stub_->AcceptLead(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    return resp;
+  }
+
+  grpc::Status GetLead(const Principal& who, const std::string& lead_id, v1::Lead* out) {
+    v1::GetLeadRequest req;
+    req.set_lead_id(lead_id);
+    v1::GetLeadResponse resp;
+    auto ctx = As(who);
+    grpc::Status st = stub_->GetLead(ctx.get(), req, &resp);
+    if (out != nullptr) *out = resp.lead();
+    return st;
+  }
+
+  // Every envelope on the leads topic until `done` holds or the timeout passes.
+  std::vector<v1::Envelope> ReadLeadEvents(size_t at_least,
+                                           absl::Duration timeout = absl::Seconds(30)) {
+    firstline::testing::TopicReader reader(kafka_.Config(), std::string(platform::topics::kLeads),
+                                           kafka_.partitions());
+    std::vector<v1::Envelope> out;
+    for (const auto& m : reader.ReadAtLeast(at_least, timeout)) {
+      v1::Envelope e;
+      EXPECT_TRUE(e.ParseFromString(m.value)) << "unreadable event on the bus";
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  firstline::testing::RedisServer redis_;
+  firstline::testing::MockKafka kafka_;
+  platform::FakeClock clock_;
+  std::unique_ptr<platform::ServiceRuntime> runtime_;
+  std::unique_ptr<routing::RoutingEngine> engine_;
+  std::unique_ptr<LeadBook> book_;
+  std::unique_ptr<LeadDesk> desk_;
+  std::unique_ptr<LeadIntakeService> service_;
+  std::unique_ptr<v1::LeadIntake::Stub> stub_;
+};
+
+}  // namespace firstline::lead_intake::testing

@@ -1,0 +1,313 @@
+// lead-intake through its real gRPC API: real redis-server, mock Kafka cluster.
+#include <map>
+#include <set>
+
+#include "lead-intake/lead_intake_fixture.h"
+#include "nlohmann/json.hpp"
+
+namespace firstline::lead_intake::testing {
+namespace {
+
+TEST_F(LeadIntakeFixture, DuplicatePhoneOrEmailIsMergedIntoTheOpenLead) {
+  AddRep("rep-a", "inside-sales");
+  v1::SubmitLeadResponse first, second, third;
+  ASSERT_TRUE(Submit(LeadRequest("k1", "138 1234 5678", "li@demo.cn"), &first).ok());
+  EXPECT_FALSE(first.merged());
+  // The same mobile in another format, from another campaign.
+  auto again = LeadRequest("k2", "+86-138-1234-5678");
+  again.mutable_source()->set_channel("baidu-sem");
+  ASSERT_TRUE(Submit(again, &second).ok());
+  EXPECT_TRUE(second.merged());
+  EXPECT_EQ(second.lead().lead_id(), first.lead().lead_id());
+  EXPECT_EQ(second.lead().merged_touches(), 1);
+  // The same e-mail in capitals, another phone.
+  ASSERT_TRUE(Submit(LeadRequest("k3", "13900001111", " LI@Demo.CN "), &third).ok());
+  EXPECT_TRUE(third.merged());
+  EXPECT_EQ(third.lead().lead_id(), first.lead().lead_id());
+  EXPECT_EQ(third.lead().merged_touches(), 2);
+
+  // Merged touches are not routed again: one offer only, and the owner is told by event.
+  // LeadReceived, WorkItemOffered, LeadMerged twice.
+  auto events = ReadLeadEvents(4);
+  int offered = 0, merged = 0;
+  for (const auto& e : events) {
+    if (e.has_work_item_offered()) ++offered;
+    if (e.has_lead_merged()) {
+      ++merged;
+      EXPECT_EQ(e.lead_merged().lead_id(), first.lead().lead_id());
+      EXPECT_EQ(e.lead_merged().owner_id(), "rep-a");
+      EXPECT_EQ(e.partition_key(), first.lead().account_id());
+    }
+  }
+  EXPECT_EQ(offered, 1);
+  EXPECT_EQ(merged, 2);
+}
+
+TEST_F(LeadIntakeFixture, SameIdempotencyKeyTwiceGivesOneLeadAndTheSameAnswer) {
+  AddRep("rep-a", "inside-sales");
+  auto req = LeadRequest("same-key", "13812345678");
+  v1::SubmitLeadResponse a, b;
+  ASSERT_TRUE(Submit(req, &a).ok());
+  ASSERT_TRUE(Submit(req, &b).ok());
+  EXPECT_EQ(a.SerializeAsString(), b.SerializeAsString());
+  EXPECT_EQ(a.lead().status(), v1::LEAD_STATUS_OFFERED);
+
+  v1::ListLeadsRequest list;
+  v1::ListLeadsResponse page;
+  auto ctx = As(kOperator);
+  ASSERT_TRUE(stub_->ListLeads(ctx.get(), list, &page).ok());
+  EXPECT_EQ(page.leads_size(), 1);
+
+  // The key reused for a different lead is refused, not silently answered.
+  v1::SubmitLeadResponse c;
+  grpc::Status st = Submit(LeadRequest("same-key", "13900001111"), &c);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("idempotency_key"), std::string::npos);
+}
+
+TEST_F(LeadIntakeFixture, BadLeadNamesEveryBadFieldAndWritesNothing) {
+  v1::SubmitLeadRequest req;
+  req.set_idempotency_key("bad-1");
+  req.mutable_contact()->set_phone("12345");
+  req.mutable_contact()->set_email("not-an-email");
+  req.mutable_company()->set_domain("nodot");
+  req.set_notes(std::string(4001, 'x'));
+  v1::SubmitLeadResponse resp;
+  grpc::Status st = Submit(req, &resp);
+  ASSERT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  for (const char* field :
+       {"source.channel", "contact.phone", "contact.email", "company.domain", "notes"}) {
+    EXPECT_NE(st.error_message().find(field), std::string::npos)
+        << field << " not named in " << st.error_message();
+  }
+  EXPECT_FALSE(st.error_details().empty()) << "BadRequest details missing";
+  auto keys = runtime_->redis().Command({"KEYS", "{li}:lead:*"});
+  ASSERT_TRUE(keys.ok());
+  EXPECT_TRUE(keys->elements.empty());
+}
+
+TEST_F(LeadIntakeFixture, StickyOwnerGetsTheAccountsNextLeadAndAwayOwnerIsCoveredKeepingIt) {
+  AddRep("rep-a", "inside-sales");
+  v1::SubmitLeadResponse first;
+  ASSERT_TRUE(
+      Submit(LeadRequest("o1", "13812345678", "li@acme-retail.cn", "Acme Retail"), &first).ok());
+  ASSERT_EQ(first.lead().routing().worker_id(), "rep-a");
+  auto accepted = Accept("rep-a", first.lead().routing().offer_id());
+  EXPECT_TRUE(accepted.became_owner());
+  EXPECT_EQ(accepted.lead().status(), v1::LEAD_STATUS_ASSIGNED);
+  AddRep("rep-b", "inside-sales");
+
+  // Another person at the same company (same domain): the owner first, though rep-b is idle.
+  v1::SubmitLeadResponse second;
+  ASSERT_TRUE(
+      Submit(LeadRequest("o2", "13900002222", "wang@acme-retail.cn", "Acme Retail"), &second).ok());
+  EXPECT_FALSE(second.merged());
+  EXPECT_EQ(second.lead().account_id(), first.lead().account_id());
+  EXPECT_EQ(second.lead().routing().worker_id(), "rep-a");
+  EXPECT_EQ(second.lead().routing().rule(), "default");
+
+  // The owner goes away: rep-b covers, and accepting does not take the account over.
+  SetAvailability("rep-a", v1::AVAILABILITY_AWAY);
+  v1::SubmitLeadResponse third;
+  ASSERT_TRUE(
+      Submit(LeadRequest("o3", "13900003333", "zhao@acme-retail.cn", "Acme Retail"), &third).ok());
+  ASSERT_EQ(third.lead().routing().worker_id(), "rep-b");
+  auto covered = Accept("rep-b", third.lead().routing().offer_id());
+  EXPECT_FALSE(covered.became_owner());
+  auto owner = engine_->Owner(first.lead().account_id());
+  ASSERT_TRUE(owner.ok());
+  EXPECT_EQ(owner->value_or(""), "rep-a");
+}
+
+TEST_F(LeadIntakeFixture, MissedFirstResponseSlaEmitsBreachAndEscalatesToTheNextTarget) {
+  AddRep("rep-a", "inside-sales");
+  AddRep("senior-1", "senior-sales");
+  v1::SubmitLeadResponse lead;
+  ASSERT_TRUE(Submit(LeadRequest("s1", "13812345678"), &lead).ok());
+  ASSERT_EQ(lead.lead().routing().worker_id(), "rep-a");
+  ASSERT_TRUE(lead.lead().has_first_response_due());
+  EXPECT_EQ(lead.lead().first_response_due().seconds() - lead.lead().received_at().seconds(), 3600);
+
+  auto early = desk_->Sweep();
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->sla_breaches, 0);
+  clock_.Advance(absl::Minutes(61));
+  SetAvailability("senior-1", v1::AVAILABILITY_AVAILABLE);  // still present after the hour
+  auto sweep = desk_->Sweep();
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_EQ(sweep->sla_breaches, 1);
+  v1::Lead now;
+  ASSERT_TRUE(GetLead(kOperator, lead.lead().lead_id(), &now).ok());
+  EXPECT_EQ(now.routing().worker_id(), "senior-1");
+  EXPECT_EQ(now.status(), v1::LEAD_STATUS_OFFERED);
+  // A second sweep does not breach the same lead again.
+  auto again = desk_->Sweep();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->sla_breaches, 0);
+
+  bool breach_seen = false, rescinded = false;
+  for (const auto& e : ReadLeadEvents(5)) {
+    if (e.has_lead_sla_breached()) {
+      breach_seen = true;
+      EXPECT_EQ(e.lead_sla_breached().lead_id(), lead.lead().lead_id());
+      EXPECT_EQ(e.lead_sla_breached().worker_id(), "rep-a");
+      EXPECT_EQ(e.lead_sla_breached().due().seconds(), lead.lead().first_response_due().seconds());
+    }
+    if (e.has_work_item_offer_rescinded()) rescinded = true;
+  }
+  EXPECT_TRUE(breach_seen);
+  EXPECT_TRUE(rescinded);
+}
+
+TEST_F(LeadIntakeFixture, BulkStreamAnswersEveryLeadInOrderAndOneBadLeadFailsOnlyItself) {
+  AddRep("rep-a", "inside-sales");
+  auto ctx = As(kCallCentre);
+  auto stream = stub_->SubmitLeads(ctx.get());
+  constexpr int kLeads = 1000;
+  constexpr int kBad = 500;
+  int ok = 0, invalid = 0;
+  for (int i = 0; i < kLeads; ++i) {
+    v1::SubmitLeadsRequest req;
+    *req.mutable_lead() =
+        LeadRequest("bulk-" + std::to_string(i), "1380000" + std::to_string(1000 + i), "",
+                    "Company " + std::to_string(i));
+    if (i == kBad) req.mutable_lead()->mutable_contact()->clear_phone();
+    ASSERT_TRUE(stream->Write(req));
+    v1::SubmitLeadsResponse resp;
+    ASSERT_TRUE(stream->Read(&resp));
+    ASSERT_EQ(resp.sequence(), i);
+    if (i == kBad) {
+      EXPECT_EQ(resp.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+      EXPECT_NE(resp.error().find("contact"), std::string::npos) << resp.error();
+      ++invalid;
+    } else {
+      EXPECT_EQ(resp.code(), 0) << resp.error();
+      EXPECT_FALSE(resp.result().lead().lead_id().empty());
+      ++ok;
+    }
+  }
+  stream->WritesDone();
+  v1::SubmitLeadsResponse extra;
+  EXPECT_FALSE(stream->Read(&extra));
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(ok, 999);
+  EXPECT_EQ(invalid, 1);
+}
+
+TEST_F(LeadIntakeFixture, EveryAcceptedLeadsEventsReachTheBus) {
+  AddRep("rep-a", "inside-sales");
+  std::set<std::string> accepted;
+  for (int i = 0; i < 5; ++i) {
+    v1::SubmitLeadResponse r;
+    ASSERT_TRUE(Submit(LeadRequest("e" + std::to_string(i), "1390000000" + std::to_string(i), "",
+                                   "Firm " + std::to_string(i)),
+                       &r)
+                    .ok());
+    Accept("rep-a", r.lead().routing().offer_id());
+    accepted.insert(r.lead().lead_id());
+  }
+  // Per lead: LeadReceived, WorkItemOffered, WorkItemAssigned (+ owner set per new account).
+  auto events = ReadLeadEvents(5 * 4);
+  std::map<std::string, std::set<std::string>> types;
+  std::set<std::string> ids;
+  for (const auto& e : events) {
+    EXPECT_TRUE(ids.insert(e.event_id()).second) << "event published twice: " << e.type();
+    if (e.has_lead_received()) types[e.lead_received().lead_id()].insert(e.type());
+    if (e.has_work_item_offered()) types[e.work_item_offered().item().item_id()].insert(e.type());
+    if (e.has_work_item_assigned()) {
+      types[e.work_item_assigned().item().item_id()].insert(e.type());
+    }
+  }
+  for (const auto& id : accepted) {
+    EXPECT_EQ(types[id],
+              (std::set<std::string>{"LeadReceived", "WorkItemOffered", "WorkItemAssigned"}))
+        << id;
+  }
+}
+
+TEST_F(LeadIntakeFixture, ReadsAcrossRepsPartnersAndCallCentresAreDenied) {
+  AddRep("rep-a", "inside-sales");
+  v1::SubmitLeadResponse r;
+  ASSERT_TRUE(Submit(LeadRequest("t1", "13812345678"), &r).ok());
+  const std::string id = r.lead().lead_id();
+  Accept("rep-a", r.lead().routing().offer_id());
+
+  EXPECT_TRUE(GetLead(Rep("rep-a"), id, nullptr).ok());
+  EXPECT_TRUE(GetLead(kCallCentre, id, nullptr).ok());  // the call centre that took it
+  for (const Principal& outsider :
+       {Rep("rep-b"), Principal{"p-user", PrincipalKind::kPartner, "partner-x"},
+        Principal{"cc-9", PrincipalKind::kCallCentre, "cc-beijing"}}) {
+    EXPECT_EQ(GetLead(outsider, id, nullptr).error_code(), grpc::StatusCode::PERMISSION_DENIED)
+        << outsider.subject;
+    v1::ExplainAssignmentRequest ereq;
+    ereq.set_lead_id(id);
+    v1::ExplainAssignmentResponse eresp;
+    auto ctx = As(outsider);
+    grpc::Status st = stub_->ExplainAssignment(ctx.get(), ereq, &eresp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::PERMISSION_DENIED) << outsider.subject;
+  }
+  // Lists: a rep asking for another rep's leads is refused; its own list holds only its own.
+  v1::ListLeadsRequest other;
+  other.set_worker_id("rep-a");
+  v1::ListLeadsResponse page;
+  auto ctx = As(Rep("rep-b"));
+  EXPECT_EQ(stub_->ListLeads(ctx.get(), other, &page).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto own_ctx = As(Rep("rep-b"));
+  ASSERT_TRUE(stub_->ListLeads(own_ctx.get(), v1::ListLeadsRequest(), &page).ok());
+  EXPECT_EQ(page.leads_size(), 0);
+  auto partner_ctx = As(Principal{"p-user", PrincipalKind::kPartner, "partner-x"});
+  ASSERT_TRUE(stub_->ListLeads(partner_ctx.get(), v1::ListLeadsRequest(), &page).ok());
+  EXPECT_EQ(page.leads_size(), 0);
+  auto a_ctx = As(Rep("rep-a"));
+  ASSERT_TRUE(stub_->ListLeads(a_ctx.get(), v1::ListLeadsRequest(), &page).ok());
+  ASSERT_EQ(page.leads_size(), 1);
+  EXPECT_EQ(page.leads(0).lead_id(), id);
+
+  // The rep's explanation names the rule and the candidates.
+  v1::ExplainAssignmentRequest ereq;
+  ereq.set_lead_id(id);
+  v1::ExplainAssignmentResponse eresp;
+  auto e_ctx = As(Rep("rep-a"));
+  ASSERT_TRUE(stub_->ExplainAssignment(e_ctx.get(), ereq, &eresp).ok());
+  ASSERT_GE(eresp.receipts_json_size(), 1);
+  auto receipt = nlohmann::json::parse(eresp.receipts_json(eresp.receipts_json_size() - 1));
+  EXPECT_EQ(receipt["rule"], "default");
+}
+
+TEST_F(LeadIntakeFixture, StatusMovesForwardOnlyAndOnlyByTheAssignee) {
+  AddRep("rep-a", "inside-sales");
+  v1::SubmitLeadResponse r;
+  ASSERT_TRUE(Submit(LeadRequest("u1", "13812345678"), &r).ok());
+  Accept("rep-a", r.lead().routing().offer_id());
+  auto update = [&](const Principal& who, v1::LeadStatus s, const std::string& reason = "") {
+    v1::UpdateLeadStatusRequest req;
+    req.set_lead_id(r.lead().lead_id());
+    req.set_status(s);
+    req.set_reason(reason);
+    v1::UpdateLeadStatusResponse resp;
+    auto ctx = As(who);
+    return stub_->UpdateLeadStatus(ctx.get(), req, &resp);
+  };
+  EXPECT_EQ(update(Rep("rep-b"), v1::LEAD_STATUS_CONTACTED).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(update(Rep("rep-a"), v1::LEAD_STATUS_QUALIFIED).ok());
+  EXPECT_EQ(update(Rep("rep-a"), v1::LEAD_STATUS_CONTACTED).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(update(Rep("rep-a"), v1::LEAD_STATUS_DISQUALIFIED).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);  // needs a reason
+  EXPECT_TRUE(update(Rep("rep-a"), v1::LEAD_STATUS_DISQUALIFIED, "no budget").ok());
+  v1::Lead lead;
+  ASSERT_TRUE(GetLead(kOperator, r.lead().lead_id(), &lead).ok());
+  EXPECT_EQ(lead.status(), v1::LEAD_STATUS_DISQUALIFIED);
+  EXPECT_EQ(lead.disqualified_reason(), "no budget");
+
+  // A closed lead is no longer open: the same phone starts a new lead.
+  v1::SubmitLeadResponse fresh;
+  ASSERT_TRUE(Submit(LeadRequest("u2", "13812345678"), &fresh).ok());
+  EXPECT_FALSE(fresh.merged());
+  EXPECT_NE(fresh.lead().lead_id(), r.lead().lead_id());
+}
+
+}  // namespace
+}  // namespace firstline::lead_intake::testing
