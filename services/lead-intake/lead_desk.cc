@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "firstline/v1/common.pb.h"
+#include "lead-intake/request_fingerprint.h"
 #include "platform/core/log.h"
 
 namespace firstline::lead_intake {
@@ -9,24 +10,6 @@ namespace {
 
 namespace v1 = firstline::v1;
 using platform::PrincipalKind;
-
-// FNV-1a over the request's deterministic encoding: the same request gives the same
-// fingerprint in every process and release, so a reused idempotency key is recognised.
-std::string Fingerprint(const v1::SubmitLeadRequest& request) {
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream out(&stream);
-    out.SetSerializationDeterministic(true);
-    request.SerializeToCodedStream(&out);
-  }
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
-}
 
 std::string EnumSuffix(const std::string& name, absl::string_view prefix) {
   return name.size() > prefix.size() ? name.substr(prefix.size()) : std::string();
@@ -146,7 +129,7 @@ absl::StatusOr<v1::SubmitLeadResponse> LeadDesk::Submit(const platform::Principa
     form->lead.mutable_source()->set_call_centre_id(caller.organisation);
   }
   const std::string idem = absl::StrCat(caller.subject, ":", request.idempotency_key());
-  auto intake = book_.Submit(*form, idem, Fingerprint(request), trace_id);
+  auto intake = book_.Submit(*form, idem, RequestFingerprint(request), trace_id);
   if (!intake.ok()) return intake.status();
   if (intake->kind == Intake::Kind::kReplay && !intake->stored_answer.empty()) {
     v1::SubmitLeadResponse stored;

@@ -4,42 +4,11 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "lead-intake/contact_normalizer.h"
+#include "lead-intake/field_checks.h"
 #include "platform/core/field_errors.h"
 
 namespace firstline::lead_intake {
-namespace {
-
 using google::protobuf::util::TimeUtil;
-
-// Ids and codes travel into Redis keys and events: keep them short and printable.
-bool IsCode(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' &&
-        c != ':') {
-      return false;
-    }
-  }
-  return true;
-}
-
-void CheckLength(platform::FieldErrors& errors, const std::string& field, absl::string_view value,
-                 size_t max, bool required = false) {
-  if (required && value.empty()) {
-    errors.Add(field, "is required");
-  } else if (value.size() > max) {
-    errors.Add(field, absl::StrCat("is longer than ", max, " bytes"));
-  }
-}
-
-void CheckCode(platform::FieldErrors& errors, const std::string& field, absl::string_view value,
-               size_t max, bool required = false) {
-  CheckLength(errors, field, value, max, required);
-  if (!value.empty() && value.size() <= max && !IsCode(value)) {
-    errors.Add(field, "may hold only letters, digits and - _ . :");
-  }
-}
-
-}  // namespace
 
 absl::StatusOr<LeadForm> ReadLeadForm(const firstline::v1::SubmitLeadRequest& request,
                                       const LeadLimits& limits, absl::Time now) {
@@ -99,8 +68,7 @@ absl::StatusOr<LeadForm> ReadLeadForm(const firstline::v1::SubmitLeadRequest& re
     errors.Add("company.size_tier", absl::StrCat("unknown value ", company.size_tier()));
   }
   std::string domain = absl::AsciiStrToLower(absl::StripAsciiWhitespace(company.domain()));
-  if (domain.size() > 253 || (!domain.empty() && (domain.find('.') == std::string::npos ||
-                                                  !IsCode(domain) || domain.front() == '.'))) {
+  if (!domain.empty() && !IsDomainName(domain)) {
     errors.Add("company.domain", "is not a domain name like example.com");
   }
   if (domain.empty()) domain = CompanyDomainOf(form.email_key);

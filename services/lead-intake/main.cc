@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "lead-intake/lead_intake_service.h"
+#include "lead-intake/partner_opportunities_service.h"
 #include "platform/core/log.h"
 #include "platform/core/periodic_task.h"
 #include "platform/core/status_macros.h"
@@ -24,7 +25,9 @@ int main(int argc, char** argv) {
   std::string policy_path = "deploy/policies/leads.yaml";
   fl::LeadDeskConfig desk_config;
   fl::LeadBookConfig book_config;
+  fl::RegistrationBookConfig registration_config;
   int duplicate_window_days = 30;
+  int protection_days = 90;
   int sweep_ms = 1000;
   app.add_option("--policy", policy_path, "routing policy YAML (reloaded when it changes)")
       ->envname("FIRSTLINE_POLICY")
@@ -38,12 +41,22 @@ int main(int argc, char** argv) {
       ->envname("FIRSTLINE_DUPLICATE_WINDOW_DAYS")
       ->check(CLI::Range(1, 365))
       ->capture_default_str();
+  app.add_option("--protection-days", protection_days,
+                 "how long an approved partner registration protects the account")
+      ->envname("FIRSTLINE_PROTECTION_DAYS")
+      ->check(CLI::Range(1, 730))
+      ->capture_default_str();
+  app.add_option("--vendor-organisation", registration_config.vendor_organisation,
+                 "organisation id of the vendor's own (direct) sales")
+      ->envname("FIRSTLINE_VENDOR_ORGANISATION")
+      ->capture_default_str();
   app.add_option("--sweep-interval-ms", sweep_ms, "offer expiry / SLA / recovery sweep interval")
       ->envname("FIRSTLINE_SWEEP_INTERVAL_MS")
       ->check(CLI::Range(50, 60000))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   book_config.duplicate_window = absl::Hours(24) * duplicate_window_days;
+  registration_config.protection = absl::Hours(24) * protection_days;
 
   auto runtime = fp::ServiceRuntime::Create(config, fp::SystemClock::Instance());
   if (!runtime.ok()) {
@@ -66,12 +79,17 @@ int main(int argc, char** argv) {
   fl::LeadBook book(rt.redis(), rt.clock(), book_config);
   fl::LeadDesk desk(book, engine, rt.clock(), desk_config);
   fl::LeadIntakeService service(desk, rt.authorizer());
+  fl::RegistrationBook registrations(rt.redis(), rt.clock(), registration_config);
+  fl::RegistrationDesk registration_desk(registrations, engine, rt.clock(), desk_config.limits);
+  fl::PartnerOpportunitiesService partner_service(registration_desk, rt.authorizer());
   rt.grpc().AddService(&service);
+  rt.grpc().AddService(&partner_service);
   rt.AddOutboxStream(engine.OutboxKey());
   rt.AddOutboxStream(fl::LeadBook::OutboxKey());
 
   fp::PeriodicTask sweeper("lead_sweep", absl::Milliseconds(sweep_ms), [&]() -> absl::Status {
     (void)policy_file.ReloadIfChanged(engine);  // refusals are logged; the old policy stays
+    if (auto st = registration_desk.Sweep(); !st.ok()) return st.status();
     return desk.Sweep().status();
   });
   if (auto st = rt.Start(); !st.ok()) {

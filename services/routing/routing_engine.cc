@@ -1,5 +1,7 @@
 #include "routing/routing_engine.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -333,6 +335,14 @@ absl::StatusOr<std::optional<std::string>> RoutingEngine::Owner(const std::strin
   if (!r.ok()) return r.status();
   if (r->is_nil()) return std::optional<std::string>();
   return std::optional<std::string>(r->str);
+}
+
+std::optional<Worker> RoutingEngine::FindWorker(const std::string& worker_id) const {
+  auto roster = roster_.Current();
+  auto it = std::lower_bound(roster->workers.begin(), roster->workers.end(), worker_id,
+                             [](const Worker& w, const std::string& id) { return w.id < id; });
+  if (it == roster->workers.end() || it->id != worker_id) return std::nullopt;
+  return *it;
 }
 
 absl::Status RoutingEngine::TransferOwner(const std::string& account_id,

@@ -104,6 +104,8 @@ class RoutingEngine {
   // `window`, and their Gini coefficient.
   absl::StatusOr<FairnessReport> Fairness(const std::string& pool, absl::Duration window);
   absl::StatusOr<std::optional<std::string>> Owner(const std::string& account_id);
+  // The worker as the roster cache knows it (reloaded on roster changes), or nullopt.
+  std::optional<Worker> FindWorker(const std::string& worker_id) const;
   absl::Status TransferOwner(const std::string& account_id, const std::string& new_owner,
                              const std::string& by, const std::string& reason);
 

@@ -10,6 +10,7 @@
 #include "firstline/v1/events.pb.h"
 #include "firstline/v1/lead_intake.grpc.pb.h"
 #include "lead-intake/lead_intake_service.h"
+#include "lead-intake/partner_opportunities_service.h"
 #include "platform/auth/tokens.h"
 #include "platform/kafka/topics.h"
 #include "platform/runtime/service_runtime.h"
@@ -81,12 +82,20 @@ class LeadIntakeFixture : public ::testing::Test {
     desk_ = std::make_unique<LeadDesk>(*book_, *engine_, clock_, LeadDeskConfig{});
     service_ = std::make_unique<LeadIntakeService>(*desk_, runtime_->authorizer());
     runtime_->grpc().AddService(service_.get());
+    registrations_ =
+        std::make_unique<RegistrationBook>(runtime_->redis(), clock_, RegistrationBookConfig{});
+    registration_desk_ =
+        std::make_unique<RegistrationDesk>(*registrations_, *engine_, clock_, LeadLimits{});
+    partner_service_ =
+        std::make_unique<PartnerOpportunitiesService>(*registration_desk_, runtime_->authorizer());
+    runtime_->grpc().AddService(partner_service_.get());
     runtime_->AddOutboxStream(engine_->OutboxKey());
     runtime_->AddOutboxStream(LeadBook::OutboxKey());
     ASSERT_TRUE(runtime_->Start().ok());
     auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(runtime_->grpc_port()),
                                        grpc::InsecureChannelCredentials());
     stub_ = v1::LeadIntake::NewStub(channel);
+    partners_ = v1::PartnerOpportunities::NewStub(channel);
   }
 
   void TearDown() override {
@@ -168,6 +177,34 @@ class LeadIntakeFixture : public ::testing::Test {
     return resp;
   }
 
+  static Principal Partner(const std::string& org) {
+    return {"user-of-" + org, PrincipalKind::kPartner, org};
+  }
+
+  static v1::RegisterOpportunityRequest Registration(const std::string& key,
+                                                     const std::string& company,
+                                                     const std::string& line = "erp-finance") {
+    v1::RegisterOpportunityRequest req;
+    req.set_idempotency_key(key);
+    req.mutable_company()->set_name(company);
+    req.mutable_company()->set_region("CN-ZJ");
+    req.mutable_contact()->set_name("Han Meimei");
+    req.add_product_lines(line);
+    req.mutable_expected_value()->set_currency("CNY");
+    req.mutable_expected_value()->set_minor_units(120'000'00);
+    req.mutable_expected_close()->set_seconds(1'790'000'000 + 60 * 86400);
+    return req;
+  }
+
+  grpc::Status Register(const Principal& partner, const v1::RegisterOpportunityRequest& req,
+                        v1::Registration* out) {
+    v1::RegisterOpportunityResponse resp;
+    auto ctx = As(partner);
+    grpc::Status st = partners_->RegisterOpportunity(ctx.get(), req, &resp);
+    if (out != nullptr) *out = resp.registration();
+    return st;
+  }
+
   grpc::Status GetLead(const Principal& who, const std::string& lead_id, v1::Lead* out) {
     v1::GetLeadRequest req;
     req.set_lead_id(lead_id);
@@ -178,11 +215,14 @@ class LeadIntakeFixture : public ::testing::Test {
     return st;
   }
 
-  // Every envelope on the leads topic until `done` holds or the timeout passes.
+  // The envelopes on a topic: at least `at_least` of them, or what came before the timeout.
   std::vector<v1::Envelope> ReadLeadEvents(size_t at_least,
                                            absl::Duration timeout = absl::Seconds(30)) {
-    firstline::testing::TopicReader reader(kafka_.Config(), std::string(platform::topics::kLeads),
-                                           kafka_.partitions());
+    return ReadEvents(std::string(platform::topics::kLeads), at_least, timeout);
+  }
+  std::vector<v1::Envelope> ReadEvents(const std::string& topic, size_t at_least,
+                                       absl::Duration timeout = absl::Seconds(30)) {
+    firstline::testing::TopicReader reader(kafka_.Config(), topic, kafka_.partitions());
     std::vector<v1::Envelope> out;
     for (const auto& m : reader.ReadAtLeast(at_least, timeout)) {
       v1::Envelope e;
@@ -200,7 +240,11 @@ class LeadIntakeFixture : public ::testing::Test {
   std::unique_ptr<LeadBook> book_;
   std::unique_ptr<LeadDesk> desk_;
   std::unique_ptr<LeadIntakeService> service_;
+  std::unique_ptr<RegistrationBook> registrations_;
+  std::unique_ptr<RegistrationDesk> registration_desk_;
+  std::unique_ptr<PartnerOpportunitiesService> partner_service_;
   std::unique_ptr<v1::LeadIntake::Stub> stub_;
+  std::unique_ptr<v1::PartnerOpportunities::Stub> partners_;
 };
 
 }  // namespace firstline::lead_intake::testing

@@ -21,3 +21,20 @@ local function protecting_partner(account, now)
   end
   return ''
 end
+
+-- Lead (or registration) to account: by company domain, then by normalised company name and
+-- region, else a new account `new_id`. Returns the account id and whether it was created.
+local function resolve_account(domain, name_key, new_id, now)
+  local account = false
+  if domain ~= '' then account = redis.call('GET', P .. 'ax:d:' .. domain) end
+  if not account and name_key ~= '' then account = redis.call('GET', P .. 'ax:n:' .. name_key) end
+  local created = false
+  if not account then
+    account, created = new_id, true
+    redis.call('HSET', P .. 'acct:' .. account, 'created', now, 'domain', domain, 'name', name_key)
+  end
+  -- Learn the other key too, so the next lead matches either way.
+  if domain ~= '' then redis.call('SET', P .. 'ax:d:' .. domain, account, 'NX') end
+  if name_key ~= '' then redis.call('SET', P .. 'ax:n:' .. name_key, account, 'NX') end
+  return account, created
+end

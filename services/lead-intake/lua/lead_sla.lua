@@ -9,8 +9,7 @@ for i, id in ipairs(due) do
   redis.call('ZREM', P .. 'sla', id)
   local l = redis.call('HMGET', P .. 'lead:' .. id, 'account', 'worker', 'rule', 'due')
   local event_id = ARGV[5] .. string.format('%02x', i % 256)
-  local header = pb_str(1, event_id) .. pb_str(2, 'LeadSlaBreached') .. pb_time(3, now) ..
-      pb_str(4, ARGV[4])
+  local header = outbox_header(event_id, 'LeadSlaBreached', now, ARGV[4], '')
   outbox_emit(OUTBOX, ARGV[3], l[1] or '', event_id, 'LeadSlaBreached', header, 103,
     pb_str(1, id) .. pb_str(2, l[1]) .. pb_str(3, l[2]) .. pb_str(4, l[3]) ..
     pb_time(5, l[4] or now))

@@ -40,16 +40,7 @@ for _, key in ipairs(dedup_keys) do
   end
 end
 
--- Lead to account: by domain, then by company name and region, else a new account.
-local account, new_account = false, 0
-if ARGV[8] ~= '' then account = redis.call('GET', P .. 'ax:d:' .. ARGV[8]) end
-if not account and ARGV[9] ~= '' then account = redis.call('GET', P .. 'ax:n:' .. ARGV[9]) end
-if not account then
-  account, new_account = ARGV[5], 1
-  redis.call('HSET', P .. 'acct:' .. account, 'created', now, 'domain', ARGV[8], 'name', ARGV[9])
-end
-if ARGV[8] ~= '' then redis.call('SET', P .. 'ax:d:' .. ARGV[8], account, 'NX') end
-if ARGV[9] ~= '' then redis.call('SET', P .. 'ax:n:' .. ARGV[9], account, 'NX') end
+local account, new_account = resolve_account(ARGV[8], ARGV[9], ARGV[5], now)
 local customer = redis.call('HGET', P .. 'acct:' .. account, 'customer') or '0'
 local partner = protecting_partner(account, now)
 
@@ -63,6 +54,6 @@ for _, k in ipairs(dedup_keys) do redis.call('SET', k, id, 'PX', window) end
 redis.call('HSET', idem, 'fp', ARGV[3], 'lead', id, 'merged', '0')
 redis.call('PEXPIRE', idem, idem_ttl)
 local new_flag = ''
-if new_account == 1 then new_flag = pb_int(3, 1) end
+if new_account then new_flag = pb_int(3, 1) end
 outbox_emit_template(OUTBOX, ARGV[12], account, 14, pb_str(1, id) .. pb_str(2, account) .. new_flag)
-return { 'new', id, account, new_account, customer, partner }
+return { 'new', id, account, new_account and 1 or 0, customer, partner }

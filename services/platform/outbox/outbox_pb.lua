@@ -30,6 +30,12 @@ local function pb_time(field, ms)
   return pb_msg(field, pb_int(1, math.floor(ms / 1000)) .. pb_int(2, (ms % 1000) * 1000000))
 end
 
+-- An envelope header built in the script itself (events a sweep decides on its own).
+local function outbox_header(id, type_name, now_ms, producer, trace)
+  return pb_str(1, id) .. pb_str(2, type_name) .. pb_time(3, now_ms) .. pb_str(4, producer) ..
+      pb_str(6, trace)
+end
+
 -- Appends an event to an outbox stream in the relay's format (t, k, i, y, v).
 -- `header` is the envelope without partition key and payload (EventTemplate::header); the
 -- partition key and the payload (`field`, `body`) are added here.

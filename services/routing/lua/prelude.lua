@@ -34,8 +34,7 @@ end
 local function emit(ctx, account, type_name, field, body)
   ctx.seq = ctx.seq + 1
   local id = ctx.id_base .. string.format('%02x', ctx.seq % 256)
-  local header = pb_str(1, id) .. pb_str(2, type_name) .. pb_time(3, ctx.now) ..
-      pb_str(4, ctx.producer) .. pb_str(6, ctx.trace)
+  local header = outbox_header(id, type_name, ctx.now, ctx.producer, ctx.trace)
   outbox_emit(P .. 'outbox', ctx.topic, account, id, type_name, header, field, body)
 end
 
