@@ -55,6 +55,18 @@ class LeadDesk {
                                                    const std::string& trace_id);
   absl::Status SetAvailability(const platform::Principal& rep,
                                firstline::v1::Availability availability);
+  // Presence of a rep while its offer stream is open.
+  absl::Status OfferStreamOpened(const platform::Principal& rep) {
+    return engine_.StreamOpened(rep.subject).status();
+  }
+  absl::Status OfferStreamClosed(const platform::Principal& rep) {
+    return engine_.StreamClosed(rep.subject).status();
+  }
+  // The lead behind a routing item, for the rep's own offer feed (no tenancy check: the feed
+  // only carries the rep's offers).
+  absl::StatusOr<firstline::v1::Lead> LeadOfItem(const std::string& item_id) {
+    return book_.Get(item_id);
+  }
   absl::Status UpsertRep(const routing::Worker& rep) { return engine_.UpsertWorker(rep); }
   absl::Status RemoveRep(const std::string& rep_id) { return engine_.RemoveWorker(rep_id); }
   absl::StatusOr<std::vector<std::string>> Explain(const platform::Principal& caller,

@@ -1,6 +1,7 @@
 #include "lead-intake/lead_intake_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "lead-intake/offer_stream.h"
 #include "lead-intake/rep_mapping.h"
 #include "lead-intake/submit_stream.h"
 #include "platform/grpc/unary_call.h"
@@ -19,13 +20,15 @@ std::string Method(absl::string_view name) {
 
 }  // namespace
 
-LeadIntakeService::LeadIntakeService(LeadDesk& desk, platform::RpcAuthorizer& authorizer)
-    : desk_(desk), authorizer_(authorizer) {
+LeadIntakeService::LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed,
+                                     platform::RpcAuthorizer& authorizer)
+    : desk_(desk), feed_(feed), authorizer_(authorizer) {
   authorizer_.Allow(Method("SubmitLead"), {K::kCallCentre, K::kOperator, K::kService});
   authorizer_.Allow(Method("SubmitLeads"), {K::kCallCentre, K::kOperator, K::kService});
   authorizer_.Allow(Method("GetLead"),
                     {K::kCallCentre, K::kPartner, K::kRep, K::kOperator, K::kService});
   authorizer_.Allow(Method("ListLeads"), {K::kPartner, K::kRep, K::kOperator, K::kService});
+  authorizer_.Allow(Method("WatchOffers"), {K::kRep});
   authorizer_.Allow(Method("AcceptLead"), {K::kRep});
   authorizer_.Allow(Method("DeclineLead"), {K::kRep});
   authorizer_.Allow(Method("UpdateLeadStatus"), {K::kRep, K::kOperator});
@@ -73,6 +76,13 @@ grpc::ServerUnaryReactor* LeadIntakeService::ListLeads(grpc::CallbackServerConte
     response->set_next_page_token(page->next_page_token);
     return absl::OkStatus();
   });
+}
+
+grpc::ServerWriteReactor<v1::WatchOffersResponse>* LeadIntakeService::WatchOffers(
+    grpc::CallbackServerContext* context, const v1::WatchOffersRequest*) {
+  auto principal = platform::GuardCall(authorizer_, *context, Method("WatchOffers"));
+  if (!principal.ok()) return new RefusedOfferStream(platform::ToGrpcStatus(principal.status()));
+  return new OfferStream(desk_, feed_, std::move(*principal));
 }
 
 grpc::ServerUnaryReactor* LeadIntakeService::AcceptLead(grpc::CallbackServerContext* context,

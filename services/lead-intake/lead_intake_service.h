@@ -4,6 +4,7 @@
 #include "firstline/v1/lead_intake.grpc.pb.h"
 #include "lead-intake/lead_desk.h"
 #include "platform/auth/rpc_authorizer.h"
+#include "routing/offer_feed.h"
 
 namespace firstline::lead_intake {
 
@@ -12,7 +13,7 @@ namespace firstline::lead_intake {
 class LeadIntakeService final : public firstline::v1::LeadIntake::CallbackService {
  public:
   // Declares who may call each method on `authorizer`.
-  LeadIntakeService(LeadDesk& desk, platform::RpcAuthorizer& authorizer);
+  LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed, platform::RpcAuthorizer& authorizer);
 
   grpc::ServerUnaryReactor* SubmitLead(grpc::CallbackServerContext* context,
                                        const firstline::v1::SubmitLeadRequest* request,
@@ -25,6 +26,9 @@ class LeadIntakeService final : public firstline::v1::LeadIntake::CallbackServic
   grpc::ServerUnaryReactor* ListLeads(grpc::CallbackServerContext* context,
                                       const firstline::v1::ListLeadsRequest* request,
                                       firstline::v1::ListLeadsResponse* response) override;
+  grpc::ServerWriteReactor<firstline::v1::WatchOffersResponse>* WatchOffers(
+      grpc::CallbackServerContext* context,
+      const firstline::v1::WatchOffersRequest* request) override;
   grpc::ServerUnaryReactor* AcceptLead(grpc::CallbackServerContext* context,
                                        const firstline::v1::AcceptLeadRequest* request,
                                        firstline::v1::AcceptLeadResponse* response) override;
@@ -53,6 +57,7 @@ class LeadIntakeService final : public firstline::v1::LeadIntake::CallbackServic
 
  private:
   LeadDesk& desk_;
+  routing::OfferFeed& feed_;
   platform::RpcAuthorizer& authorizer_;
 };
 

@@ -9,6 +9,7 @@
 #include "platform/core/status_macros.h"
 #include "platform/kafka/topics.h"
 #include "platform/runtime/service_runtime.h"
+#include "routing/offer_feed.h"
 #include "routing/policy_file.h"
 
 int main(int argc, char** argv) {
@@ -78,7 +79,8 @@ int main(int argc, char** argv) {
                            *policy, rt.clock());
   fl::LeadBook book(rt.redis(), rt.clock(), book_config);
   fl::LeadDesk desk(book, engine, rt.clock(), desk_config);
-  fl::LeadIntakeService service(desk, rt.authorizer());
+  fr::OfferFeed feed(engine, absl::Milliseconds(200));
+  fl::LeadIntakeService service(desk, feed, rt.authorizer());
   fl::RegistrationBook registrations(rt.redis(), rt.clock(), registration_config);
   fl::RegistrationDesk registration_desk(registrations, engine, rt.clock(), desk_config.limits);
   fl::PartnerOpportunitiesService partner_service(registration_desk, rt.authorizer());
@@ -97,7 +99,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   sweeper.Start();
+  feed.Start();
   int code = rt.RunUntilSignal();
+  feed.Stop();
   sweeper.Stop();
   return code;
 }

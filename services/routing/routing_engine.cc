@@ -307,6 +307,32 @@ absl::StatusOr<std::vector<std::string>> RoutingEngine::Receipts(const std::stri
   return out;
 }
 
+absl::StatusOr<std::vector<PendingOffer>> RoutingEngine::PendingOffers(
+    const std::string& worker_id) {
+  auto ids = redis_.Command({"SMEMBERS", tag_ + ":wo:" + worker_id});
+  if (!ids.ok()) return ids.status();
+  std::vector<PendingOffer> out;
+  for (const auto& id : ids->elements) {
+    auto o = redis_.Command({"HMGET", tag_ + ":offer:" + id.str, "item", "deadline", "state"});
+    if (!o.ok()) return o.status();
+    int64_t deadline = 0;
+    if (o->elements.at(2).str != "pending" || !absl::SimpleAtoi(o->elements.at(1).str, &deadline)) {
+      continue;  // ended between the two reads
+    }
+    out.push_back({id.str, o->elements.at(0).str, absl::FromUnixMillis(deadline)});
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PendingOffer& a, const PendingOffer& b) { return a.deadline < b.deadline; });
+  return out;
+}
+
+absl::StatusOr<std::string> RoutingEngine::OfferState(const std::string& offer_id) {
+  auto r = redis_.Command({"HGET", tag_ + ":offer:" + offer_id, "state"});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return absl::NotFoundError(absl::StrCat("offer ", offer_id, " is not known"));
+  return r->str;
+}
+
 absl::StatusOr<FairnessReport> RoutingEngine::Fairness(const std::string& pool,
                                                        absl::Duration window) {
   if (auto st = roster_.Reload(); !st.ok()) return st;

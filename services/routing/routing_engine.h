@@ -45,6 +45,12 @@ struct Decision {
   std::string policy_version;
 };
 
+struct PendingOffer {
+  std::string offer_id;
+  std::string item_id;
+  absl::Time deadline;
+};
+
 struct Assignment {
   std::string item_id;
   std::string account_id;
@@ -100,6 +106,10 @@ class RoutingEngine {
   absl::Status Complete(const std::string& item_id, int64_t fencing_version);
 
   absl::StatusOr<std::vector<std::string>> Receipts(const std::string& item_id);
+  // The worker's offers waiting for an answer (for replay on a reconnecting offer stream).
+  absl::StatusOr<std::vector<PendingOffer>> PendingOffers(const std::string& worker_id);
+  // "pending", "accepted", "declined", "expired" or "rescinded"; NOT_FOUND once forgotten.
+  absl::StatusOr<std::string> OfferState(const std::string& offer_id);
   // Assignments per worker of `pool` (every roster member, zero included) over the last
   // `window`, and their Gini coefficient.
   absl::StatusOr<FairnessReport> Fairness(const std::string& pool, absl::Duration window);

@@ -80,7 +80,8 @@ class LeadIntakeFixture : public ::testing::Test {
         std::make_shared<const routing::Policy>(*policy), clock_);
     book_ = std::make_unique<LeadBook>(runtime_->redis(), clock_, LeadBookConfig{});
     desk_ = std::make_unique<LeadDesk>(*book_, *engine_, clock_, LeadDeskConfig{});
-    service_ = std::make_unique<LeadIntakeService>(*desk_, runtime_->authorizer());
+    feed_ = std::make_unique<routing::OfferFeed>(*engine_, absl::Milliseconds(50));
+    service_ = std::make_unique<LeadIntakeService>(*desk_, *feed_, runtime_->authorizer());
     runtime_->grpc().AddService(service_.get());
     registrations_ =
         std::make_unique<RegistrationBook>(runtime_->redis(), clock_, RegistrationBookConfig{});
@@ -92,6 +93,7 @@ class LeadIntakeFixture : public ::testing::Test {
     runtime_->AddOutboxStream(engine_->OutboxKey());
     runtime_->AddOutboxStream(LeadBook::OutboxKey());
     ASSERT_TRUE(runtime_->Start().ok());
+    feed_->Start();
     auto channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(runtime_->grpc_port()),
                                        grpc::InsecureChannelCredentials());
     stub_ = v1::LeadIntake::NewStub(channel);
@@ -100,6 +102,7 @@ class LeadIntakeFixture : public ::testing::Test {
 
   void TearDown() override {
     if (runtime_) runtime_->Shutdown();
+    if (feed_) feed_->Stop();
   }
 
   // A client context carrying `who`'s signed token.
@@ -239,6 +242,7 @@ class LeadIntakeFixture : public ::testing::Test {
   std::unique_ptr<routing::RoutingEngine> engine_;
   std::unique_ptr<LeadBook> book_;
   std::unique_ptr<LeadDesk> desk_;
+  std::unique_ptr<routing::OfferFeed> feed_;
   std::unique_ptr<LeadIntakeService> service_;
   std::unique_ptr<RegistrationBook> registrations_;
   std::unique_ptr<RegistrationDesk> registration_desk_;

@@ -311,3 +311,68 @@ TEST_F(LeadIntakeFixture, StatusMovesForwardOnlyAndOnlyByTheAssignee) {
 
 }  // namespace
 }  // namespace firstline::lead_intake::testing
+
+namespace firstline::lead_intake::testing {
+namespace {
+
+TEST_F(LeadIntakeFixture, OfferStreamReplaysPendingOffersThenLiveChangesAndIsPresence) {
+  AddRep("rep-a", "inside-sales");
+  v1::SubmitLeadResponse first;
+  ASSERT_TRUE(Submit(LeadRequest("w1", "13800000001", "", "Firm One"), &first).ok());
+  ASSERT_EQ(first.lead().routing().worker_id(), "rep-a");
+  clock_.Advance(absl::Minutes(5));  // the heartbeat of SetAvailability is stale by now
+
+  auto ctx = As(Rep("rep-a"));
+  auto reader = stub_->WatchOffers(ctx.get(), v1::WatchOffersRequest());
+  v1::WatchOffersResponse m;
+  ASSERT_TRUE(reader->Read(&m));
+  EXPECT_EQ(m.change(), v1::OFFER_CHANGE_OFFERED);
+  EXPECT_TRUE(m.replayed());
+  EXPECT_EQ(m.offer_id(), first.lead().routing().offer_id());
+  EXPECT_EQ(m.lead().lead_id(), first.lead().lead_id());
+  EXPECT_EQ(m.lead().company().name(), "Firm One");
+
+  // The open stream is presence: a new lead is offered to rep-a despite the old heartbeat.
+  v1::SubmitLeadResponse second;
+  ASSERT_TRUE(Submit(LeadRequest("w2", "13800000002", "", "Firm Two"), &second).ok());
+  ASSERT_EQ(second.lead().routing().worker_id(), "rep-a");
+  ASSERT_TRUE(reader->Read(&m));
+  EXPECT_EQ(m.change(), v1::OFFER_CHANGE_OFFERED);
+  EXPECT_FALSE(m.replayed());
+  EXPECT_EQ(m.lead().lead_id(), second.lead().lead_id());
+  Accept("rep-a", second.lead().routing().offer_id());
+  ASSERT_TRUE(reader->Read(&m));
+  EXPECT_EQ(m.change(), v1::OFFER_CHANGE_ASSIGNED);
+  EXPECT_EQ(m.offer_id(), second.lead().routing().offer_id());
+
+  // Stream gone, and a presence timeout later: the next lead waits in the queue.
+  ctx->TryCancel();
+  reader->Finish();
+  for (int i = 0; i < 100; ++i) {
+    auto streams = runtime_->redis().Command({"HGET", "{rt:leads}:w:rep-a", "streams"});
+    ASSERT_TRUE(streams.ok());
+    if (streams->str == "0") break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  clock_.Advance(absl::Minutes(1));
+  v1::SubmitLeadResponse third;
+  ASSERT_TRUE(Submit(LeadRequest("w3", "13800000003", "", "Firm Three"), &third).ok());
+  EXPECT_EQ(third.lead().status(), v1::LEAD_STATUS_PARKED);
+}
+
+TEST_F(LeadIntakeFixture, OnlyRepsWatchOffersAndOnlyTheirOwn) {
+  auto ctx = As(kCallCentre);
+  auto reader = stub_->WatchOffers(ctx.get(), v1::WatchOffersRequest());
+  v1::WatchOffersResponse m;
+  EXPECT_FALSE(reader->Read(&m));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // A rep not on the roster gets a clear error, not an empty feed.
+  auto ghost = As(Rep("ghost"));
+  auto ghost_reader = stub_->WatchOffers(ghost.get(), v1::WatchOffersRequest());
+  EXPECT_FALSE(ghost_reader->Read(&m));
+  grpc::Status st = ghost_reader->Finish();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND) << st.error_message();
+}
+
+}  // namespace
+}  // namespace firstline::lead_intake::testing

@@ -26,6 +26,7 @@ redis.call('HSET', offer, 'state', 'accepted')
 redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
 redis.call('ZREM', P .. 'due', offer_id)
 redis.call('SREM', P .. 'io:' .. item_id, offer_id)
+offer_closed(offer_id, worker_id)
 local wf = redis.call('HMGET', P .. 'w:' .. worker_id, 'org', 'pools')
 local org = wf[1] or ''
 redis.call('HSET', P .. 'w:' .. worker_id, 'idle', now)

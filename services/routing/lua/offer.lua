@@ -180,6 +180,7 @@ for i, e in ipairs(picked) do
     'state', 'pending', 'day', e.cday, 'pool', pool)
   redis.call('ZADD', P .. 'due', deadline, offer_id)
   redis.call('SADD', P .. 'io:' .. item_id, offer_id)
+  offer_opened(offer_id, e.id)
   redis.call('SADD', tried, e.id)
   local dcount = 0
   if e.day == e.cday then dcount = e.dcount end

@@ -70,6 +70,11 @@ local function ineligible_reason(s, now, presence_ms, day)
   return nil
 end
 
+-- Each worker's pending offers ("<tag>:wo:<worker>", a set), so an offer stream can replay
+-- them on reconnect. Every script that ends an offer takes it out.
+local function offer_opened(offer_id, worker_id) redis.call('SADD', P .. 'wo:' .. worker_id, offer_id) end
+local function offer_closed(offer_id, worker_id) redis.call('SREM', P .. 'wo:' .. worker_id, offer_id) end
+
 -- Releases one reservation (declined, expired or rescinded offer).
 local function release(worker_id, day)
   local w = P .. 'w:' .. worker_id
@@ -91,6 +96,7 @@ local function rescind_live_offers(ctx, item_id, kind, account)
     redis.call('HSET', offer, 'state', 'rescinded')
     redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
     redis.call('ZREM', P .. 'due', offer_id)
+    offer_closed(offer_id, o[1])
     release(o[1], o[2])
     emit(ctx, account, 'WorkItemOfferRescinded', 14,
       item_ref(kind, item_id, account) .. pb_str(2, offer_id) .. pb_str(3, o[1]))

@@ -1,0 +1,97 @@
+#include "routing/offer_feed.h"
+
+#include "platform/core/log.h"
+
+namespace firstline::routing {
+
+OfferFeed::OfferFeed(RoutingEngine& engine, absl::Duration poll_interval)
+    : engine_(engine), poll_interval_(poll_interval) {}
+
+OfferFeed::~OfferFeed() { Stop(); }
+
+uint64_t OfferFeed::Watch(const std::string& worker_id, Sink sink) {
+  std::lock_guard lock(mu_);
+  uint64_t handle = next_handle_++;
+  watchers_[handle] = Watcher{worker_id, std::move(sink), false, {}};
+  return handle;
+}
+
+void OfferFeed::Unwatch(uint64_t handle) {
+  std::lock_guard lock(mu_);
+  watchers_.erase(handle);
+}
+
+void OfferFeed::Start() {
+  thread_ = std::thread([this] {
+    std::string last_error;
+    std::unique_lock lock(stop_mu_);
+    while (!stopping_) {
+      lock.unlock();
+      absl::Status st = PollOnce();
+      if (!st.ok() && st.ToString() != last_error) {
+        platform::Log::Warn("offer_feed_poll_failed", {{"error", st.ToString()}});
+      }
+      last_error = st.ok() ? "" : st.ToString();
+      lock.lock();
+      stop_cv_.wait_for(lock, absl::ToChronoMilliseconds(poll_interval_),
+                        [this] { return stopping_; });
+    }
+  });
+}
+
+void OfferFeed::Stop() {
+  {
+    std::lock_guard lock(stop_mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+absl::Status OfferFeed::PollOnce() {
+  std::lock_guard poll(poll_mu_);
+  std::vector<std::pair<uint64_t, std::string>> targets;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [handle, w] : watchers_) targets.emplace_back(handle, w.worker_id);
+  }
+  for (const auto& [handle, worker_id] : targets) {
+    auto pending = engine_.PendingOffers(worker_id);
+    if (!pending.ok()) return pending.status();
+    std::map<std::string, PendingOffer> now;
+    for (auto& p : *pending) now.emplace(p.offer_id, std::move(p));
+    std::map<std::string, PendingOffer> known;
+    bool primed = false;
+    {
+      std::lock_guard lock(mu_);
+      auto it = watchers_.find(handle);
+      if (it == watchers_.end()) continue;
+      known = it->second.known;
+      primed = it->second.primed;
+    }
+    std::vector<OfferNotice> notices;
+    for (const auto& [id, p] : now) {
+      if (!known.contains(id)) {
+        notices.push_back({OfferNotice::Change::kOffered, id, p.item_id, p.deadline, !primed});
+      }
+    }
+    for (const auto& [id, p] : known) {
+      if (now.contains(id)) continue;
+      auto state = engine_.OfferState(id);
+      OfferNotice::Change change = OfferNotice::Change::kRescinded;
+      if (state.ok() && *state == "accepted") change = OfferNotice::Change::kAssigned;
+      if (state.ok() && *state == "expired") change = OfferNotice::Change::kExpired;
+      if (state.ok() && *state == "declined") change = OfferNotice::Change::kDeclined;
+      notices.push_back({change, id, p.item_id, p.deadline, false});
+    }
+    std::lock_guard lock(mu_);
+    auto it = watchers_.find(handle);
+    if (it == watchers_.end()) continue;  // unwatched meanwhile: deliver nothing
+    it->second.known = std::move(now);
+    it->second.primed = true;
+    if (!notices.empty()) it->second.sink(notices);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace firstline::routing

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "routing/routing_engine.h"
+
+namespace firstline::routing {
+
+// A change on a worker's offer feed.
+struct OfferNotice {
+  enum class Change { kOffered, kAssigned, kRescinded, kExpired, kDeclined };
+  Change change = Change::kOffered;
+  std::string offer_id;
+  std::string item_id;
+  absl::Time deadline;
+  bool replayed = false;  // pending when the watch began
+};
+
+// Live offer feeds for workers with an open stream. The truth is in Redis (each worker's
+// pending-offer set), so a feed is correct whichever engine instance made the offer and
+// survives reconnects: a new watch first replays what is pending, then reports what appears
+// and how each offer ended. Polling one small set per open stream keeps instances free of
+// any shared in-memory state.
+class OfferFeed {
+ public:
+  using Sink = std::function<void(const std::vector<OfferNotice>&)>;
+
+  OfferFeed(RoutingEngine& engine, absl::Duration poll_interval);
+  ~OfferFeed();
+
+  // The sink is called from the feed's thread (never after Unwatch returns).
+  uint64_t Watch(const std::string& worker_id, Sink sink);
+  void Unwatch(uint64_t handle);
+
+  void Start();
+  void Stop();
+  // One round over every watch (the thread calls it; tests may too).
+  absl::Status PollOnce();
+
+ private:
+  struct Watcher {
+    std::string worker_id;
+    Sink sink;
+    bool primed = false;  // the first poll replays
+    std::map<std::string, PendingOffer> known;
+  };
+
+  RoutingEngine& engine_;
+  absl::Duration poll_interval_;
+  std::mutex mu_;  // guards watchers_ and serialises delivery with Unwatch
+  std::map<uint64_t, Watcher> watchers_;
+  uint64_t next_handle_ = 1;
+  std::mutex poll_mu_;  // one PollOnce at a time
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace firstline::routing
