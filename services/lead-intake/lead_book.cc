@@ -302,6 +302,12 @@ absl::StatusOr<AccountStanding> LeadBook::Standing(const std::string& account_id
   return standing;
 }
 
+absl::StatusOr<std::string> LeadBook::ConvertedBy(const std::string& account_id) {
+  auto r = redis_.Command({"HGET", Key("acct:" + account_id), "converted_by"});
+  if (!r.ok()) return r.status();
+  return r->str;
+}
+
 absl::Status LeadBook::MarkCustomer(const std::string& account_id) {
   return redis_.Command({"HSET", Key("acct:" + account_id), "customer", "1"}).status();
 }

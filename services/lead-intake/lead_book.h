@@ -102,6 +102,8 @@ class LeadBook {
   // Leads taken in but not routed for longer than `age` (a crash between intake and routing).
   absl::StatusOr<std::vector<std::string>> Unrouted(absl::Duration age, int limit);
   absl::StatusOr<AccountStanding> Standing(const std::string& account_id);
+  // The rep who converted the account's latest converted lead, or "".
+  absl::StatusOr<std::string> ConvertedBy(const std::string& account_id);
   // The account became a customer (contract events).
   absl::Status MarkCustomer(const std::string& account_id);
 

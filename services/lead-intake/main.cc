@@ -2,11 +2,14 @@
 // main only assembles: runtime, policy, routing engine, lead book, desk, gRPC service, sweeper.
 #include <CLI/CLI.hpp>
 
+#include "lead-intake/contract_listener.h"
 #include "lead-intake/lead_intake_service.h"
 #include "lead-intake/partner_opportunities_service.h"
 #include "platform/core/log.h"
 #include "platform/core/periodic_task.h"
 #include "platform/core/status_macros.h"
+#include "platform/events/envelope_handler.h"
+#include "platform/events/processed_events.h"
 #include "platform/kafka/topics.h"
 #include "platform/runtime/service_runtime.h"
 #include "routing/offer_feed.h"
@@ -86,6 +89,17 @@ int main(int argc, char** argv) {
   fl::PartnerOpportunitiesService partner_service(registration_desk, rt.authorizer());
   rt.grpc().AddService(&service);
   rt.grpc().AddService(&partner_service);
+  fl::ContractListener contracts(book, engine);
+  fp::ProcessedEvents processed(rt.redis(), "lead-intake-contracts");
+  auto consumer = fp::EventConsumer::Create(
+      config.kafka, {.group_id = "lead-intake", .topics = {std::string(fp::topics::kContracts)}},
+      &rt.producer(),
+      fp::EnvelopeHandler([&](const auto& e) { return contracts.Apply(e); }, &processed));
+  if (!consumer.ok()) {
+    std::fprintf(stderr, "lead-intake: %s\n", fp::StatusText(consumer.status()).c_str());
+    return 2;
+  }
+  rt.AddConsumer(std::move(*consumer));
   rt.AddOutboxStream(engine.OutboxKey());
   rt.AddOutboxStream(fl::LeadBook::OutboxKey());
 

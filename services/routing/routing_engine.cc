@@ -378,9 +378,20 @@ absl::Status RoutingEngine::TransferOwner(const std::string& account_id,
     return absl::InvalidArgumentError("a transfer needs who made it (by) and a reason");
   }
   std::vector<std::string> args = EventArgs("");
-  args.insert(args.end(), {config_.owner_kind, account_id, new_owner, by, reason.substr(0, 500)});
+  args.insert(args.end(),
+              {config_.owner_kind, account_id, new_owner, by, reason.substr(0, 500), "0"});
   auto r = redis_.Eval(transfer_, {ver_key_}, args);
   return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::StatusOr<bool> RoutingEngine::SetOwnerIfNone(const std::string& account_id,
+                                                   const std::string& owner, const std::string& by,
+                                                   const std::string& reason) {
+  std::vector<std::string> args = EventArgs("");
+  args.insert(args.end(), {config_.owner_kind, account_id, owner, by, reason.substr(0, 500), "1"});
+  auto r = redis_.Eval(transfer_, {ver_key_}, args);
+  if (!r.ok()) return r.status();
+  return r->str.empty();
 }
 
 }  // namespace firstline::routing

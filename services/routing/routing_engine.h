@@ -118,6 +118,9 @@ class RoutingEngine {
   std::optional<Worker> FindWorker(const std::string& worker_id) const;
   absl::Status TransferOwner(const std::string& account_id, const std::string& new_owner,
                              const std::string& by, const std::string& reason);
+  // Makes `owner` the account's owner unless it has one; true when it did (audited, event).
+  absl::StatusOr<bool> SetOwnerIfNone(const std::string& account_id, const std::string& owner,
+                                      const std::string& by, const std::string& reason);
 
  private:
   // `rule` belongs to `policy`: one decision sees one policy version even across a reload.

@@ -90,6 +90,7 @@ class LeadIntakeFixture : public ::testing::Test {
     partner_service_ =
         std::make_unique<PartnerOpportunitiesService>(*registration_desk_, runtime_->authorizer());
     runtime_->grpc().AddService(partner_service_.get());
+    BeforeStart();
     runtime_->AddOutboxStream(engine_->OutboxKey());
     runtime_->AddOutboxStream(LeadBook::OutboxKey());
     ASSERT_TRUE(runtime_->Start().ok());
@@ -99,6 +100,9 @@ class LeadIntakeFixture : public ::testing::Test {
     stub_ = v1::LeadIntake::NewStub(channel);
     partners_ = v1::PartnerOpportunities::NewStub(channel);
   }
+
+  // Hook for fixtures that add consumers (they join a consumer group, which takes seconds).
+  virtual void BeforeStart() {}
 
   void TearDown() override {
     if (runtime_) runtime_->Shutdown();

@@ -1,6 +1,7 @@
 -- Explicit, audited transfer of an account's owner.
 -- KEYS[1] "<tag>:ver"
--- ARGV: now, producer, trace, topic, event_id_base, owner_kind, account, new_owner, by, reason
+-- ARGV: now, producer, trace, topic, event_id_base, owner_kind, account, new_owner, by, reason,
+--   only_if_none (1: leave an existing owner alone, e.g. an owner set from a contract event)
 local ctx = event_context()
 local now = ctx.now
 local kind, account, owner, by, reason = ARGV[6], ARGV[7], ARGV[8], ARGV[9], ARGV[10]
@@ -10,6 +11,7 @@ if status == false or status == 'removed' then
 end
 local key = P .. 'own:' .. kind .. ':' .. account
 local previous = redis.call('GET', key) or ''
+if ARGV[11] == '1' and previous ~= '' then return previous end
 redis.call('SET', key, owner)
 redis.call('RPUSH', P .. 'audit:owner:' .. account,
   cjson.encode({ at = now, kind = kind, from = previous, to = owner, by = by, reason = reason }))
