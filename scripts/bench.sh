@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${FIRSTLINE_BENCH_BUILD_DIR:-$ROOT/build-bench}"
 SECONDS_PER_RUN="${FIRSTLINE_BENCH_SECONDS:-5}"
-ALL_SCENARIOS=(outbox routing)
+ALL_SCENARIOS=(outbox routing leads)
 SCENARIOS=("$@")
 ((${#SCENARIOS[@]})) || SCENARIOS=("${ALL_SCENARIOS[@]}")
 for s in "${SCENARIOS[@]}"; do
@@ -66,6 +66,18 @@ for scenario in "${SCENARIOS[@]}"; do
       ;;
     routing)
       "$BENCH" routing --redis-port "$REDIS_PORT" --seconds "$SECONDS_PER_RUN" --out "$OUT"
+      ;;
+    leads)
+      LEADS_PORT=$(free_port)
+      LEADS_METRICS=$(free_port)
+      FIRSTLINE_AUTH_SECRET="$SECRET" "$BUILD/services/lead-intake/firstline-lead-intake" \
+        --grpc-port "$LEADS_PORT" --metrics-port "$LEADS_METRICS" --redis-port "$REDIS_PORT" \
+        --kafka-bootstrap "$BOOTSTRAP" --policy "$ROOT/deploy/policies/leads.yaml" \
+        --log-level warn >"$RUN/lead-intake.log" 2>&1 &
+      pids+=($!)
+      wait_for curl -sf "http://127.0.0.1:$LEADS_METRICS/healthz"
+      "$BENCH" leads --target "127.0.0.1:$LEADS_PORT" --secret "$SECRET" --bootstrap "$BOOTSTRAP" \
+        --seconds "$SECONDS_PER_RUN" --out "$OUT"
       ;;
   esac
 done

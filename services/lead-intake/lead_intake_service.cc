@@ -21,8 +21,8 @@ std::string Method(absl::string_view name) {
 }  // namespace
 
 LeadIntakeService::LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed,
-                                     platform::RpcAuthorizer& authorizer)
-    : desk_(desk), feed_(feed), authorizer_(authorizer) {
+                                     platform::WorkPool& pool, platform::RpcAuthorizer& authorizer)
+    : desk_(desk), feed_(feed), pool_(pool), authorizer_(authorizer) {
   authorizer_.Allow(Method("SubmitLead"), {K::kCallCentre, K::kOperator, K::kService});
   authorizer_.Allow(Method("SubmitLeads"), {K::kCallCentre, K::kOperator, K::kService});
   authorizer_.Allow(Method("GetLead"),
@@ -42,24 +42,25 @@ LeadIntakeService::LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed,
 grpc::ServerUnaryReactor* LeadIntakeService::SubmitLead(grpc::CallbackServerContext* context,
                                                         const v1::SubmitLeadRequest* request,
                                                         v1::SubmitLeadResponse* response) {
-  return UnaryCall(authorizer_, context, Method("SubmitLead"), [&](const Principal& p) {
-    auto r = desk_.Submit(p, *request, platform::TraceIdOf(*context));
-    if (r.ok()) *response = std::move(*r);
-    return r.status();
-  });
+  return UnaryCall(authorizer_, pool_, context, Method("SubmitLead"),
+                   [=, this](const Principal& p) {
+                     auto r = desk_.Submit(p, *request, platform::TraceIdOf(*context));
+                     if (r.ok()) *response = std::move(*r);
+                     return r.status();
+                   });
 }
 
 grpc::ServerBidiReactor<v1::SubmitLeadsRequest, v1::SubmitLeadsResponse>*
 LeadIntakeService::SubmitLeads(grpc::CallbackServerContext* context) {
   auto principal = platform::GuardCall(authorizer_, *context, Method("SubmitLeads"));
   if (!principal.ok()) return new RefusedSubmitStream(platform::ToGrpcStatus(principal.status()));
-  return new SubmitStream(desk_, std::move(*principal), platform::TraceIdOf(*context));
+  return new SubmitStream(desk_, pool_, std::move(*principal), platform::TraceIdOf(*context));
 }
 
 grpc::ServerUnaryReactor* LeadIntakeService::GetLead(grpc::CallbackServerContext* context,
                                                      const v1::GetLeadRequest* request,
                                                      v1::GetLeadResponse* response) {
-  return UnaryCall(authorizer_, context, Method("GetLead"), [&](const Principal& p) {
+  return UnaryCall(authorizer_, pool_, context, Method("GetLead"), [=, this](const Principal& p) {
     auto lead = desk_.Get(p, request->lead_id());
     if (lead.ok()) *response->mutable_lead() = std::move(*lead);
     return lead.status();
@@ -69,7 +70,7 @@ grpc::ServerUnaryReactor* LeadIntakeService::GetLead(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* LeadIntakeService::ListLeads(grpc::CallbackServerContext* context,
                                                        const v1::ListLeadsRequest* request,
                                                        v1::ListLeadsResponse* response) {
-  return UnaryCall(authorizer_, context, Method("ListLeads"), [&](const Principal& p) {
+  return UnaryCall(authorizer_, pool_, context, Method("ListLeads"), [=, this](const Principal& p) {
     auto page = desk_.List(p, *request);
     if (!page.ok()) return page.status();
     for (auto& lead : page->leads) *response->add_leads() = std::move(lead);
@@ -88,44 +89,47 @@ grpc::ServerWriteReactor<v1::WatchOffersResponse>* LeadIntakeService::WatchOffer
 grpc::ServerUnaryReactor* LeadIntakeService::AcceptLead(grpc::CallbackServerContext* context,
                                                         const v1::AcceptLeadRequest* request,
                                                         v1::AcceptLeadResponse* response) {
-  return UnaryCall(authorizer_, context, Method("AcceptLead"), [&](const Principal& p) {
-    auto r = desk_.Accept(p, request->offer_id());
-    if (r.ok()) *response = std::move(*r);
-    return r.status();
-  });
+  return UnaryCall(authorizer_, pool_, context, Method("AcceptLead"),
+                   [=, this](const Principal& p) {
+                     auto r = desk_.Accept(p, request->offer_id());
+                     if (r.ok()) *response = std::move(*r);
+                     return r.status();
+                   });
 }
 
 grpc::ServerUnaryReactor* LeadIntakeService::DeclineLead(grpc::CallbackServerContext* context,
                                                          const v1::DeclineLeadRequest* request,
                                                          v1::DeclineLeadResponse*) {
-  return UnaryCall(authorizer_, context, Method("DeclineLead"), [&](const Principal& p) {
-    return desk_.Decline(p, request->offer_id(), request->reason());
-  });
+  return UnaryCall(authorizer_, pool_, context, Method("DeclineLead"),
+                   [=, this](const Principal& p) {
+                     return desk_.Decline(p, request->offer_id(), request->reason());
+                   });
 }
 
 grpc::ServerUnaryReactor* LeadIntakeService::UpdateLeadStatus(
     grpc::CallbackServerContext* context, const v1::UpdateLeadStatusRequest* request,
     v1::UpdateLeadStatusResponse* response) {
-  return UnaryCall(authorizer_, context, Method("UpdateLeadStatus"), [&](const Principal& p) {
-    auto lead = desk_.UpdateStatus(p, request->lead_id(), request->status(), request->reason(),
-                                   platform::TraceIdOf(*context));
-    if (lead.ok()) *response->mutable_lead() = std::move(*lead);
-    return lead.status();
-  });
+  return UnaryCall(
+      authorizer_, pool_, context, Method("UpdateLeadStatus"), [=, this](const Principal& p) {
+        auto lead = desk_.UpdateStatus(p, request->lead_id(), request->status(), request->reason(),
+                                       platform::TraceIdOf(*context));
+        if (lead.ok()) *response->mutable_lead() = std::move(*lead);
+        return lead.status();
+      });
 }
 
 grpc::ServerUnaryReactor* LeadIntakeService::SetAvailability(
     grpc::CallbackServerContext* context, const v1::SetAvailabilityRequest* request,
     v1::SetAvailabilityResponse*) {
-  return UnaryCall(authorizer_, context, Method("SetAvailability"), [&](const Principal& p) {
-    return desk_.SetAvailability(p, request->availability());
-  });
+  return UnaryCall(
+      authorizer_, pool_, context, Method("SetAvailability"),
+      [=, this](const Principal& p) { return desk_.SetAvailability(p, request->availability()); });
 }
 
 grpc::ServerUnaryReactor* LeadIntakeService::UpsertRep(grpc::CallbackServerContext* context,
                                                        const v1::UpsertRepRequest* request,
                                                        v1::UpsertRepResponse* response) {
-  return UnaryCall(authorizer_, context, Method("UpsertRep"), [&](const Principal&) {
+  return UnaryCall(authorizer_, pool_, context, Method("UpsertRep"), [=, this](const Principal&) {
     auto worker = WorkerFromRep(request->rep());
     if (!worker.ok()) return worker.status();
     if (auto st = desk_.UpsertRep(*worker); !st.ok()) return st;
@@ -137,7 +141,7 @@ grpc::ServerUnaryReactor* LeadIntakeService::UpsertRep(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* LeadIntakeService::RemoveRep(grpc::CallbackServerContext* context,
                                                        const v1::RemoveRepRequest* request,
                                                        v1::RemoveRepResponse*) {
-  return UnaryCall(authorizer_, context, Method("RemoveRep"), [&](const Principal&) {
+  return UnaryCall(authorizer_, pool_, context, Method("RemoveRep"), [=, this](const Principal&) {
     if (request->rep_id().empty()) return absl::InvalidArgumentError("rep_id: is required");
     return desk_.RemoveRep(request->rep_id());
   });
@@ -146,23 +150,25 @@ grpc::ServerUnaryReactor* LeadIntakeService::RemoveRep(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* LeadIntakeService::ExplainAssignment(
     grpc::CallbackServerContext* context, const v1::ExplainAssignmentRequest* request,
     v1::ExplainAssignmentResponse* response) {
-  return UnaryCall(authorizer_, context, Method("ExplainAssignment"), [&](const Principal& p) {
-    auto receipts = desk_.Explain(p, request->lead_id());
-    if (!receipts.ok()) return receipts.status();
-    for (auto& r : *receipts) response->add_receipts_json(std::move(r));
-    return absl::OkStatus();
-  });
+  return UnaryCall(authorizer_, pool_, context, Method("ExplainAssignment"),
+                   [=, this](const Principal& p) {
+                     auto receipts = desk_.Explain(p, request->lead_id());
+                     if (!receipts.ok()) return receipts.status();
+                     for (auto& r : *receipts) response->add_receipts_json(std::move(r));
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::ServerUnaryReactor* LeadIntakeService::TransferAccountOwner(
     grpc::CallbackServerContext* context, const v1::TransferAccountOwnerRequest* request,
     v1::TransferAccountOwnerResponse* response) {
-  return UnaryCall(authorizer_, context, Method("TransferAccountOwner"), [&](const Principal& p) {
-    auto previous =
-        desk_.TransferOwner(p, request->account_id(), request->new_owner_id(), request->reason());
-    if (previous.ok()) response->set_previous_owner_id(*previous);
-    return previous.status();
-  });
+  return UnaryCall(authorizer_, pool_, context, Method("TransferAccountOwner"),
+                   [=, this](const Principal& p) {
+                     auto previous = desk_.TransferOwner(
+                         p, request->account_id(), request->new_owner_id(), request->reason());
+                     if (previous.ok()) response->set_previous_owner_id(*previous);
+                     return previous.status();
+                   });
 }
 
 }  // namespace firstline::lead_intake

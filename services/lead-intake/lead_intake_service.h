@@ -4,6 +4,7 @@
 #include "firstline/v1/lead_intake.grpc.pb.h"
 #include "lead-intake/lead_desk.h"
 #include "platform/auth/rpc_authorizer.h"
+#include "platform/core/work_pool.h"
 #include "routing/offer_feed.h"
 
 namespace firstline::lead_intake {
@@ -13,7 +14,9 @@ namespace firstline::lead_intake {
 class LeadIntakeService final : public firstline::v1::LeadIntake::CallbackService {
  public:
   // Declares who may call each method on `authorizer`.
-  LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed, platform::RpcAuthorizer& authorizer);
+  // Blocking work runs on `pool`, never on gRPC's callback threads.
+  LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed, platform::WorkPool& pool,
+                    platform::RpcAuthorizer& authorizer);
 
   grpc::ServerUnaryReactor* SubmitLead(grpc::CallbackServerContext* context,
                                        const firstline::v1::SubmitLeadRequest* request,
@@ -58,6 +61,7 @@ class LeadIntakeService final : public firstline::v1::LeadIntake::CallbackServic
  private:
   LeadDesk& desk_;
   routing::OfferFeed& feed_;
+  platform::WorkPool& pool_;
   platform::RpcAuthorizer& authorizer_;
 };
 

@@ -8,6 +8,7 @@
 #include "platform/core/log.h"
 #include "platform/core/periodic_task.h"
 #include "platform/core/status_macros.h"
+#include "platform/core/work_pool.h"
 #include "platform/events/envelope_handler.h"
 #include "platform/events/processed_events.h"
 #include "platform/kafka/topics.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   int duplicate_window_days = 30;
   int protection_days = 90;
   int sweep_ms = 1000;
+  int rpc_threads = 32;
   app.add_option("--policy", policy_path, "routing policy YAML (reloaded when it changes)")
       ->envname("FIRSTLINE_POLICY")
       ->capture_default_str();
@@ -57,6 +59,10 @@ int main(int argc, char** argv) {
   app.add_option("--sweep-interval-ms", sweep_ms, "offer expiry / SLA / recovery sweep interval")
       ->envname("FIRSTLINE_SWEEP_INTERVAL_MS")
       ->check(CLI::Range(50, 60000))
+      ->capture_default_str();
+  app.add_option("--rpc-threads", rpc_threads, "threads serving calls (they block on Redis)")
+      ->envname("FIRSTLINE_RPC_THREADS")
+      ->check(CLI::Range(1, 512))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   book_config.duplicate_window = absl::Hours(24) * duplicate_window_days;
@@ -83,10 +89,11 @@ int main(int argc, char** argv) {
   fl::LeadBook book(rt.redis(), rt.clock(), book_config);
   fl::LeadDesk desk(book, engine, rt.clock(), desk_config);
   fr::OfferFeed feed(engine, absl::Milliseconds(200));
-  fl::LeadIntakeService service(desk, feed, rt.authorizer());
+  fp::WorkPool rpc_pool("lead-intake-rpc", rpc_threads, 10'000);
+  fl::LeadIntakeService service(desk, feed, rpc_pool, rt.authorizer());
   fl::RegistrationBook registrations(rt.redis(), rt.clock(), registration_config);
   fl::RegistrationDesk registration_desk(registrations, engine, rt.clock(), desk_config.limits);
-  fl::PartnerOpportunitiesService partner_service(registration_desk, rt.authorizer());
+  fl::PartnerOpportunitiesService partner_service(registration_desk, rpc_pool, rt.authorizer());
   rt.grpc().AddService(&service);
   rt.grpc().AddService(&partner_service);
   fl::ContractListener contracts(book, engine);

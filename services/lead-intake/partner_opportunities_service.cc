@@ -18,8 +18,9 @@ std::string Method(absl::string_view name) {
 }  // namespace
 
 PartnerOpportunitiesService::PartnerOpportunitiesService(RegistrationDesk& desk,
+                                                         platform::WorkPool& pool,
                                                          platform::RpcAuthorizer& authorizer)
-    : desk_(desk), authorizer_(authorizer) {
+    : desk_(desk), pool_(pool), authorizer_(authorizer) {
   authorizer_.Allow(Method("RegisterOpportunity"), {K::kPartner});
   authorizer_.Allow(Method("ExtendRegistration"), {K::kPartner});
   authorizer_.Allow(Method("WithdrawRegistration"), {K::kPartner});
@@ -31,62 +32,68 @@ PartnerOpportunitiesService::PartnerOpportunitiesService(RegistrationDesk& desk,
 grpc::ServerUnaryReactor* PartnerOpportunitiesService::RegisterOpportunity(
     grpc::CallbackServerContext* context, const v1::RegisterOpportunityRequest* request,
     v1::RegisterOpportunityResponse* response) {
-  return UnaryCall(authorizer_, context, Method("RegisterOpportunity"), [&](const Principal& p) {
-    auto reg = desk_.Register(p, *request, platform::TraceIdOf(*context));
-    if (reg.ok()) *response->mutable_registration() = std::move(*reg);
-    return reg.status();
-  });
+  return UnaryCall(authorizer_, pool_, context, Method("RegisterOpportunity"),
+                   [=, this](const Principal& p) {
+                     auto reg = desk_.Register(p, *request, platform::TraceIdOf(*context));
+                     if (reg.ok()) *response->mutable_registration() = std::move(*reg);
+                     return reg.status();
+                   });
 }
 
 grpc::ServerUnaryReactor* PartnerOpportunitiesService::ExtendRegistration(
     grpc::CallbackServerContext* context, const v1::ExtendRegistrationRequest* request,
     v1::ExtendRegistrationResponse* response) {
-  return UnaryCall(authorizer_, context, Method("ExtendRegistration"), [&](const Principal& p) {
-    auto reg = desk_.Extend(p, request->registration_id(), platform::TraceIdOf(*context));
-    if (reg.ok()) *response->mutable_registration() = std::move(*reg);
-    return reg.status();
-  });
+  return UnaryCall(
+      authorizer_, pool_, context, Method("ExtendRegistration"), [=, this](const Principal& p) {
+        auto reg = desk_.Extend(p, request->registration_id(), platform::TraceIdOf(*context));
+        if (reg.ok()) *response->mutable_registration() = std::move(*reg);
+        return reg.status();
+      });
 }
 
 grpc::ServerUnaryReactor* PartnerOpportunitiesService::WithdrawRegistration(
     grpc::CallbackServerContext* context, const v1::WithdrawRegistrationRequest* request,
     v1::WithdrawRegistrationResponse*) {
-  return UnaryCall(authorizer_, context, Method("WithdrawRegistration"), [&](const Principal& p) {
-    return desk_.Withdraw(p, request->registration_id(), platform::TraceIdOf(*context));
-  });
+  return UnaryCall(
+      authorizer_, pool_, context, Method("WithdrawRegistration"), [=, this](const Principal& p) {
+        return desk_.Withdraw(p, request->registration_id(), platform::TraceIdOf(*context));
+      });
 }
 
 grpc::ServerUnaryReactor* PartnerOpportunitiesService::GetRegistration(
     grpc::CallbackServerContext* context, const v1::GetRegistrationRequest* request,
     v1::GetRegistrationResponse* response) {
-  return UnaryCall(authorizer_, context, Method("GetRegistration"), [&](const Principal& p) {
-    auto reg = desk_.Get(p, request->registration_id());
-    if (reg.ok()) *response->mutable_registration() = std::move(*reg);
-    return reg.status();
-  });
+  return UnaryCall(authorizer_, pool_, context, Method("GetRegistration"),
+                   [=, this](const Principal& p) {
+                     auto reg = desk_.Get(p, request->registration_id());
+                     if (reg.ok()) *response->mutable_registration() = std::move(*reg);
+                     return reg.status();
+                   });
 }
 
 grpc::ServerUnaryReactor* PartnerOpportunitiesService::ListRegistrations(
     grpc::CallbackServerContext* context, const v1::ListRegistrationsRequest* request,
     v1::ListRegistrationsResponse* response) {
-  return UnaryCall(authorizer_, context, Method("ListRegistrations"), [&](const Principal& p) {
-    auto page = desk_.List(p, *request);
-    if (!page.ok()) return page.status();
-    for (auto& reg : page->first) *response->add_registrations() = std::move(reg);
-    response->set_next_page_token(page->second);
-    return absl::OkStatus();
-  });
+  return UnaryCall(authorizer_, pool_, context, Method("ListRegistrations"),
+                   [=, this](const Principal& p) {
+                     auto page = desk_.List(p, *request);
+                     if (!page.ok()) return page.status();
+                     for (auto& reg : page->first) *response->add_registrations() = std::move(reg);
+                     response->set_next_page_token(page->second);
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::ServerUnaryReactor* PartnerOpportunitiesService::ReviewRegistration(
     grpc::CallbackServerContext* context, const v1::ReviewRegistrationRequest* request,
     v1::ReviewRegistrationResponse* response) {
-  return UnaryCall(authorizer_, context, Method("ReviewRegistration"), [&](const Principal& p) {
-    auto reg = desk_.Review(p, request->registration_id(), request->approve(), request->reason(),
-                            platform::TraceIdOf(*context));
-    if (reg.ok()) *response->mutable_registration() = std::move(*reg);
-    return reg.status();
-  });
+  return UnaryCall(authorizer_, pool_, context, Method("ReviewRegistration"),
+                   [=, this](const Principal& p) {
+                     auto reg = desk_.Review(p, request->registration_id(), request->approve(),
+                                             request->reason(), platform::TraceIdOf(*context));
+                     if (reg.ok()) *response->mutable_registration() = std::move(*reg);
+                     return reg.status();
+                   });
 }
 
 }  // namespace firstline::lead_intake

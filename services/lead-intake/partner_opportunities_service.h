@@ -3,6 +3,7 @@
 #include "firstline/v1/lead_intake.grpc.pb.h"
 #include "lead-intake/registration_desk.h"
 #include "platform/auth/rpc_authorizer.h"
+#include "platform/core/work_pool.h"
 
 namespace firstline::lead_intake {
 
@@ -10,7 +11,8 @@ namespace firstline::lead_intake {
 class PartnerOpportunitiesService final
     : public firstline::v1::PartnerOpportunities::CallbackService {
  public:
-  PartnerOpportunitiesService(RegistrationDesk& desk, platform::RpcAuthorizer& authorizer);
+  PartnerOpportunitiesService(RegistrationDesk& desk, platform::WorkPool& pool,
+                              platform::RpcAuthorizer& authorizer);
 
   grpc::ServerUnaryReactor* RegisterOpportunity(
       grpc::CallbackServerContext* context,
@@ -35,6 +37,7 @@ class PartnerOpportunitiesService final
 
  private:
   RegistrationDesk& desk_;
+  platform::WorkPool& pool_;
   platform::RpcAuthorizer& authorizer_;
 };
 

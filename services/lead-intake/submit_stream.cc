@@ -2,8 +2,9 @@
 
 namespace firstline::lead_intake {
 
-SubmitStream::SubmitStream(LeadDesk& desk, platform::Principal caller, std::string trace_id)
-    : desk_(desk), caller_(std::move(caller)), trace_id_(std::move(trace_id)) {
+SubmitStream::SubmitStream(LeadDesk& desk, platform::WorkPool& pool, platform::Principal caller,
+                           std::string trace_id)
+    : desk_(desk), pool_(pool), caller_(std::move(caller)), trace_id_(std::move(trace_id)) {
   StartRead(&request_);
 }
 
@@ -14,6 +15,14 @@ void SubmitStream::OnReadDone(bool ok) {
   }
   response_.Clear();
   response_.set_sequence(sequence_++);
+  if (absl::Status queued = pool_.Submit([this] { Answer(); }); !queued.ok()) {
+    response_.set_code(static_cast<int32_t>(queued.code()));
+    response_.set_error(std::string(queued.message()));
+    StartWrite(&response_);
+  }
+}
+
+void SubmitStream::Answer() {
   auto result = desk_.Submit(caller_, request_.lead(), trace_id_);
   if (result.ok()) {
     *response_.mutable_result() = std::move(*result);

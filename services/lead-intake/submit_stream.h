@@ -6,6 +6,7 @@
 
 #include "firstline/v1/lead_intake.pb.h"
 #include "lead-intake/lead_desk.h"
+#include "platform/core/work_pool.h"
 
 namespace firstline::lead_intake {
 
@@ -16,13 +17,17 @@ namespace firstline::lead_intake {
 class SubmitStream final : public grpc::ServerBidiReactor<firstline::v1::SubmitLeadsRequest,
                                                           firstline::v1::SubmitLeadsResponse> {
  public:
-  SubmitStream(LeadDesk& desk, platform::Principal caller, std::string trace_id);
+  SubmitStream(LeadDesk& desk, platform::WorkPool& pool, platform::Principal caller,
+               std::string trace_id);
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
   void OnDone() override { delete this; }
 
  private:
+  void Answer();  // on the pool: submit the lead just read, write its answer
+
   LeadDesk& desk_;
+  platform::WorkPool& pool_;
   platform::Principal caller_;
   std::string trace_id_;
   firstline::v1::SubmitLeadsRequest request_;

@@ -140,11 +140,25 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
   decision.rule = rule.name;
   decision.policy_version = policy.version;
   const std::string doc = WorkItemToJson(item);
+  // Notes of targets passed over without a script call, for the next target's receipt.
+  std::vector<Exclusion> carried;
   for (int t = first_target; t < static_cast<int>(rule.targets.size()); ++t) {
     const Target& target = rule.targets[t];
+    if (target.strategy == Strategy::kOwner) {
+      // Most new items belong to accounts without an owner: one GET instead of a reservation
+      // script. (An owner set in between is found by the item's next decision.)
+      auto owner = Owner(item.account_id);
+      if (!owner.ok()) return owner.status();
+      if (!owner->has_value()) {
+        carried.push_back({"", absl::StrCat("target ", t, " (owner): account has no ",
+                                            config_.owner_kind, " owner")});
+        continue;
+      }
+    }
     for (int attempt = 0; attempt < 3; ++attempt) {
       auto roster = roster_.Current();
       FilterResult filtered = FilterCandidates(roster->workers, item, target, clock_.Now());
+      filtered.exclusions.insert(filtered.exclusions.begin(), carried.begin(), carried.end());
       std::vector<std::string> args = EventArgs(trace_id);
       args.insert(
           args.end(),

@@ -63,6 +63,15 @@ int main(int argc, char** argv) {
   routing->add_option("--workers", workers)->capture_default_str();
   routing->add_option("--out", out)->required();
 
+  std::string secret;
+  auto* leads = app.add_subcommand("leads", "SubmitLead unary, call-to-bus latency, bulk stream");
+  leads->add_option("--target", target)->required();
+  leads->add_option("--secret", secret, "token signing secret of the service")->required();
+  leads->add_option("--bootstrap", bootstrap)->required();
+  leads->add_option("--seconds", seconds)->capture_default_str();
+  leads->add_option("--threads", threads)->capture_default_str();
+  leads->add_option("--out", out)->required();
+
   auto* report = app.add_subcommand("report", "print the table and write the run's JSON");
   report->add_option("--in", out)->required();
   report->add_option("--json", json_out)->required();
@@ -107,6 +116,21 @@ int main(int argc, char** argv) {
                                   decisions->per_second, "1/s", "redis EVALSHA calls/s"},
                                  {"routing", "decision p50", decisions->p50_ms, "ms", ""},
                                  {"routing", "decision p99", decisions->p99_ms, "ms", ""}}) {
+      if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
+    }
+  } else if (leads->parsed()) {
+    auto l = fb::LeadLoad(target, secret, bootstrap, threads, absl::Seconds(seconds));
+    if (!l.ok()) return Fail(l.status());
+    for (const auto& f : std::vector<fb::Figure>{
+             {"leads", "SubmitLead calls/s", l->unary.per_second, "1/s", "echo unary calls/s"},
+             {"leads", "SubmitLead p50", l->unary.p50_ms, "ms", ""},
+             {"leads", "SubmitLead p99", l->unary.p99_ms, "ms", ""},
+             {"leads", "paced rate (half of max)", l->paced_rate, "1/s", ""},
+             {"leads", "call to event on bus p50", l->to_bus_p50_ms, "ms", ""},
+             {"leads", "call to event on bus p99", l->to_bus_p99_ms, "ms", ""},
+             {"leads", "events not seen on bus", static_cast<double>(l->events_missing), "", ""},
+             {"leads", "SubmitLeads streamed leads/s", l->stream_per_second, "1/s",
+              "echo stream messages/s"}}) {
       if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
     }
   } else if (report->parsed()) {

@@ -47,4 +47,19 @@ absl::StatusOr<double> RelayDrain(int redis_port, const std::string& bootstrap, 
 absl::StatusOr<LatencyFigures> RoutingDecisions(int redis_port, int workers, int threads,
                                                 absl::Duration duration);
 
+struct LeadFigures {
+  LatencyFigures unary;      // SubmitLead closed loop at full speed
+  double paced_rate = 0;     // calls/s of the latency run (half the maximum)
+  double to_bus_p50_ms = 0;  // call start -> LeadReceived consumed from Kafka
+  double to_bus_p99_ms = 0;
+  int64_t events_missing = 0;
+  double stream_per_second = 0;  // SubmitLeads, all streams together
+};
+
+// The `leads` scenario against a running lead-intake at `target`; tokens are minted with
+// `secret`; the bus is read at `bootstrap`.
+absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::string& secret,
+                                     const std::string& bootstrap, int threads,
+                                     absl::Duration duration);
+
 }  // namespace firstline::bench

@@ -81,14 +81,14 @@ class LeadIntakeFixture : public ::testing::Test {
     book_ = std::make_unique<LeadBook>(runtime_->redis(), clock_, LeadBookConfig{});
     desk_ = std::make_unique<LeadDesk>(*book_, *engine_, clock_, LeadDeskConfig{});
     feed_ = std::make_unique<routing::OfferFeed>(*engine_, absl::Milliseconds(50));
-    service_ = std::make_unique<LeadIntakeService>(*desk_, *feed_, runtime_->authorizer());
+    service_ = std::make_unique<LeadIntakeService>(*desk_, *feed_, pool_, runtime_->authorizer());
     runtime_->grpc().AddService(service_.get());
     registrations_ =
         std::make_unique<RegistrationBook>(runtime_->redis(), clock_, RegistrationBookConfig{});
     registration_desk_ =
         std::make_unique<RegistrationDesk>(*registrations_, *engine_, clock_, LeadLimits{});
-    partner_service_ =
-        std::make_unique<PartnerOpportunitiesService>(*registration_desk_, runtime_->authorizer());
+    partner_service_ = std::make_unique<PartnerOpportunitiesService>(*registration_desk_, pool_,
+                                                                     runtime_->authorizer());
     runtime_->grpc().AddService(partner_service_.get());
     BeforeStart();
     runtime_->AddOutboxStream(engine_->OutboxKey());
@@ -242,6 +242,7 @@ class LeadIntakeFixture : public ::testing::Test {
   firstline::testing::RedisServer redis_;
   firstline::testing::MockKafka kafka_;
   platform::FakeClock clock_;
+  platform::WorkPool pool_{"lead-intake-rpc", 8, 1000};
   std::unique_ptr<platform::ServiceRuntime> runtime_;
   std::unique_ptr<routing::RoutingEngine> engine_;
   std::unique_ptr<LeadBook> book_;

@@ -273,6 +273,15 @@ TEST_F(LeadIntakeFixture, ReadsAcrossRepsPartnersAndCallCentresAreDenied) {
   ASSERT_GE(eresp.receipts_json_size(), 1);
   auto receipt = nlohmann::json::parse(eresp.receipts_json(eresp.receipts_json_size() - 1));
   EXPECT_EQ(receipt["rule"], "default");
+  // The owner target was passed over (a new account has no owner), and the receipt says so.
+  bool owner_note = false;
+  for (const auto& c : receipt["candidates"]) {
+    if (c["excluded"].is_string() &&
+        c["excluded"].get<std::string>().find("no sales owner") != std::string::npos) {
+      owner_note = true;
+    }
+  }
+  EXPECT_TRUE(owner_note) << receipt.dump();
 }
 
 TEST_F(LeadIntakeFixture, StatusMovesForwardOnlyAndOnlyByTheAssignee) {

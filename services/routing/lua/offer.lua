@@ -135,21 +135,29 @@ else
     if live then eligible[#eligible + 1] = live end
   end
   if #eligible > 0 and strategy == 'weighted_round_robin' then
+    -- Smooth weighted round robin; the current weights of the target live in one hash, read
+    -- and written in one call each.
     local key = P .. 'wrr:' .. rule .. ':' .. target
+    local current = {}
+    local flat = redis.call('HGETALL', key)
+    for i = 1, #flat, 2 do current[flat[i]] = tonumber(flat[i + 1]) end
     local total, best = 0, nil
     for _, e in ipairs(eligible) do
-      local cw = tonumber(redis.call('HGET', key, e.id) or '0')
+      local cw = current[e.id] or 0
       before[e.id] = cw
       e.cw = cw + e.weight
       total = total + e.weight
       if best == nil or e.cw > best.cw or (e.cw == best.cw and e.id < best.id) then best = e end
     end
+    local updates = {}
     for _, e in ipairs(eligible) do
       local cw = e.cw
       if e == best then cw = cw - total end
-      redis.call('HSET', key, e.id, cw)
+      updates[#updates + 1] = e.id
+      updates[#updates + 1] = cw
       after[e.id] = cw
     end
+    redis.call('HSET', key, unpack(updates))
     picked = { best }
   elseif #eligible > 0 then  -- least_loaded (most spare capacity, then longest idle) and owner
     table.sort(eligible, function(a, b)

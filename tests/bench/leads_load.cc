@@ -1,0 +1,200 @@
+// The `leads` scenario: SubmitLead against a running lead-intake (unary at full speed, then
+// call-to-bus latency at half that rate), and bulk intake over SubmitLeads streams.
+#include <grpcpp/create_channel.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "bench/load.h"
+#include "firstline/v1/events.pb.h"
+#include "firstline/v1/lead_intake.grpc.pb.h"
+#include "platform/auth/tokens.h"
+#include "platform/kafka/event_consumer.h"
+#include "platform/kafka/event_producer.h"
+#include "platform/kafka/topics.h"
+
+namespace firstline::bench {
+namespace {
+
+namespace v1 = firstline::v1;
+namespace fp = firstline::platform;
+
+constexpr int kReps = 20;
+
+class Tokens {
+ public:
+  explicit Tokens(const std::string& secret) : issuer_(secret, fp::SystemClock::Instance()) {}
+  std::string For(const fp::Principal& p) const {
+    auto t = issuer_.Mint(p, absl::Hours(1));
+    return t.ok() ? "Bearer " + *t : "";
+  }
+
+ private:
+  fp::TokenIssuer issuer_;
+};
+
+v1::SubmitLeadRequest Lead(const std::string& run, int64_t n) {
+  v1::SubmitLeadRequest req;
+  req.set_idempotency_key(absl::StrCat(run, "-", n));
+  req.mutable_source()->set_channel(n % 3 == 0 ? "baidu-sem" : "hotline-400");
+  req.mutable_contact()->set_name("Bench Contact");
+  // Distinct mobile numbers (n below 89,999,999) and companies: every lead is new, no merges.
+  req.mutable_contact()->set_phone(absl::StrCat("139", 10'000'000 + n));
+  req.mutable_company()->set_name(absl::StrCat("Bench Company ", run, " ", n));
+  req.mutable_company()->set_region("CN-ZJ");
+  req.add_product_lines("erp-finance");
+  return req;
+}
+
+absl::Status Prepare(v1::LeadIntake::Stub& stub, const Tokens& tokens) {
+  for (int i = 0; i < kReps; ++i) {
+    const std::string id = absl::StrCat("bench-rep-", i);
+    v1::UpsertRepRequest up;
+    up.mutable_rep()->set_rep_id(id);
+    up.mutable_rep()->set_organisation_id("vendor");
+    up.mutable_rep()->add_pools("inside-sales");
+    up.mutable_rep()->set_capacity(1000);
+    up.mutable_rep()->set_daily_cap(100000);
+    grpc::ClientContext c1;
+    c1.AddMetadata("authorization",
+                   tokens.For({"bench-op", fp::PrincipalKind::kOperator, "vendor"}));
+    v1::UpsertRepResponse r1;
+    if (auto st = stub.UpsertRep(&c1, up, &r1); !st.ok()) {
+      return absl::UnavailableError(absl::StrCat("UpsertRep: ", st.error_message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Reps say they are available (which also counts as a heartbeat for the presence timeout).
+absl::Status Heartbeat(v1::LeadIntake::Stub& stub, const Tokens& tokens) {
+  for (int i = 0; i < kReps; ++i) {
+    v1::SetAvailabilityRequest req;
+    req.set_availability(v1::AVAILABILITY_AVAILABLE);
+    grpc::ClientContext c;
+    c.AddMetadata("authorization",
+                  tokens.For({absl::StrCat("bench-rep-", i), fp::PrincipalKind::kRep, "vendor"}));
+    v1::SetAvailabilityResponse r;
+    if (auto st = stub.SetAvailability(&c, req, &r); !st.ok()) {
+      return absl::UnavailableError(absl::StrCat("SetAvailability: ", st.error_message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::string& secret,
+                                     const std::string& bootstrap, int threads,
+                                     absl::Duration duration) {
+  Tokens tokens(secret);
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto stub = v1::LeadIntake::NewStub(channel);
+  if (auto st = Prepare(*stub, tokens); !st.ok()) return st;
+  const std::string call_centre =
+      tokens.For({"bench-cc", fp::PrincipalKind::kCallCentre, "bench-call-centre"});
+  const std::string run = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+
+  // Arrival of every LeadReceived on the bus, by lead id.
+  std::mutex mu;
+  std::map<std::string, absl::Time> arrived;
+  fp::KafkaConfig kafka;
+  kafka.bootstrap_servers = bootstrap;
+  auto dead_letters = fp::EventProducer::Create(kafka);
+  if (!dead_letters.ok()) return dead_letters.status();
+  auto consumer = fp::EventConsumer::Create(
+      kafka, {.group_id = "bench-" + run, .topics = {std::string(fp::topics::kLeads)}},
+      dead_letters->get(), [&](const fp::ConsumedMessage& m) {
+        v1::Envelope e;
+        if (e.ParseFromString(m.value) && e.has_lead_received()) {
+          std::lock_guard lock(mu);
+          arrived[e.lead_received().lead_id()] = absl::Now();
+        }
+        return absl::OkStatus();
+      });
+  if (!consumer.ok()) return consumer.status();
+  (*consumer)->Start();
+
+  LeadFigures f;
+  if (auto st = Heartbeat(*stub, tokens); !st.ok()) return st;
+  f.unary = ClosedLoop(threads, duration, [&](int64_t n) {
+    grpc::ClientContext c;
+    c.AddMetadata("authorization", call_centre);
+    v1::SubmitLeadResponse r;
+    return stub->SubmitLead(&c, Lead(run, n), &r).ok();
+  });
+  if (f.unary.errors > 0) return absl::InternalError(absl::StrCat(f.unary.errors, " leads failed"));
+
+  // Call-to-bus latency at half the maximum rate (paced callers).
+  if (auto st = Heartbeat(*stub, tokens); !st.ok()) return st;
+  f.paced_rate = f.unary.per_second / 2;
+  std::map<std::string, absl::Time> started;
+  const absl::Duration gap = absl::Seconds(threads / std::max(1.0, f.paced_rate));
+  const absl::Time begin = absl::Now();
+  LatencyFigures paced = ClosedLoop(threads, duration, [&](int64_t n) {
+    absl::Time slot = begin + gap * (n / threads);
+    if (absl::Time now = absl::Now(); slot > now) absl::SleepFor(slot - now);
+    grpc::ClientContext c;
+    c.AddMetadata("authorization", call_centre);
+    v1::SubmitLeadResponse r;
+    absl::Time t0 = absl::Now();
+    if (!stub->SubmitLead(&c, Lead(run, 20'000'000 + n), &r).ok()) return false;
+    std::lock_guard lock(mu);
+    started[r.lead().lead_id()] = t0;
+    return true;
+  });
+  if (paced.errors > 0) return absl::InternalError("paced leads failed");
+  // Wait for the bus to catch up (at most 30 s), then join.
+  std::vector<absl::Duration> to_bus;
+  for (int i = 0; i < 300; ++i) {
+    {
+      std::lock_guard lock(mu);
+      size_t seen = 0;
+      for (const auto& [id, t0] : started) seen += arrived.contains(id) ? 1 : 0;
+      if (seen == started.size()) break;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  {
+    std::lock_guard lock(mu);
+    for (const auto& [id, t0] : started) {
+      auto it = arrived.find(id);
+      if (it != arrived.end()) to_bus.push_back(it->second - t0);
+    }
+    f.events_missing = static_cast<int64_t>(started.size() - to_bus.size());
+  }
+  (*consumer)->Stop();
+  f.to_bus_p50_ms = PercentileMs(to_bus, 0.5);
+  f.to_bus_p99_ms = PercentileMs(to_bus, 0.99);
+
+  // Bulk intake: `threads` streams, each one lead in flight (the stream's flow control).
+  if (auto st = Heartbeat(*stub, tokens); !st.ok()) return st;
+  std::atomic<int64_t> answered{0}, failed{0};
+  std::vector<std::thread> streams;
+  const absl::Time until = absl::Now() + duration;
+  for (int t = 0; t < threads; ++t) {
+    streams.emplace_back([&, t] {
+      grpc::ClientContext c;
+      c.AddMetadata("authorization", call_centre);
+      auto stream = stub->SubmitLeads(&c);
+      for (int64_t n = 0; absl::Now() < until; ++n) {
+        v1::SubmitLeadsRequest req;
+        *req.mutable_lead() = Lead(run, 40'000'000 + t * 1'000'000 + n);
+        v1::SubmitLeadsResponse resp;
+        if (!stream->Write(req) || !stream->Read(&resp)) break;
+        (resp.code() == 0 ? answered : failed)++;
+      }
+      stream->WritesDone();
+      (void)stream->Finish();
+    });
+  }
+  for (auto& s : streams) s.join();
+  if (failed > 0) return absl::InternalError(absl::StrCat(failed.load(), " streamed leads failed"));
+  f.stream_per_second = static_cast<double>(answered) / absl::ToDoubleSeconds(duration);
+  return f;
+}
+
+}  // namespace firstline::bench
