@@ -29,8 +29,10 @@ TEST(RepMappingTest, RoundTripsThroughTheRoutingWorker) {
   // Monday 2026-11-23 10:00 in Shanghai is on shift, 20:00 is not.
   absl::TimeZone shanghai;
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
-  EXPECT_TRUE(worker->shift.OnShift(absl::FromCivil(absl::CivilSecond(2026, 11, 23, 10), shanghai)));
-  EXPECT_FALSE(worker->shift.OnShift(absl::FromCivil(absl::CivilSecond(2026, 11, 23, 20), shanghai)));
+  EXPECT_TRUE(
+      worker->shift.OnShift(absl::FromCivil(absl::CivilSecond(2026, 11, 23, 10), shanghai)));
+  EXPECT_FALSE(
+      worker->shift.OnShift(absl::FromCivil(absl::CivilSecond(2026, 11, 23, 20), shanghai)));
   auto back = RepFromWorker(*worker);
   EXPECT_EQ(back.rep_id(), "rep-1");
   EXPECT_EQ(back.time_zone(), "Asia/Shanghai");
