@@ -148,13 +148,15 @@ absl::Status LeadBook::StoreAnswer(const std::string& idempotency_key, const std
 }
 
 absl::StatusOr<std::string> LeadBook::RecordRouting(const std::string& lead_id,
-                                                    const RoutingUpdate& u) {
+                                                    const RoutingUpdate& u,
+                                                    const std::string& idempotency_key,
+                                                    const std::string& answer) {
   auto r = redis_.Eval(
       routing_, {OutboxKey()},
       {std::to_string(absl::ToUnixMillis(u.decided_at)), lead_id, u.status, u.worker_id,
        u.organisation_id, u.rule, u.offer_id,
        std::to_string(u.first_response_due ? absl::ToUnixMillis(*u.first_response_due) : 0),
-       std::to_string(u.fencing_version)});
+       std::to_string(u.fencing_version), idempotency_key, answer});
   if (!r.ok()) return r.status();
   return r->str;
 }

@@ -88,8 +88,10 @@ class LeadBook {
                                 const std::string& fingerprint, const std::string& trace_id);
   absl::Status StoreAnswer(const std::string& idempotency_key, const std::string& answer);
   // Returns the status stored afterwards (an older decision does not overwrite a newer one).
-  absl::StatusOr<std::string> RecordRouting(const std::string& lead_id,
-                                            const RoutingUpdate& update);
+  // With `idempotency_key`, `answer` becomes the intake's stored answer if the decision applies.
+  absl::StatusOr<std::string> RecordRouting(const std::string& lead_id, const RoutingUpdate& update,
+                                            const std::string& idempotency_key = "",
+                                            const std::string& answer = "");
   absl::StatusOr<firstline::v1::Lead> Get(const std::string& lead_id);
   // The lead's routing organisation (for tenancy checks) and assignee.
   absl::StatusOr<LeadPage> List(const LeadQuery& query);

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "firstline/v1/common.pb.h"
+#include "google/protobuf/util/time_util.h"
 #include "lead-intake/request_fingerprint.h"
 #include "platform/core/log.h"
 
@@ -80,8 +81,7 @@ std::optional<absl::Duration> LeadDesk::SlaOf(const routing::Decision& decision)
   return config_.default_sla;
 }
 
-absl::Status LeadDesk::Record(const routing::Decision& d, absl::Time received_at) {
-  if (d.outcome == routing::Decision::Outcome::kTaken) return absl::OkStatus();
+RoutingUpdate LeadDesk::UpdateFor(const routing::Decision& d, absl::Time received_at) const {
   RoutingUpdate u;
   u.rule = d.rule;
   u.decided_at = clock_.Now();
@@ -94,21 +94,44 @@ absl::Status LeadDesk::Record(const routing::Decision& d, absl::Time received_at
   } else {
     u.status = "parked";
   }
-  return book_.RecordRouting(d.item_id, u).status();
+  return u;
 }
 
-absl::StatusOr<routing::Decision> LeadDesk::Route(const std::string& lead_id, const Intake& intake,
-                                                  const LeadForm& form,
-                                                  const std::string& trace_id) {
-  v1::Lead lead = form.lead;
-  lead.set_lead_id(lead_id);
+absl::Status LeadDesk::Record(const routing::Decision& d, absl::Time received_at) {
+  if (d.outcome == routing::Decision::Outcome::kTaken) return absl::OkStatus();
+  return book_.RecordRouting(d.item_id, UpdateFor(d, received_at)).status();
+}
+
+absl::StatusOr<v1::SubmitLeadResponse> LeadDesk::RouteNew(const Intake& intake,
+                                                          const LeadForm& form,
+                                                          const std::string& idempotency_key,
+                                                          const std::string& trace_id) {
+  v1::SubmitLeadResponse response;
+  v1::Lead& lead = *response.mutable_lead();
+  lead = form.lead;
+  lead.set_lead_id(intake.lead_id);
   lead.set_account_id(intake.account_id);
-  auto decision = engine_.Route(
+  auto d = engine_.Route(
       WorkItemFor(lead, intake.customer, intake.protecting_partner, form.referrer_account_id),
       trace_id);
-  if (!decision.ok()) return decision.status();
-  if (auto st = Record(*decision, clock_.Now()); !st.ok()) return st;
-  return decision;
+  if (!d.ok()) return d.status();
+  RoutingUpdate u = UpdateFor(*d, clock_.Now());
+  lead.set_status(u.status == "offered" ? v1::LEAD_STATUS_OFFERED : v1::LEAD_STATUS_PARKED);
+  auto* routing = lead.mutable_routing();
+  routing->set_worker_id(u.worker_id);
+  routing->set_organisation_id(u.organisation_id);
+  routing->set_rule(u.rule);
+  routing->set_offer_id(u.offer_id);
+  routing->set_parked(u.status == "parked");
+  if (u.first_response_due) {
+    *lead.mutable_first_response_due() = google::protobuf::util::TimeUtil::MillisecondsToTimestamp(
+        absl::ToUnixMillis(*u.first_response_due));
+  }
+  auto stored =
+      book_.RecordRouting(intake.lead_id, u, idempotency_key, response.SerializeAsString());
+  if (!stored.ok()) return stored.status();
+  if (*stored != u.status) return Answer(intake.lead_id, false);  // overtaken: say what is
+  return response;
 }
 
 absl::StatusOr<v1::SubmitLeadResponse> LeadDesk::Answer(const std::string& lead_id, bool merged) {
@@ -135,20 +158,22 @@ absl::StatusOr<v1::SubmitLeadResponse> LeadDesk::Submit(const platform::Principa
     v1::SubmitLeadResponse stored;
     if (stored.ParseFromString(intake->stored_answer)) return stored;
   }
-  // A replay without a stored answer: the first call is in flight or died before routing
-  // (Sweep routes it); either way the lead as it stands now is the answer.
   if (intake->kind == Intake::Kind::kNew) {
-    if (auto d = Route(intake->lead_id, *intake, *form, trace_id); !d.ok()) {
-      // The lead is safely taken in; Sweep routes it later. Say so rather than fail.
-      platform::Log::Warn("lead_routing_deferred",
-                          {{"lead", intake->lead_id}, {"error", d.status().ToString()}});
-    }
+    auto routed = RouteNew(*intake, *form, idem, trace_id);
+    if (routed.ok()) return routed;
+    // The lead is safely taken in; Sweep routes it later. Say so rather than fail; no answer
+    // is stored, so a retry sees the lead as it stands then.
+    platform::Log::Warn("lead_routing_deferred",
+                        {{"lead", intake->lead_id}, {"error", routed.status().ToString()}});
+    return Answer(intake->lead_id, false);
   }
+  // A merge, or a replay without a stored answer (the first call is in flight or died before
+  // routing, and Sweep routes it): the lead as it stands now is the answer.
   bool merged = intake->kind == Intake::Kind::kMerged ||
                 (intake->kind == Intake::Kind::kReplay && intake->merged);
   auto answer = Answer(intake->lead_id, merged);
   if (!answer.ok()) return answer.status();
-  if (intake->kind != Intake::Kind::kReplay) {
+  if (intake->kind == Intake::Kind::kMerged) {
     if (auto st = book_.StoreAnswer(idem, answer->SerializeAsString()); !st.ok()) return st;
   }
   return answer;

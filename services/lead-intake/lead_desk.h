@@ -86,8 +86,13 @@ class LeadDesk {
   static bool CanSee(const platform::Principal& caller, const firstline::v1::Lead& lead);
 
  private:
-  absl::StatusOr<routing::Decision> Route(const std::string& lead_id, const Intake& intake,
-                                          const LeadForm& form, const std::string& trace_id);
+  // Routes a lead just taken in and records where it went together with the intake's answer
+  // (built here from what is known, not read back).
+  absl::StatusOr<firstline::v1::SubmitLeadResponse> RouteNew(const Intake& intake,
+                                                             const LeadForm& form,
+                                                             const std::string& idempotency_key,
+                                                             const std::string& trace_id);
+  RoutingUpdate UpdateFor(const routing::Decision& decision, absl::Time received_at) const;
   absl::Status Record(const routing::Decision& decision, absl::Time received_at);
   absl::StatusOr<firstline::v1::SubmitLeadResponse> Answer(const std::string& lead_id, bool merged);
   std::optional<absl::Duration> SlaOf(const routing::Decision& decision) const;

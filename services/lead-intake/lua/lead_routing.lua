@@ -3,7 +3,9 @@
 -- only moves on through UpdateLeadStatus.
 -- KEYS[1] "{li}:outbox"
 -- ARGV: 1 decided_at ms, 2 lead, 3 status (offered | parked | assigned), 4 worker, 5 org,
---   6 rule, 7 offer id, 8 first-response due ms (0: none), 9 fencing version
+--   6 rule, 7 offer id, 8 first-response due ms (0: none), 9 fencing version,
+--   10 idempotency key and 11 answer of the intake being answered ('' when none): stored only
+--   when this decision is applied, so a retry gets exactly the answer this call gives
 -- Returns the status now stored.
 local lead = P .. 'lead:' .. ARGV[2]
 local l = redis.call('HMGET', lead, 'status', 'rts', 'worker')
@@ -28,6 +30,9 @@ if not routable or at < tonumber(l[2] or '0') then return l[1] end
 redis.call('HSET', lead, 'status', status, 'worker', ARGV[4], 'org', ARGV[5], 'rule', ARGV[6],
   'offer', ARGV[7], 'rts', at)
 redis.call('ZREM', P .. 'unrouted', ARGV[2])
+if (ARGV[10] or '') ~= '' and redis.call('EXISTS', P .. 'idem:' .. ARGV[10]) == 1 then
+  redis.call('HSET', P .. 'idem:' .. ARGV[10], 'answer', ARGV[11])
+end
 local due = tonumber(ARGV[8])
 if due > 0 and redis.call('HSETNX', lead, 'due', due) == 1 then
   redis.call('ZADD', P .. 'sla', due, ARGV[2])
