@@ -88,7 +88,7 @@ int main(int argc, char** argv) {
                            *policy, rt.clock());
   fl::LeadBook book(rt.redis(), rt.clock(), book_config);
   fl::LeadDesk desk(book, engine, rt.clock(), desk_config);
-  fr::OfferFeed feed(engine, absl::Milliseconds(200));
+  fr::OfferFeed feed(engine, rt.config().redis, absl::Seconds(5));
   fp::WorkPool rpc_pool("lead-intake-rpc", rpc_threads, 10'000);
   fl::LeadIntakeService service(desk, feed, rpc_pool, rt.authorizer());
   fl::RegistrationBook registrations(rt.redis(), rt.clock(), registration_config);

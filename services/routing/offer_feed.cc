@@ -4,15 +4,42 @@
 
 namespace firstline::routing {
 
-OfferFeed::OfferFeed(RoutingEngine& engine, absl::Duration poll_interval)
-    : engine_(engine), poll_interval_(poll_interval) {}
+OfferFeed::OfferFeed(RoutingEngine& engine, platform::RedisConfig redis,
+                     absl::Duration reconcile_interval)
+    : engine_(engine),
+      reconcile_interval_(reconcile_interval),
+      subscriber_(
+          std::move(redis), {engine.FeedChannel()},
+          [this](const std::string&, const std::string& worker) { Nudge(worker); },
+          // Nudges may have been lost while the subscription was down: reconcile everything.
+          [this] {
+            std::lock_guard lock(stop_mu_);
+            nudged_.insert("");
+            stop_cv_.notify_all();
+          }) {}
+
+void OfferFeed::Nudge(const std::string& worker_id) {
+  {
+    std::lock_guard lock(mu_);
+    bool watched = false;
+    for (const auto& [handle, w] : watchers_) watched = watched || w.worker_id == worker_id;
+    if (!watched) return;  // nobody here streams this worker's offers
+  }
+  std::lock_guard lock(stop_mu_);
+  nudged_.insert(worker_id);
+  stop_cv_.notify_all();
+}
 
 OfferFeed::~OfferFeed() { Stop(); }
 
 uint64_t OfferFeed::Watch(const std::string& worker_id, Sink sink) {
-  std::lock_guard lock(mu_);
-  uint64_t handle = next_handle_++;
-  watchers_[handle] = Watcher{worker_id, std::move(sink), false, {}};
+  uint64_t handle = 0;
+  {
+    std::lock_guard lock(mu_);
+    handle = next_handle_++;
+    watchers_[handle] = Watcher{worker_id, std::move(sink), false, {}};
+  }
+  Nudge(worker_id);  // replay what is pending right away
   return handle;
 }
 
@@ -22,24 +49,31 @@ void OfferFeed::Unwatch(uint64_t handle) {
 }
 
 void OfferFeed::Start() {
+  subscriber_.Start();
   thread_ = std::thread([this] {
     std::string last_error;
+    absl::Time next_reconcile = absl::Now();
     std::unique_lock lock(stop_mu_);
     while (!stopping_) {
+      std::set<std::string> nudged;
+      nudged.swap(nudged_);
+      const bool reconcile = absl::Now() >= next_reconcile || nudged.contains("");
       lock.unlock();
-      absl::Status st = PollOnce();
+      absl::Status st = reconcile ? Poll(nullptr) : Poll(&nudged);
+      if (reconcile) next_reconcile = absl::Now() + reconcile_interval_;
       if (!st.ok() && st.ToString() != last_error) {
         platform::Log::Warn("offer_feed_poll_failed", {{"error", st.ToString()}});
       }
       last_error = st.ok() ? "" : st.ToString();
       lock.lock();
-      stop_cv_.wait_for(lock, absl::ToChronoMilliseconds(poll_interval_),
-                        [this] { return stopping_; });
+      stop_cv_.wait_until(lock, absl::ToChronoTime(next_reconcile),
+                          [this] { return stopping_ || !nudged_.empty(); });
     }
   });
 }
 
 void OfferFeed::Stop() {
+  subscriber_.Stop();
   {
     std::lock_guard lock(stop_mu_);
     stopping_ = true;
@@ -48,12 +82,14 @@ void OfferFeed::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-absl::Status OfferFeed::PollOnce() {
+absl::Status OfferFeed::Poll(const std::set<std::string>* only) {
   std::lock_guard poll(poll_mu_);
   std::vector<std::pair<uint64_t, std::string>> targets;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [handle, w] : watchers_) targets.emplace_back(handle, w.worker_id);
+    for (const auto& [handle, w] : watchers_) {
+      if (only == nullptr || only->contains(w.worker_id)) targets.emplace_back(handle, w.worker_id);
+    }
   }
   for (const auto& [handle, worker_id] : targets) {
     auto pending = engine_.PendingOffers(worker_id);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "platform/redis/redis_subscriber.h"
 #include "routing/routing_engine.h"
 
 namespace firstline::routing {
@@ -29,13 +30,14 @@ struct OfferNotice {
 // Live offer feeds for workers with an open stream. The truth is in Redis (each worker's
 // pending-offer set), so a feed is correct whichever engine instance made the offer and
 // survives reconnects: a new watch first replays what is pending, then reports what appears
-// and how each offer ended. Polling one small set per open stream keeps instances free of
-// any shared in-memory state.
+// and how each offer ended. The engine's scripts nudge every instance over pub/sub when a
+// worker's offers change, and the feed re-reads just that worker at once; a full reconcile
+// every `reconcile_interval` covers nudges lost with a dropped connection.
 class OfferFeed {
  public:
   using Sink = std::function<void(const std::vector<OfferNotice>&)>;
 
-  OfferFeed(RoutingEngine& engine, absl::Duration poll_interval);
+  OfferFeed(RoutingEngine& engine, platform::RedisConfig redis, absl::Duration reconcile_interval);
   ~OfferFeed();
 
   // The sink is called from the feed's thread (never after Unwatch returns).
@@ -45,7 +47,10 @@ class OfferFeed {
   void Start();
   void Stop();
   // One round over every watch (the thread calls it; tests may too).
-  absl::Status PollOnce();
+  absl::Status PollOnce() { return Poll(nullptr); }
+  // The worker's offers changed: re-read its watches now.
+  void Nudge(const std::string& worker_id);
+  bool listening() const { return subscriber_.subscribed(); }
 
  private:
   struct Watcher {
@@ -55,8 +60,11 @@ class OfferFeed {
     std::map<std::string, PendingOffer> known;
   };
 
+  absl::Status Poll(const std::set<std::string>* only);
+
   RoutingEngine& engine_;
-  absl::Duration poll_interval_;
+  absl::Duration reconcile_interval_;
+  platform::RedisSubscriber subscriber_;
   std::mutex mu_;  // guards watchers_ and serialises delivery with Unwatch
   std::map<uint64_t, Watcher> watchers_;
   uint64_t next_handle_ = 1;
@@ -64,6 +72,7 @@ class OfferFeed {
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;
+  std::set<std::string> nudged_;  // guarded by stop_mu_
   std::thread thread_;
 };
 

@@ -71,6 +71,8 @@ class RoutingEngine {
 
   static std::string Tag(const std::string& domain) { return "{rt:" + domain + "}"; }
   std::string OutboxKey() const { return tag_ + ":outbox"; }
+  // Pub/sub channel nudged with a worker id whenever one of its offers opens or closes.
+  std::string FeedChannel() const { return tag_ + ":feed"; }
 
   // Swaps the policy without a restart; the next decision uses it.
   void SetPolicy(std::shared_ptr<const Policy> policy);

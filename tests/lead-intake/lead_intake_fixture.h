@@ -80,7 +80,8 @@ class LeadIntakeFixture : public ::testing::Test {
         std::make_shared<const routing::Policy>(*policy), clock_);
     book_ = std::make_unique<LeadBook>(runtime_->redis(), clock_, LeadBookConfig{});
     desk_ = std::make_unique<LeadDesk>(*book_, *engine_, clock_, LeadDeskConfig{});
-    feed_ = std::make_unique<routing::OfferFeed>(*engine_, absl::Milliseconds(50));
+    // Reconciling only every 20 s: offers reach streams through the engine's pub/sub nudges.
+    feed_ = std::make_unique<routing::OfferFeed>(*engine_, redis_.Config(), absl::Seconds(20));
     service_ = std::make_unique<LeadIntakeService>(*desk_, *feed_, pool_, runtime_->authorizer());
     runtime_->grpc().AddService(service_.get());
     registrations_ =
