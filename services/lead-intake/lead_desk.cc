@@ -3,8 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "firstline/v1/common.pb.h"
 #include "google/protobuf/util/time_util.h"
-#include "lead-intake/request_fingerprint.h"
 #include "platform/core/log.h"
+#include "platform/core/request_fingerprint.h"
 
 namespace firstline::lead_intake {
 namespace {
@@ -152,7 +152,7 @@ absl::StatusOr<v1::SubmitLeadResponse> LeadDesk::Submit(const platform::Principa
     form->lead.mutable_source()->set_call_centre_id(caller.organisation);
   }
   const std::string idem = absl::StrCat(caller.subject, ":", request.idempotency_key());
-  auto intake = book_.Submit(*form, idem, RequestFingerprint(request), trace_id);
+  auto intake = book_.Submit(*form, idem, platform::RequestFingerprint(request), trace_id);
   if (!intake.ok()) return intake.status();
   if (intake->kind == Intake::Kind::kReplay && !intake->stored_answer.empty()) {
     v1::SubmitLeadResponse stored;

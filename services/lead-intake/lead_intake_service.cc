@@ -21,8 +21,9 @@ std::string Method(absl::string_view name) {
 }  // namespace
 
 LeadIntakeService::LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed,
-                                     platform::WorkPool& pool, platform::RpcAuthorizer& authorizer)
-    : desk_(desk), feed_(feed), pool_(pool), authorizer_(authorizer) {
+                                     platform::WorkPool& pool, platform::IdempotentAnswers& answers,
+                                     platform::RpcAuthorizer& authorizer)
+    : desk_(desk), feed_(feed), pool_(pool), answers_(answers), authorizer_(authorizer) {
   authorizer_.Allow(Method("SubmitLead"), {K::kCallCentre, K::kOperator, K::kService});
   authorizer_.Allow(Method("SubmitLeads"), {K::kCallCentre, K::kOperator, K::kService});
   authorizer_.Allow(Method("GetLead"),
@@ -91,18 +92,23 @@ grpc::ServerUnaryReactor* LeadIntakeService::AcceptLead(grpc::CallbackServerCont
                                                         v1::AcceptLeadResponse* response) {
   return UnaryCall(authorizer_, pool_, context, Method("AcceptLead"),
                    [=, this](const Principal& p) {
-                     auto r = desk_.Accept(p, request->offer_id());
-                     if (r.ok()) *response = std::move(*r);
-                     return r.status();
+                     return answers_.Run(p.subject, "AcceptLead", request->idempotency_key(),
+                                         *request, response, [&] {
+                                           auto r = desk_.Accept(p, request->offer_id());
+                                           if (r.ok()) *response = std::move(*r);
+                                           return r.status();
+                                         });
                    });
 }
 
 grpc::ServerUnaryReactor* LeadIntakeService::DeclineLead(grpc::CallbackServerContext* context,
                                                          const v1::DeclineLeadRequest* request,
-                                                         v1::DeclineLeadResponse*) {
+                                                         v1::DeclineLeadResponse* response) {
   return UnaryCall(authorizer_, pool_, context, Method("DeclineLead"),
                    [=, this](const Principal& p) {
-                     return desk_.Decline(p, request->offer_id(), request->reason());
+                     return answers_.Run(
+                         p.subject, "DeclineLead", request->idempotency_key(), *request, response,
+                         [&] { return desk_.Decline(p, request->offer_id(), request->reason()); });
                    });
 }
 
@@ -111,10 +117,13 @@ grpc::ServerUnaryReactor* LeadIntakeService::UpdateLeadStatus(
     v1::UpdateLeadStatusResponse* response) {
   return UnaryCall(
       authorizer_, pool_, context, Method("UpdateLeadStatus"), [=, this](const Principal& p) {
-        auto lead = desk_.UpdateStatus(p, request->lead_id(), request->status(), request->reason(),
-                                       platform::TraceIdOf(*context));
-        if (lead.ok()) *response->mutable_lead() = std::move(*lead);
-        return lead.status();
+        return answers_.Run(
+            p.subject, "UpdateLeadStatus", request->idempotency_key(), *request, response, [&] {
+              auto lead = desk_.UpdateStatus(p, request->lead_id(), request->status(),
+                                             request->reason(), platform::TraceIdOf(*context));
+              if (lead.ok()) *response->mutable_lead() = std::move(*lead);
+              return lead.status();
+            });
       });
 }
 
@@ -162,13 +171,16 @@ grpc::ServerUnaryReactor* LeadIntakeService::ExplainAssignment(
 grpc::ServerUnaryReactor* LeadIntakeService::TransferAccountOwner(
     grpc::CallbackServerContext* context, const v1::TransferAccountOwnerRequest* request,
     v1::TransferAccountOwnerResponse* response) {
-  return UnaryCall(authorizer_, pool_, context, Method("TransferAccountOwner"),
-                   [=, this](const Principal& p) {
-                     auto previous = desk_.TransferOwner(
-                         p, request->account_id(), request->new_owner_id(), request->reason());
-                     if (previous.ok()) response->set_previous_owner_id(*previous);
-                     return previous.status();
-                   });
+  return UnaryCall(
+      authorizer_, pool_, context, Method("TransferAccountOwner"), [=, this](const Principal& p) {
+        return answers_.Run(
+            p.subject, "TransferAccountOwner", request->idempotency_key(), *request, response, [&] {
+              auto previous = desk_.TransferOwner(p, request->account_id(), request->new_owner_id(),
+                                                  request->reason());
+              if (previous.ok()) response->set_previous_owner_id(*previous);
+              return previous.status();
+            });
+      });
 }
 
 }  // namespace firstline::lead_intake

@@ -5,6 +5,7 @@
 #include "lead-intake/lead_desk.h"
 #include "platform/auth/rpc_authorizer.h"
 #include "platform/core/work_pool.h"
+#include "platform/redis/idempotent_answers.h"
 #include "routing/offer_feed.h"
 
 namespace firstline::lead_intake {
@@ -15,8 +16,9 @@ class LeadIntakeService final : public firstline::v1::LeadIntake::CallbackServic
  public:
   // Declares who may call each method on `authorizer`.
   // Blocking work runs on `pool`, never on gRPC's callback threads.
+  // Retries of mutations with the same idempotency key get the first answer from `answers`.
   LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed, platform::WorkPool& pool,
-                    platform::RpcAuthorizer& authorizer);
+                    platform::IdempotentAnswers& answers, platform::RpcAuthorizer& authorizer);
 
   grpc::ServerUnaryReactor* SubmitLead(grpc::CallbackServerContext* context,
                                        const firstline::v1::SubmitLeadRequest* request,
@@ -62,6 +64,7 @@ class LeadIntakeService final : public firstline::v1::LeadIntake::CallbackServic
   LeadDesk& desk_;
   routing::OfferFeed& feed_;
   platform::WorkPool& pool_;
+  platform::IdempotentAnswers& answers_;
   platform::RpcAuthorizer& authorizer_;
 };
 

@@ -90,10 +90,12 @@ int main(int argc, char** argv) {
   fl::LeadDesk desk(book, engine, rt.clock(), desk_config);
   fr::OfferFeed feed(engine, rt.config().redis, absl::Seconds(5));
   fp::WorkPool rpc_pool("lead-intake-rpc", rpc_threads, 10'000);
-  fl::LeadIntakeService service(desk, feed, rpc_pool, rt.authorizer());
+  fp::IdempotentAnswers answers(rt.redis(), "lead-intake");
+  fl::LeadIntakeService service(desk, feed, rpc_pool, answers, rt.authorizer());
   fl::RegistrationBook registrations(rt.redis(), rt.clock(), registration_config);
   fl::RegistrationDesk registration_desk(registrations, engine, rt.clock(), desk_config.limits);
-  fl::PartnerOpportunitiesService partner_service(registration_desk, rpc_pool, rt.authorizer());
+  fl::PartnerOpportunitiesService partner_service(registration_desk, rpc_pool, answers,
+                                                  rt.authorizer());
   rt.grpc().AddService(&service);
   rt.grpc().AddService(&partner_service);
   fl::ContractListener contracts(book, engine);

@@ -19,8 +19,9 @@ std::string Method(absl::string_view name) {
 
 PartnerOpportunitiesService::PartnerOpportunitiesService(RegistrationDesk& desk,
                                                          platform::WorkPool& pool,
+                                                         platform::IdempotentAnswers& answers,
                                                          platform::RpcAuthorizer& authorizer)
-    : desk_(desk), pool_(pool), authorizer_(authorizer) {
+    : desk_(desk), pool_(pool), answers_(answers), authorizer_(authorizer) {
   authorizer_.Allow(Method("RegisterOpportunity"), {K::kPartner});
   authorizer_.Allow(Method("ExtendRegistration"), {K::kPartner});
   authorizer_.Allow(Method("WithdrawRegistration"), {K::kPartner});
@@ -45,18 +46,24 @@ grpc::ServerUnaryReactor* PartnerOpportunitiesService::ExtendRegistration(
     v1::ExtendRegistrationResponse* response) {
   return UnaryCall(
       authorizer_, pool_, context, Method("ExtendRegistration"), [=, this](const Principal& p) {
-        auto reg = desk_.Extend(p, request->registration_id(), platform::TraceIdOf(*context));
-        if (reg.ok()) *response->mutable_registration() = std::move(*reg);
-        return reg.status();
+        return answers_.Run(
+            p.subject, "ExtendRegistration", request->idempotency_key(), *request, response, [&] {
+              auto reg = desk_.Extend(p, request->registration_id(), platform::TraceIdOf(*context));
+              if (reg.ok()) *response->mutable_registration() = std::move(*reg);
+              return reg.status();
+            });
       });
 }
 
 grpc::ServerUnaryReactor* PartnerOpportunitiesService::WithdrawRegistration(
     grpc::CallbackServerContext* context, const v1::WithdrawRegistrationRequest* request,
-    v1::WithdrawRegistrationResponse*) {
+    v1::WithdrawRegistrationResponse* response) {
   return UnaryCall(
       authorizer_, pool_, context, Method("WithdrawRegistration"), [=, this](const Principal& p) {
-        return desk_.Withdraw(p, request->registration_id(), platform::TraceIdOf(*context));
+        return answers_.Run(
+            p.subject, "WithdrawRegistration", request->idempotency_key(), *request, response, [&] {
+              return desk_.Withdraw(p, request->registration_id(), platform::TraceIdOf(*context));
+            });
       });
 }
 
@@ -87,13 +94,16 @@ grpc::ServerUnaryReactor* PartnerOpportunitiesService::ListRegistrations(
 grpc::ServerUnaryReactor* PartnerOpportunitiesService::ReviewRegistration(
     grpc::CallbackServerContext* context, const v1::ReviewRegistrationRequest* request,
     v1::ReviewRegistrationResponse* response) {
-  return UnaryCall(authorizer_, pool_, context, Method("ReviewRegistration"),
-                   [=, this](const Principal& p) {
-                     auto reg = desk_.Review(p, request->registration_id(), request->approve(),
-                                             request->reason(), platform::TraceIdOf(*context));
-                     if (reg.ok()) *response->mutable_registration() = std::move(*reg);
-                     return reg.status();
-                   });
+  return UnaryCall(
+      authorizer_, pool_, context, Method("ReviewRegistration"), [=, this](const Principal& p) {
+        return answers_.Run(
+            p.subject, "ReviewRegistration", request->idempotency_key(), *request, response, [&] {
+              auto reg = desk_.Review(p, request->registration_id(), request->approve(),
+                                      request->reason(), platform::TraceIdOf(*context));
+              if (reg.ok()) *response->mutable_registration() = std::move(*reg);
+              return reg.status();
+            });
+      });
 }
 
 }  // namespace firstline::lead_intake

@@ -4,6 +4,7 @@
 #include "lead-intake/registration_desk.h"
 #include "platform/auth/rpc_authorizer.h"
 #include "platform/core/work_pool.h"
+#include "platform/redis/idempotent_answers.h"
 
 namespace firstline::lead_intake {
 
@@ -12,6 +13,7 @@ class PartnerOpportunitiesService final
     : public firstline::v1::PartnerOpportunities::CallbackService {
  public:
   PartnerOpportunitiesService(RegistrationDesk& desk, platform::WorkPool& pool,
+                              platform::IdempotentAnswers& answers,
                               platform::RpcAuthorizer& authorizer);
 
   grpc::ServerUnaryReactor* RegisterOpportunity(
@@ -38,6 +40,7 @@ class PartnerOpportunitiesService final
  private:
   RegistrationDesk& desk_;
   platform::WorkPool& pool_;
+  platform::IdempotentAnswers& answers_;
   platform::RpcAuthorizer& authorizer_;
 };
 

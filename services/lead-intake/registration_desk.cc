@@ -6,8 +6,8 @@
 #include "google/protobuf/util/time_util.h"
 #include "lead-intake/contact_normalizer.h"
 #include "lead-intake/field_checks.h"
-#include "lead-intake/request_fingerprint.h"
 #include "platform/core/ids.h"
+#include "platform/core/request_fingerprint.h"
 
 namespace firstline::lead_intake {
 namespace {
@@ -130,7 +130,7 @@ absl::StatusOr<v1::Registration> RegistrationDesk::Register(
   reg.set_partner_id(*partner);
   reg.set_account_id(*account);
   auto outcome = book_.Register(reg, absl::StrCat(caller.subject, ":", request.idempotency_key()),
-                                RequestFingerprint(request), owned_by_direct, trace_id);
+                                platform::RequestFingerprint(request), owned_by_direct, trace_id);
   if (!outcome.ok()) return outcome.status();
   switch (outcome->kind) {
     case RegistrationOutcome::Kind::kConflict:

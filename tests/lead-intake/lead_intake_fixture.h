@@ -81,15 +81,17 @@ class LeadIntakeFixture : public ::testing::Test {
     book_ = std::make_unique<LeadBook>(runtime_->redis(), clock_, LeadBookConfig{});
     desk_ = std::make_unique<LeadDesk>(*book_, *engine_, clock_, LeadDeskConfig{});
     // Reconciling only every 20 s: offers reach streams through the engine's pub/sub nudges.
+    answers_ = std::make_unique<platform::IdempotentAnswers>(runtime_->redis(), "lead-intake");
     feed_ = std::make_unique<routing::OfferFeed>(*engine_, redis_.Config(), absl::Seconds(20));
-    service_ = std::make_unique<LeadIntakeService>(*desk_, *feed_, pool_, runtime_->authorizer());
+    service_ = std::make_unique<LeadIntakeService>(*desk_, *feed_, pool_, *answers_,
+                                                   runtime_->authorizer());
     runtime_->grpc().AddService(service_.get());
     registrations_ =
         std::make_unique<RegistrationBook>(runtime_->redis(), clock_, RegistrationBookConfig{});
     registration_desk_ =
         std::make_unique<RegistrationDesk>(*registrations_, *engine_, clock_, LeadLimits{});
-    partner_service_ = std::make_unique<PartnerOpportunitiesService>(*registration_desk_, pool_,
-                                                                     runtime_->authorizer());
+    partner_service_ = std::make_unique<PartnerOpportunitiesService>(
+        *registration_desk_, pool_, *answers_, runtime_->authorizer());
     runtime_->grpc().AddService(partner_service_.get());
     BeforeStart();
     runtime_->AddOutboxStream(engine_->OutboxKey());
@@ -249,6 +251,7 @@ class LeadIntakeFixture : public ::testing::Test {
   std::unique_ptr<LeadBook> book_;
   std::unique_ptr<LeadDesk> desk_;
   std::unique_ptr<routing::OfferFeed> feed_;
+  std::unique_ptr<platform::IdempotentAnswers> answers_;
   std::unique_ptr<LeadIntakeService> service_;
   std::unique_ptr<RegistrationBook> registrations_;
   std::unique_ptr<RegistrationDesk> registration_desk_;

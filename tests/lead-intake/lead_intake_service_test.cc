@@ -385,3 +385,38 @@ TEST_F(LeadIntakeFixture, OnlyRepsWatchOffersAndOnlyTheirOwn) {
 
 }  // namespace
 }  // namespace firstline::lead_intake::testing
+
+namespace firstline::lead_intake::testing {
+namespace {
+
+TEST_F(LeadIntakeFixture, RetriedAcceptWithItsKeyGetsTheFirstAnswerAndAReusedKeyIsRefused) {
+  AddRep("rep-a", "inside-sales");
+  v1::SubmitLeadResponse one, two;
+  ASSERT_TRUE(Submit(LeadRequest("i1", "13800000011", "", "Idem One"), &one).ok());
+  ASSERT_TRUE(Submit(LeadRequest("i2", "13800000012", "", "Idem Two"), &two).ok());
+  auto accept = [&](const std::string& key, const std::string& offer, v1::AcceptLeadResponse* out) {
+    v1::AcceptLeadRequest req;
+    req.set_idempotency_key(key);
+    req.set_offer_id(offer);
+    auto ctx = As(Rep("rep-a"));
+    return stub_->AcceptLead(ctx.get(), req, out);
+  };
+  v1::AcceptLeadResponse first, retry, other;
+  ASSERT_TRUE(accept("acc-1", one.lead().routing().offer_id(), &first).ok());
+  grpc::Status again = accept("acc-1", one.lead().routing().offer_id(), &retry);
+  ASSERT_TRUE(again.ok()) << again.error_message();
+  EXPECT_EQ(retry.SerializeAsString(), first.SerializeAsString());
+  // Without a key a second accept is an error naming the state.
+  grpc::Status no_key = accept("", one.lead().routing().offer_id(), &other);
+  EXPECT_EQ(no_key.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(no_key.error_message().find("accepted"), std::string::npos) << no_key.error_message();
+  // The same key for another offer is refused and does not accept it.
+  grpc::Status reused = accept("acc-1", two.lead().routing().offer_id(), &other);
+  EXPECT_EQ(reused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  v1::Lead still;
+  ASSERT_TRUE(GetLead(kOperator, two.lead().lead_id(), &still).ok());
+  EXPECT_EQ(still.status(), v1::LEAD_STATUS_OFFERED);
+}
+
+}  // namespace
+}  // namespace firstline::lead_intake::testing

@@ -1,10 +1,10 @@
-#include "lead-intake/request_fingerprint.h"
+#include "platform/core/request_fingerprint.h"
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 
-namespace firstline::lead_intake {
+namespace firstline::platform {
 
 std::string RequestFingerprint(const google::protobuf::MessageLite& request) {
   std::string bytes;
@@ -22,4 +22,4 @@ std::string RequestFingerprint(const google::protobuf::MessageLite& request) {
   return absl::StrCat(absl::Hex(h, absl::kZeroPad16));
 }
 
-}  // namespace firstline::lead_intake
+}  // namespace firstline::platform
