@@ -1,10 +1,10 @@
 #include "lead-intake/lead_intake_service.h"
 
 #include "absl/strings/str_cat.h"
-#include "lead-intake/offer_stream.h"
 #include "lead-intake/rep_mapping.h"
 #include "lead-intake/submit_stream.h"
 #include "platform/grpc/unary_call.h"
+#include "routing/grpc/offer_stream.h"
 
 namespace firstline::lead_intake {
 namespace {
@@ -83,8 +83,18 @@ grpc::ServerUnaryReactor* LeadIntakeService::ListLeads(grpc::CallbackServerConte
 grpc::ServerWriteReactor<v1::WatchOffersResponse>* LeadIntakeService::WatchOffers(
     grpc::CallbackServerContext* context, const v1::WatchOffersRequest*) {
   auto principal = platform::GuardCall(authorizer_, *context, Method("WatchOffers"));
-  if (!principal.ok()) return new RefusedOfferStream(platform::ToGrpcStatus(principal.status()));
-  return new OfferStream(desk_, feed_, std::move(*principal));
+  if (!principal.ok()) {
+    return new routing::RefusedStream<v1::WatchOffersResponse>(
+        platform::ToGrpcStatus(principal.status()));
+  }
+  platform::Principal rep = std::move(*principal);
+  routing::OfferStreamHooks<v1::Lead> hooks{
+      .opened = [this, rep] { return desk_.OfferStreamOpened(rep); },
+      .closed = [this, rep] { (void)desk_.OfferStreamClosed(rep); },
+      .lookup = [this](const std::string& item) { return desk_.LeadOfItem(item); }};
+  return new routing::OfferStream<v1::WatchOffersResponse, v1::Lead>(
+      feed_, rep.subject, std::move(hooks),
+      [](v1::WatchOffersResponse& r, v1::Lead lead) { *r.mutable_lead() = std::move(lead); });
 }
 
 grpc::ServerUnaryReactor* LeadIntakeService::AcceptLead(grpc::CallbackServerContext* context,

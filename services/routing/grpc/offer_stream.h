@@ -1,0 +1,142 @@
+#pragma once
+// The gRPC side of an offer feed, shared by lead-intake (WatchOffers of reps) and
+// ticket-dispatch (WatchOffers of engineers). Kept apart from the engine, which knows no gRPC.
+
+#include <grpcpp/support/server_callback.h>
+
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "firstline/v1/lead_intake.pb.h"
+#include "google/protobuf/util/time_util.h"
+#include "platform/grpc/status_conversion.h"
+#include "routing/offer_feed.h"
+
+namespace firstline::routing {
+
+// How a service plugs its own messages and presence into the stream.
+template <typename Item>
+struct OfferStreamHooks {
+  std::function<absl::Status()> opened;  // presence on (refusing ends the stream)
+  std::function<void()> closed;          // presence off
+  std::function<absl::StatusOr<Item>(const std::string& item_id)> lookup;
+};
+
+// One worker's live offer feed: pending offers replayed first, then offers, assignments,
+// rescinds and expiries as they happen (the worker's own declines are not echoed). Writes are
+// queued and sent one at a time (the callback API allows one outstanding write). `Response`
+// has change, offer_id, deadline, replayed; `set_item` puts the looked-up item in it.
+template <typename Response, typename Item>
+class OfferStream final : public grpc::ServerWriteReactor<Response> {
+ public:
+  using SetItem = std::function<void(Response&, Item)>;
+
+  OfferStream(OfferFeed& feed, std::string worker_id, OfferStreamHooks<Item> hooks,
+              SetItem set_item)
+      : feed_(feed),
+        worker_id_(std::move(worker_id)),
+        hooks_(std::move(hooks)),
+        set_item_(std::move(set_item)) {
+    if (auto st = hooks_.opened(); !st.ok()) {
+      std::lock_guard lock(mu_);
+      FinishOnce(platform::ToGrpcStatus(st));
+      return;
+    }
+    opened_ = true;
+    handle_ = feed_.Watch(worker_id_, [this](const auto& notices) { Deliver(notices); });
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mu_);
+    queue_.pop_front();
+    if (!ok) {
+      FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "the app went away"));
+      return;
+    }
+    if (!queue_.empty() && !finished_) {
+      this->StartWrite(&queue_.front());
+    } else {
+      writing_ = false;
+    }
+  }
+
+  void OnCancel() override {
+    std::lock_guard lock(mu_);
+    FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled"));
+  }
+
+  void OnDone() override {
+    if (opened_) {
+      feed_.Unwatch(handle_);  // after this no Deliver runs
+      hooks_.closed();
+    }
+    delete this;
+  }
+
+ private:
+  static firstline::v1::OfferChange ChangeOf(OfferNotice::Change c) {
+    switch (c) {
+      case OfferNotice::Change::kOffered:
+        return firstline::v1::OFFER_CHANGE_OFFERED;
+      case OfferNotice::Change::kAssigned:
+        return firstline::v1::OFFER_CHANGE_ASSIGNED;
+      case OfferNotice::Change::kExpired:
+        return firstline::v1::OFFER_CHANGE_EXPIRED;
+      default:
+        return firstline::v1::OFFER_CHANGE_RESCINDED;
+    }
+  }
+
+  void Deliver(const std::vector<OfferNotice>& notices) {
+    std::vector<Response> out;
+    for (const auto& n : notices) {
+      if (n.change == OfferNotice::Change::kDeclined) continue;
+      Response r;
+      r.set_change(ChangeOf(n.change));
+      r.set_offer_id(n.offer_id);
+      r.set_replayed(n.replayed);
+      *r.mutable_deadline() =
+          google::protobuf::util::TimeUtil::MillisecondsToTimestamp(absl::ToUnixMillis(n.deadline));
+      if (auto item = hooks_.lookup(n.item_id); item.ok()) set_item_(r, std::move(*item));
+      out.push_back(std::move(r));
+    }
+    std::lock_guard lock(mu_);
+    if (finished_) return;
+    for (auto& r : out) queue_.push_back(std::move(r));
+    if (!writing_ && !queue_.empty()) {
+      writing_ = true;
+      this->StartWrite(&queue_.front());
+    }
+  }
+
+  void FinishOnce(grpc::Status status) {  // mu_ held
+    if (finished_) return;
+    finished_ = true;
+    this->Finish(std::move(status));
+  }
+
+  OfferFeed& feed_;
+  std::string worker_id_;
+  OfferStreamHooks<Item> hooks_;
+  SetItem set_item_;
+  uint64_t handle_ = 0;
+  bool opened_ = false;
+  std::mutex mu_;
+  std::deque<Response> queue_;
+  bool writing_ = false;
+  bool finished_ = false;
+};
+
+// A server stream refused before it started (authentication, permission).
+template <typename Response>
+class RefusedStream final : public grpc::ServerWriteReactor<Response> {
+ public:
+  explicit RefusedStream(grpc::Status status) { this->Finish(std::move(status)); }
+  void OnDone() override { delete this; }
+};
+
+}  // namespace firstline::routing
