@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libspdlog-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
   prometheus-cpp-dev libcivetweb-dev libjwt-dev libabsl-dev
-  redis-server redis-tools
+  redis-server redis-tools util-linux
 )
 
 missing=()

@@ -21,7 +21,8 @@ fi
 export FIRSTLINE_AUTH_SECRET
 export FIRSTLINE_REDIS_PORT="$REDIS_PORT"
 export FIRSTLINE_KAFKA_BOOTSTRAP_FILE="$RUN/kafka.bootstrap"
-export FIRSTLINE_POLICY="${FIRSTLINE_POLICY:-$ROOT/deploy/policies/leads.yaml}"
+LEAD_POLICY="${FIRSTLINE_LEAD_POLICY:-$ROOT/deploy/policies/leads.yaml}"
+TICKET_POLICY="${FIRSTLINE_TICKET_POLICY:-$ROOT/deploy/policies/tickets.yaml}"
 rm -f "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE"
 
 pids=()
@@ -42,7 +43,9 @@ trap stop_all EXIT
 start() {  # name, command...
   local name=$1
   shift
-  "$@" >>"$RUN/logs/$name.log" 2>&1 &
+  # A session of its own: Ctrl-C reaches only this script, which then stops everything in
+  # order (services drain while the broker and Redis are still there).
+  setsid "$@" >>"$RUN/logs/$name.log" 2>&1 &
   pids+=($!)
 }
 
@@ -64,17 +67,19 @@ start devbroker "$BUILD/services/devbroker/firstline-devbroker" \
   --bootstrap-file "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE" --control-port "$CONTROL_PORT"
 wait_until "dev broker" 10 test -s "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE"
 
-# name | binary | gRPC port | metrics port  (docs/operations.md lists the same)
+# name | binary | gRPC port | metrics port | extra flags  (docs/operations.md lists the same)
 SERVICES=(
-  "echo|services/echo/firstline-echo|7070|9470"
-  "lead-intake|services/lead-intake/firstline-lead-intake|7071|9471"
+  "echo|services/echo/firstline-echo|7070|9470|"
+  "lead-intake|services/lead-intake/firstline-lead-intake|7071|9471|--policy $LEAD_POLICY"
+  "ticket-dispatch|services/ticket-dispatch/firstline-ticket-dispatch|7072|9472|--policy $TICKET_POLICY"
 )
 for row in "${SERVICES[@]}"; do
-  IFS='|' read -r name binary grpc_port metrics_port <<<"$row"
-  start "$name" "$BUILD/$binary" --grpc-port "$grpc_port" --metrics-port "$metrics_port"
+  IFS='|' read -r name binary grpc_port metrics_port extra <<<"$row"
+  # shellcheck disable=SC2086  # extra holds flags and their values
+  start "$name" "$BUILD/$binary" --grpc-port "$grpc_port" --metrics-port "$metrics_port" $extra
 done
 for row in "${SERVICES[@]}"; do
-  IFS='|' read -r name binary grpc_port metrics_port <<<"$row"
+  IFS='|' read -r name binary grpc_port metrics_port _ <<<"$row"
   wait_until "$name" 30 curl -sf "http://127.0.0.1:$metrics_port/healthz"
 done
 
@@ -85,7 +90,7 @@ Firstline is up (logs: $RUN/logs, Redis data: $RUN/redis)
   kafka (dev broker)  $(cat "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE")   control: 127.0.0.1:$CONTROL_PORT
 INFO
 for row in "${SERVICES[@]}"; do
-  IFS='|' read -r name binary grpc_port metrics_port <<<"$row"
+  IFS='|' read -r name binary grpc_port metrics_port _ <<<"$row"
   printf '  %-19s grpc 127.0.0.1:%s   metrics http://127.0.0.1:%s/metrics\n' "$name" "$grpc_port" "$metrics_port"
 done
 cat <<INFO

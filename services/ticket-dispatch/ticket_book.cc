@@ -1,0 +1,260 @@
+#include "ticket-dispatch/ticket_book.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
+#include "lua/contract_apply.lua.h"
+#include "lua/ticket_close.lua.h"
+#include "lua/ticket_create.lua.h"
+#include "lua/ticket_dispatch.lua.h"
+#include "lua/ticket_sla.lua.h"
+#include "lua/ticket_status.lua.h"
+#include "platform/core/ids.h"
+
+namespace firstline::ticket_dispatch {
+namespace {
+
+namespace v1 = firstline::v1;
+using google::protobuf::util::TimeUtil;
+
+std::string Key(absl::string_view suffix) { return absl::StrCat(TicketBook::kTag, ":", suffix); }
+
+int64_t ToInt(const platform::RedisValue& v) {
+  if (v.type == platform::RedisValue::Type::kInteger) return v.integer;
+  int64_t n = 0;
+  (void)absl::SimpleAtoi(v.str, &n);
+  return n;
+}
+
+std::string Ms(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
+
+constexpr const char* kStatusNames[] = {"",         "new",     "offered",  "assigned", "parked",
+                                        "en_route", "on_site", "resolved", "cancelled"};
+
+}  // namespace
+
+std::string TicketStatusName(v1::TicketStatus status) {
+  int i = static_cast<int>(status);
+  return i >= 0 && i <= 8 ? kStatusNames[i] : "";
+}
+
+v1::TicketStatus TicketStatusFromName(const std::string& name) {
+  for (int i = 1; i <= 8; ++i) {
+    if (name == kStatusNames[i]) return static_cast<v1::TicketStatus>(i);
+  }
+  return v1::TICKET_STATUS_UNSPECIFIED;
+}
+
+TicketBook::TicketBook(platform::RedisClient& redis, const platform::Clock& clock,
+                       TicketBookConfig config)
+    : redis_(redis),
+      clock_(clock),
+      config_(std::move(config)),
+      create_("ticket_create", kTicketCreateLua),
+      dispatch_("ticket_dispatch", kTicketDispatchLua),
+      status_("ticket_status", kTicketStatusLua),
+      sla_("ticket_sla", kTicketSlaLua),
+      close_("ticket_close", kTicketCloseLua),
+      contract_("contract_apply", kContractApplyLua) {}
+
+int64_t TicketBook::NowMs() const { return absl::ToUnixMillis(clock_.Now()); }
+
+std::string TicketBook::TicketOfItem(const std::string& item_id) {
+  auto colon = item_id.find(":r");
+  return colon == std::string::npos ? item_id : item_id.substr(0, colon);
+}
+
+absl::StatusOr<std::vector<ContractCover>> TicketBook::Covers(const std::string& account_id,
+                                                              const std::string& product_line) {
+  auto all = redis_.Command({"HGETALL", Key("c:" + account_id)});
+  if (!all.ok()) return all.status();
+  std::vector<ContractCover> covers;
+  for (size_t i = 0; i + 1 < all->elements.size(); i += 2) {
+    // "<end ms>|<version>|<active>|<|lines|>"
+    std::vector<std::string> parts =
+        absl::StrSplit(all->elements[i + 1].str, absl::MaxSplits('|', 3));
+    int64_t end = 0;
+    if (parts.size() != 4 || !absl::SimpleAtoi(parts[0], &end)) continue;
+    if (parts[3].find("|" + product_line + "|") == std::string::npos) continue;
+    covers.push_back({all->elements[i].str, absl::FromUnixMillis(end), parts[2] == "1"});
+  }
+  std::sort(covers.begin(), covers.end(), [](const ContractCover& a, const ContractCover& b) {
+    return a.service_end > b.service_end;
+  });
+  return covers;
+}
+
+absl::StatusOr<std::pair<std::string, bool>> TicketBook::Create(
+    const v1::Ticket& ticket, const std::string& idempotency_key, const std::string& fingerprint,
+    const Deadlines& d, std::vector<platform::OutboxEvent> events) {
+  std::vector<std::string> args = {
+      std::to_string(NowMs()),
+      idempotency_key,
+      fingerprint,
+      ticket.ticket_id(),
+      ticket.account_id(),
+      ticket.SerializeAsString(),
+      Ms(d.accept_due),
+      d.on_site_due ? Ms(*d.on_site_due) : "0",
+      Ms(d.resolve_due),
+      ticket.entitlement().covered() ? "1" : "0",
+      std::to_string(absl::ToInt64Milliseconds(config_.idempotency_ttl)),
+      std::to_string(events.size())};
+  for (auto& e : events) {
+    if (auto st = platform::AppendOutboxArgs(std::move(e), args); !st.ok()) return st;
+  }
+  auto r = redis_.Eval(create_, {OutboxKey()}, args);
+  if (!r.ok()) return r.status();
+  return std::make_pair(r->elements.at(1).str, r->elements.at(0).str == "new");
+}
+
+absl::StatusOr<std::string> TicketBook::RecordDispatch(
+    const std::string& ticket_id, const std::string& status, const std::string& offered_to,
+    const std::string& organisation, const std::string& rule, int64_t fencing_version) {
+  auto r = redis_.Eval(dispatch_, {OutboxKey()},
+                       {std::to_string(NowMs()), ticket_id, status, offered_to, organisation, rule,
+                        std::to_string(fencing_version)});
+  if (!r.ok()) return r.status();
+  return r->str;
+}
+
+absl::StatusOr<StatusMove> TicketBook::Move(const std::string& ticket_id,
+                                            const std::string& new_status,
+                                            const std::string& engineer, const std::string& notes,
+                                            platform::EventTemplate changed,
+                                            platform::EventTemplate resolved) {
+  std::vector<std::string> args = {
+      std::to_string(NowMs()), ticket_id, new_status, engineer, notes, config_.topic};
+  platform::AppendEventTemplateArgs(std::move(changed), args);
+  platform::AppendEventTemplateArgs(std::move(resolved), args);
+  auto r = redis_.Eval(status_, {OutboxKey()}, args);
+  if (!r.ok()) return r.status();
+  return StatusMove{TicketStatusFromName(r->elements.at(0).str), r->elements.at(1).str,
+                    ToInt(r->elements.at(2)), r->elements.at(3).str};
+}
+
+absl::StatusOr<StatusMove> TicketBook::Close(const std::string& ticket_id, const std::string& op,
+                                             const std::string& payload,
+                                             platform::EventTemplate event) {
+  std::vector<std::string> args = {std::to_string(NowMs()), ticket_id, op, payload, config_.topic};
+  platform::AppendEventTemplateArgs(std::move(event), args);
+  auto r = redis_.Eval(close_, {OutboxKey()}, args);
+  if (!r.ok()) return r.status();
+  StatusMove m;
+  m.before = TicketStatusFromName(r->elements.at(0).str);
+  m.routing_item = r->elements.at(1).str;
+  return m;
+}
+
+absl::StatusOr<v1::Ticket> TicketBook::Get(const std::string& id) {
+  auto r = redis_.Command({"HMGET", Key("t:" + id), "doc", "status", "offered", "engineer", "org",
+                           "rule", "flagged", "breached", "notes", "sat"});
+  if (!r.ok()) return r.status();
+  const auto& f = r->elements;
+  if (f.at(0).is_nil()) return absl::NotFoundError(absl::StrCat("ticket ", id, " does not exist"));
+  v1::Ticket t;
+  if (!t.ParseFromString(f[0].str)) {
+    return absl::DataLossError(absl::StrCat("ticket ", id, " has an unreadable record"));
+  }
+  t.set_status(TicketStatusFromName(f[1].str));
+  auto* d = t.mutable_dispatch();
+  d->clear_offered_to();
+  for (absl::string_view w : absl::StrSplit(f[2].str, ',', absl::SkipEmpty())) {
+    d->add_offered_to(std::string(w));
+  }
+  d->set_engineer_id(f[3].str);
+  d->set_organisation_id(f[4].str);
+  d->set_rule(f[5].str);
+  d->set_parked(f[1].str == "parked");
+  t.set_flagged(f[6].str == "1");
+  t.mutable_sla()->clear_breached();
+  for (absl::string_view b : absl::StrSplit(f[7].str, '|', absl::SkipEmpty())) {
+    t.mutable_sla()->add_breached(std::string(b));
+  }
+  t.set_resolution_notes(f[8].str);
+  if (!f[9].is_nil()) t.mutable_satisfaction()->ParseFromString(f[9].str);
+  return t;
+}
+
+absl::StatusOr<std::string> TicketBook::RoutingItem(const std::string& ticket_id) {
+  auto r = redis_.Command({"HGET", Key("t:" + ticket_id), "rid"});
+  if (!r.ok()) return r.status();
+  if (r->is_nil())
+    return absl::NotFoundError(absl::StrCat("ticket ", ticket_id, " does not exist"));
+  return r->str;
+}
+
+absl::StatusOr<std::pair<std::vector<v1::Ticket>, std::string>> TicketBook::List(
+    const TicketQuery& q) {
+  int page_size = q.page_size <= 0 ? 100 : std::min(q.page_size, 500);
+  int64_t offset = 0;
+  if (!q.page_token.empty() && (!absl::SimpleAtoi(q.page_token, &offset) || offset < 0)) {
+    return absl::InvalidArgumentError("page_token: not a token this service issued");
+  }
+  std::string index = Key("tickets");
+  if (!q.engineer_id.empty())
+    index = Key("et:" + q.engineer_id);
+  else if (!q.organisation_id.empty())
+    index = Key("ot:" + q.organisation_id);
+  else if (!q.account_id.empty())
+    index = Key("at:" + q.account_id);
+  auto ids = redis_.Command(
+      {"ZREVRANGE", index, std::to_string(offset), std::to_string(offset + page_size - 1)});
+  if (!ids.ok()) return ids.status();
+  std::vector<v1::Ticket> out;
+  for (const auto& id : ids->elements) {
+    auto t = Get(id.str);
+    if (absl::IsNotFound(t.status())) continue;
+    if (!t.ok()) return t.status();
+    bool ok = (q.statuses.empty() ||
+               std::find(q.statuses.begin(), q.statuses.end(), t->status()) != q.statuses.end()) &&
+              (!q.flagged_only || t->flagged()) &&
+              (q.account_id.empty() || t->account_id() == q.account_id);
+    if (ok) out.push_back(std::move(*t));
+  }
+  std::string next;
+  if (static_cast<int>(ids->elements.size()) == page_size)
+    next = std::to_string(offset + page_size);
+  return std::make_pair(std::move(out), next);
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> TicketBook::ClaimBreaches(
+    int limit) {
+  auto r = redis_.Eval(sla_, {OutboxKey()},
+                       {std::to_string(NowMs()), std::to_string(std::clamp(limit, 1, 255)),
+                        config_.topic, config_.producer, platform::NewRandomId().substr(0, 30)});
+  if (!r.ok()) return r.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& e : r->elements) {
+    auto bar = e.str.rfind('|');
+    if (bar != std::string::npos) out.emplace_back(e.str.substr(0, bar), e.str.substr(bar + 1));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::string>> TicketBook::Unrouted(absl::Duration age, int limit) {
+  auto r = redis_.Command({"ZRANGEBYSCORE", Key("unrouted"), "-inf",
+                           std::to_string(NowMs() - absl::ToInt64Milliseconds(age)), "LIMIT", "0",
+                           std::to_string(limit)});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> ids;
+  for (const auto& e : r->elements) ids.push_back(e.str);
+  return ids;
+}
+
+absl::StatusOr<bool> TicketBook::ApplyContract(const std::string& account_id,
+                                               const std::string& contract_id,
+                                               absl::Time service_end, int64_t version, bool active,
+                                               const std::vector<std::string>& product_lines) {
+  auto r = redis_.Eval(contract_, {OutboxKey()},
+                       {account_id, contract_id, Ms(service_end), std::to_string(version),
+                        active ? "1" : "0", "|" + absl::StrJoin(product_lines, "|") + "|"});
+  if (!r.ok()) return r.status();
+  return r->integer == 1;
+}
+
+}  // namespace firstline::ticket_dispatch

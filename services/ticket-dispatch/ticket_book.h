@@ -1,0 +1,116 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "firstline/v1/ticket_dispatch.pb.h"
+#include "platform/core/clock.h"
+#include "platform/outbox/event_template.h"
+#include "platform/outbox/outbox_event.h"
+#include "platform/redis/redis_client.h"
+#include "platform/redis/redis_script.h"
+
+namespace firstline::ticket_dispatch {
+
+struct TicketBookConfig {
+  std::string producer = "ticket-dispatch";
+  std::string topic = "firstline.tickets.v1";
+  absl::Duration idempotency_ttl = absl::Hours(24);
+};
+
+// The contract covering a product line of an account, as the entitlement table has it.
+struct ContractCover {
+  std::string contract_id;
+  absl::Time service_end;
+  bool active = false;
+};
+
+struct Deadlines {
+  absl::Time accept_due;
+  std::optional<absl::Time> on_site_due;
+  absl::Time resolve_due;
+};
+
+struct TicketQuery {
+  std::string engineer_id;
+  std::string organisation_id;
+  std::string account_id;
+  std::vector<firstline::v1::TicketStatus> statuses;
+  bool flagged_only = false;
+  int page_size = 100;
+  std::string page_token;
+};
+
+struct StatusMove {
+  firstline::v1::TicketStatus before = firstline::v1::TICKET_STATUS_UNSPECIFIED;
+  std::string account_id;
+  int64_t fencing_version = 0;
+  std::string routing_item;  // the engine item of the current dispatch round
+};
+
+// Tickets in Redis under the hash tag {td}; every change is one Lua script that appends its
+// events to {td}:outbox.
+class TicketBook {
+ public:
+  static constexpr const char* kTag = "{td}";
+  TicketBook(platform::RedisClient& redis, const platform::Clock& clock, TicketBookConfig config);
+  static std::string OutboxKey() { return std::string(kTag) + ":outbox"; }
+  const TicketBookConfig& config() const { return config_; }
+
+  // Contracts of an account covering `product_line`, newest service end first.
+  absl::StatusOr<std::vector<ContractCover>> Covers(const std::string& account_id,
+                                                    const std::string& product_line);
+  // Returns (ticket id, true) when created, (existing id, false) on an idempotent replay.
+  absl::StatusOr<std::pair<std::string, bool>> Create(const firstline::v1::Ticket& ticket,
+                                                      const std::string& idempotency_key,
+                                                      const std::string& fingerprint,
+                                                      const Deadlines& deadlines,
+                                                      std::vector<platform::OutboxEvent> events);
+  // status: "offered" (offered_to = comma list), "parked", "assigned" (offered_to = assignee).
+  absl::StatusOr<std::string> RecordDispatch(const std::string& ticket_id,
+                                             const std::string& status,
+                                             const std::string& offered_to,
+                                             const std::string& organisation,
+                                             const std::string& rule, int64_t fencing_version);
+  // new_status: en_route, on_site, resolved, reopen.
+  absl::StatusOr<StatusMove> Move(const std::string& ticket_id, const std::string& new_status,
+                                  const std::string& engineer, const std::string& notes,
+                                  platform::EventTemplate changed,
+                                  platform::EventTemplate resolved);
+  absl::StatusOr<StatusMove> Close(const std::string& ticket_id, const std::string& op,
+                                   const std::string& payload, platform::EventTemplate event);
+  absl::StatusOr<firstline::v1::Ticket> Get(const std::string& ticket_id);
+  // The engine item of the ticket's current dispatch round.
+  absl::StatusOr<std::string> RoutingItem(const std::string& ticket_id);
+  // The ticket behind an engine item ("<ticket>" or "<ticket>:r<n>").
+  static std::string TicketOfItem(const std::string& item_id);
+  absl::StatusOr<std::pair<std::vector<firstline::v1::Ticket>, std::string>> List(
+      const TicketQuery& query);
+  // Claims due deadline timers; returns (ticket, kind) pairs.
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ClaimBreaches(int limit);
+  absl::StatusOr<std::vector<std::string>> Unrouted(absl::Duration age, int limit);
+  absl::StatusOr<bool> ApplyContract(const std::string& account_id, const std::string& contract_id,
+                                     absl::Time service_end, int64_t version, bool active,
+                                     const std::vector<std::string>& product_lines);
+
+ private:
+  int64_t NowMs() const;
+
+  platform::RedisClient& redis_;
+  const platform::Clock& clock_;
+  TicketBookConfig config_;
+  platform::RedisScript create_;
+  platform::RedisScript dispatch_;
+  platform::RedisScript status_;
+  platform::RedisScript sla_;
+  platform::RedisScript close_;
+  platform::RedisScript contract_;
+};
+
+std::string TicketStatusName(firstline::v1::TicketStatus status);
+firstline::v1::TicketStatus TicketStatusFromName(const std::string& name);
+
+}  // namespace firstline::ticket_dispatch

@@ -1,0 +1,264 @@
+// ticket-dispatch through its real gRPC API and offer streams (real Redis, mock Kafka).
+#include "ticket-dispatch/ticket_dispatch_fixture.h"
+
+namespace firstline::ticket_dispatch::testing {
+namespace {
+
+TEST_F(TicketDispatchFixture, EngineersStreamReceivesTheOfferAndAcceptsIt) {
+  AddEngineer("eng-a", "field");
+  auto ctx = As(Engineer("eng-a"));
+  auto stream = field_->WatchOffers(ctx.get(), v1::FieldEngineerWatchOffersRequest());
+  // The stream is presence: wait until the engine counts it.
+  for (int i = 0; i < 100; ++i) {
+    auto s = runtime_->redis().Command({"HGET", "{rt:tickets}:w:eng-a", "streams"});
+    if (s.ok() && s->str == "1") break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("t1", "acct-1"), &t).ok());
+  ASSERT_EQ(t.status(), v1::TICKET_STATUS_OFFERED);
+  v1::FieldEngineerWatchOffersResponse m;
+  ASSERT_TRUE(stream->Read(&m));
+  EXPECT_EQ(m.change(), v1::OFFER_CHANGE_OFFERED);
+  EXPECT_EQ(m.ticket().ticket_id(), t.ticket_id());
+  EXPECT_EQ(m.ticket().product().module(), "finance");
+  v1::AcceptOfferResponse accepted;
+  ASSERT_TRUE(Accept("eng-a", m.offer_id(), &accepted).ok());
+  EXPECT_TRUE(accepted.became_owner());  // first responder becomes the service owner
+  EXPECT_EQ(accepted.ticket().status(), v1::TICKET_STATUS_ASSIGNED);
+  ASSERT_TRUE(stream->Read(&m));
+  EXPECT_EQ(m.change(), v1::OFFER_CHANGE_ASSIGNED);
+  ctx->TryCancel();
+  stream->Finish();
+}
+
+TEST_F(TicketDispatchFixture, BroadcastP1GoesToTheFirstAcceptorAndTheRacerIsRefused) {
+  AddEngineer("eng-a", "field");
+  AddEngineer("eng-b", "field");
+  AddEngineer("eng-c", "field", {"pos"});  // lacks the skills: never offered
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("p1", "acct-1", v1::SEVERITY_P1), &t).ok());
+  ASSERT_EQ(t.dispatch().offered_to_size(), 2);
+  auto offers = engine_->PendingOffers("eng-a");
+  auto other = engine_->PendingOffers("eng-b");
+  ASSERT_TRUE(offers.ok() && other.ok());
+  ASSERT_EQ(offers->size(), 1u);
+  ASSERT_EQ(other->size(), 1u);
+  ASSERT_TRUE(Accept("eng-b", other->front().offer_id).ok());
+  grpc::Status late = Accept("eng-a", offers->front().offer_id);
+  EXPECT_EQ(late.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << late.error_message();
+  EXPECT_EQ(Get(t.ticket_id()).dispatch().engineer_id(), "eng-b");
+}
+
+TEST_F(TicketDispatchFixture, ReconnectReplaysThePendingOffer) {
+  AddEngineer("eng-a", "field");
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("r1", "acct-1"), &t).ok());
+  ASSERT_EQ(t.dispatch().offered_to(0), "eng-a");
+  auto ctx = As(Engineer("eng-a"));
+  auto stream = field_->WatchOffers(ctx.get(), v1::FieldEngineerWatchOffersRequest());
+  v1::FieldEngineerWatchOffersResponse m;
+  ASSERT_TRUE(stream->Read(&m));
+  EXPECT_TRUE(m.replayed());
+  EXPECT_EQ(m.change(), v1::OFFER_CHANGE_OFFERED);
+  EXPECT_EQ(m.ticket().ticket_id(), t.ticket_id());
+  ctx->TryCancel();
+  stream->Finish();
+}
+
+TEST_F(TicketDispatchFixture, ExpiredOfferIsDispatchedAgain) {
+  AddEngineer("eng-a", "field");
+  AddEngineer("eng-b", "field");
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("x1", "acct-1"), &t).ok());
+  const std::string first = t.dispatch().offered_to(0);
+  clock_.Advance(absl::Minutes(121));                    // offers last 2 h
+  SetAvailability("eng-a", v1::AVAILABILITY_AVAILABLE);  // both still present
+  SetAvailability("eng-b", v1::AVAILABILITY_AVAILABLE);
+  auto sweep = desk_->Sweep();
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_EQ(sweep->expired_offers, 1);
+  v1::Ticket now = Get(t.ticket_id());
+  EXPECT_EQ(now.status(), v1::TICKET_STATUS_OFFERED);
+  ASSERT_EQ(now.dispatch().offered_to_size(), 1);
+  EXPECT_NE(now.dispatch().offered_to(0), first);  // the next candidate
+}
+
+TEST_F(TicketDispatchFixture, OwnerAwayIsCoveredAndKeepsTheAccount) {
+  AddEngineer("eng-a", "field");
+  v1::Ticket t1;
+  ASSERT_TRUE(Create(TicketRequest("o1", "acct-9"), &t1).ok());
+  v1::AcceptOfferResponse a;
+  ASSERT_TRUE(Accept("eng-a", engine_->PendingOffers("eng-a")->front().offer_id, &a).ok());
+  ASSERT_TRUE(a.became_owner());
+  AddEngineer("eng-b", "field");
+  v1::Ticket t2;
+  ASSERT_TRUE(Create(TicketRequest("o2", "acct-9"), &t2).ok());
+  EXPECT_EQ(t2.dispatch().offered_to(0), "eng-a");  // the service owner first
+  EXPECT_EQ(t2.dispatch().rule(), "default");
+  SetAvailability("eng-a", v1::AVAILABILITY_AWAY);
+  v1::Ticket t3;
+  ASSERT_TRUE(Create(TicketRequest("o3", "acct-9"), &t3).ok());
+  ASSERT_EQ(t3.dispatch().offered_to(0), "eng-b");
+  v1::AcceptOfferResponse covered;
+  ASSERT_TRUE(Accept("eng-b", engine_->PendingOffers("eng-b")->front().offer_id, &covered).ok());
+  EXPECT_FALSE(covered.became_owner());
+  EXPECT_EQ(engine_->Owner("acct-9")->value_or(""), "eng-a");
+}
+
+TEST_F(TicketDispatchFixture, MissedAcceptDeadlineFlagsEscalatesAndEmitsABreach) {
+  AddEngineer("eng-a", "field");
+  AddEngineer("sup-1", "supervisors");
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("s1", "acct-1", v1::SEVERITY_P2), &t).ok());
+  ASSERT_EQ(t.dispatch().offered_to(0), "eng-a");
+  // No contract: billable, so the P2 accept deadline is 2 x 30 min (the offer lasts 2 h).
+  EXPECT_EQ(t.sla().accept_due().seconds() - t.created_at().seconds(), 3600);
+  clock_.Advance(absl::Minutes(59));
+  ASSERT_TRUE(desk_->Sweep().ok());
+  EXPECT_FALSE(Get(t.ticket_id()).flagged());
+  clock_.Advance(absl::Minutes(2));
+  SetAvailability("sup-1", v1::AVAILABILITY_AVAILABLE);
+  auto sweep = desk_->Sweep();
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_GE(sweep->breaches, 1);
+  v1::Ticket now = Get(t.ticket_id());
+  EXPECT_TRUE(now.flagged());
+  ASSERT_EQ(now.sla().breached_size(), 1);
+  EXPECT_EQ(now.sla().breached(0), "accept");
+  EXPECT_EQ(now.dispatch().offered_to(0), "sup-1");  // escalated to the supervisors
+  // TicketCreated, OutOfEntitlement, offered, TicketSlaBreached, rescinded, offered.
+  bool breach = false;
+  for (const auto& e : ReadTicketEvents(6)) {
+    if (e.has_ticket_sla_breached()) {
+      breach = true;
+      EXPECT_EQ(e.ticket_sla_breached().ticket_id(), t.ticket_id());
+      EXPECT_EQ(e.ticket_sla_breached().deadline(), "accept");
+    }
+  }
+  EXPECT_TRUE(breach);
+}
+
+TEST_F(TicketDispatchFixture, OutOfEntitlementIsBillableFlaggedByEventAndCoveredOneIsNot) {
+  AddEngineer("eng-a", "field");
+  // An expired contract for acct-old, an active one for acct-new.
+  const absl::Time now = clock_.Now();
+  ASSERT_TRUE(
+      book_->ApplyContract("acct-old", "c-old", now - absl::Hours(24 * 10), 1, true, {"erp"}).ok());
+  ASSERT_TRUE(
+      book_->ApplyContract("acct-new", "c-new", now + absl::Hours(24 * 200), 1, true, {"erp"})
+          .ok());
+  v1::Ticket billable, covered;
+  ASSERT_TRUE(Create(TicketRequest("e1", "acct-old"), &billable).ok());
+  ASSERT_TRUE(Create(TicketRequest("e2", "acct-new"), &covered).ok());
+  EXPECT_TRUE(billable.entitlement().billable());
+  EXPECT_FALSE(billable.entitlement().covered());
+  EXPECT_EQ(billable.entitlement().contract_id(), "c-old");
+  EXPECT_TRUE(covered.entitlement().covered());
+  EXPECT_EQ(covered.entitlement().contract_id(), "c-new");
+  int out_of_entitlement = 0;
+  for (const auto& e : ReadTicketEvents(4)) {
+    if (e.has_out_of_entitlement()) {
+      ++out_of_entitlement;
+      EXPECT_EQ(e.out_of_entitlement().ticket_id(), billable.ticket_id());
+      EXPECT_EQ(e.out_of_entitlement().expired_contract_id(), "c-old");
+    }
+  }
+  EXPECT_EQ(out_of_entitlement, 1);
+}
+
+TEST_F(TicketDispatchFixture, BadTicketsNameEveryFieldAndTransitionsAreChecked) {
+  auto bad = TicketRequest("b1", "");
+  bad.set_severity(v1::SEVERITY_UNSPECIFIED);
+  bad.set_needs_on_site(true);
+  bad.mutable_appointment()->mutable_start()->set_seconds(1'790'000'000 - 7200);
+  bad.mutable_appointment()->mutable_end()->set_seconds(1'790'000'000 - 9000);
+  bad.mutable_appointment()->set_time_zone("Asia/Shanghai");
+  grpc::Status st = Create(bad, nullptr);
+  ASSERT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  for (const char* field :
+       {"account_id", "severity", "appointment.end", "appointment", "location.address"}) {
+    EXPECT_NE(st.error_message().find(field), std::string::npos)
+        << field << " in " << st.error_message();
+  }
+  auto keys = runtime_->redis().Command({"KEYS", "{td}:t:*"});
+  ASSERT_TRUE(keys.ok());
+  EXPECT_TRUE(keys->elements.empty()) << "nothing written on a bad ticket";
+
+  AddEngineer("eng-a", "field");
+  AddEngineer("eng-b", "field");
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("b2", "acct-1"), &t).ok());
+  auto update = [&](const std::string& who, v1::TicketStatus s) {
+    v1::UpdateTicketStatusRequest req;
+    req.set_ticket_id(t.ticket_id());
+    req.set_status(s);
+    req.set_notes("done");
+    v1::UpdateTicketStatusResponse resp;
+    auto ctx = As(Engineer(who));
+    return field_->UpdateTicketStatus(ctx.get(), req, &resp);
+  };
+  EXPECT_EQ(update(t.dispatch().offered_to(0), v1::TICKET_STATUS_RESOLVED).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // not accepted yet
+  const std::string assignee = t.dispatch().offered_to(0);
+  ASSERT_TRUE(Accept(assignee, engine_->PendingOffers(assignee)->front().offer_id).ok());
+  const std::string other = assignee == "eng-a" ? "eng-b" : "eng-a";
+  EXPECT_EQ(update(other, v1::TICKET_STATUS_RESOLVED).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // another engineer's ticket
+  EXPECT_TRUE(update(assignee, v1::TICKET_STATUS_EN_ROUTE).ok());
+  EXPECT_TRUE(update(assignee, v1::TICKET_STATUS_RESOLVED).ok());
+  EXPECT_EQ(Get(t.ticket_id()).status(), v1::TICKET_STATUS_RESOLVED);
+}
+
+}  // namespace
+}  // namespace firstline::ticket_dispatch::testing
+
+namespace firstline::ticket_dispatch::testing {
+namespace {
+
+TEST_F(TicketDispatchFixture, ResolutionSchedulesAFollowUpAndTheScoreIsRecordedOnce) {
+  AddEngineer("eng-a", "field");
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("f1", "acct-1"), &t).ok());
+  ASSERT_TRUE(Accept("eng-a", engine_->PendingOffers("eng-a")->front().offer_id).ok());
+  v1::UpdateTicketStatusRequest done;
+  done.set_ticket_id(t.ticket_id());
+  done.set_status(v1::TICKET_STATUS_RESOLVED);
+  done.set_notes("patched the closing job");
+  v1::UpdateTicketStatusResponse resolved;
+  auto ctx = As(Engineer("eng-a"));
+  ASSERT_TRUE(field_->UpdateTicketStatus(ctx.get(), done, &resolved).ok());
+  EXPECT_EQ(resolved.ticket().resolution_notes(), "patched the closing job");
+  auto score = [&](int s) {
+    v1::RecordSatisfactionRequest req;
+    req.set_ticket_id(t.ticket_id());
+    req.set_score(s);
+    req.set_comment("quick and friendly");
+    v1::RecordSatisfactionResponse resp;
+    auto c = As(kHotline);
+    return tickets_->RecordSatisfaction(c.get(), req, &resp);
+  };
+  EXPECT_EQ(score(9).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(score(5).ok());
+  EXPECT_EQ(score(4).error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(Get(t.ticket_id()).satisfaction().score(), 5);
+  bool follow_up = false, recorded = false;
+  // created, out of entitlement, offered, assigned, owner set, status changed, resolved,
+  // satisfaction recorded.
+  for (const auto& e : ReadTicketEvents(8)) {
+    if (e.has_ticket_resolved()) {
+      follow_up = true;
+      EXPECT_EQ(e.ticket_resolved().follow_up_due().seconds() - 1'790'000'000, 24 * 3600);
+      EXPECT_EQ(e.ticket_resolved().engineer_id(), "eng-a");
+    }
+    if (e.has_satisfaction_recorded()) {
+      recorded = true;
+      EXPECT_EQ(e.satisfaction_recorded().score(), 5);
+    }
+  }
+  EXPECT_TRUE(follow_up);
+  EXPECT_TRUE(recorded);
+}
+
+}  // namespace
+}  // namespace firstline::ticket_dispatch::testing
