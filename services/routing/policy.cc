@@ -148,8 +148,9 @@ void ParseTarget(const YAML::Node& n, Rule& rule, Problems& p) {
   const bool known = parsed.has_value();
   if (!known) {
     p.Add(n["strategy"] ? n["strategy"] : n,
-          "target.strategy: must be one of owner, round_robin, weighted_round_robin, "
-          "least_loaded, broadcast");
+          absl::StrCat("target.strategy: '", strategy,
+                       "' is not one of owner, round_robin, weighted_round_robin, "
+                       "least_loaded, broadcast"));
   } else {
     t.strategy = *parsed;
   }

@@ -100,7 +100,7 @@ TEST(PolicyTest, EveryErrorIsReportedWithItsLine) {
   EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(m.find("line 1: version: required"), std::string::npos) << m;
   EXPECT_NE(m.find("line 4: when.region: unknown operator 'between'"), std::string::npos) << m;
-  EXPECT_NE(m.find("line 6: target.strategy: must be one of"), std::string::npos) << m;
+  EXPECT_NE(m.find("line 6: target.strategy: 'fastest' is not one of"), std::string::npos) << m;
   EXPECT_NE(m.find("line 8: target.pool: required for strategy round_robin"), std::string::npos)
       << m;
   EXPECT_NE(m.find("line 9: target.offer_timeout"), std::string::npos) << m;
