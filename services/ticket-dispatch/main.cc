@@ -1,18 +1,13 @@
 // firstline-ticket-dispatch: service tickets dispatched to support and field engineers.
-// main only assembles: runtime, policy, routing engine, ticket book, desk, gRPC services,
-// offer feed, contract consumer, sweeper.
+// main only assembles: runtime, routing host (policy, engine, offer feed, sweeper), the ticket
+// desk, the gRPC services and the contract consumer.
 #include <CLI/CLI.hpp>
 
 #include "platform/core/log.h"
-#include "platform/core/periodic_task.h"
 #include "platform/core/status_macros.h"
-#include "platform/core/work_pool.h"
-#include "platform/events/envelope_handler.h"
-#include "platform/events/processed_events.h"
 #include "platform/kafka/topics.h"
 #include "platform/runtime/service_runtime.h"
-#include "routing/offer_feed.h"
-#include "routing/policy_file.h"
+#include "routing/routing_host.h"
 #include "ticket-dispatch/ticket_services.h"
 
 int main(int argc, char** argv) {
@@ -26,26 +21,14 @@ int main(int argc, char** argv) {
   config.metrics_port = 9472;
   config.outbox_shards = 1;
   fp::BindRuntimeFlags(app, config);
-  std::string policy_path = "deploy/policies/tickets.yaml";
+  fr::RoutingHostConfig routing{.policy_path = "deploy/policies/tickets.yaml"};
+  fr::BindRoutingHostFlags(app, routing);
   ft::TicketDeskConfig desk_config;
-  int sweep_ms = 1000;
-  int rpc_threads = 32;
   int follow_up_hours = 24;
-  app.add_option("--policy", policy_path, "dispatch policy YAML (reloaded when it changes)")
-      ->envname("FIRSTLINE_POLICY")
-      ->capture_default_str();
   app.add_option("--follow-up-hours", follow_up_hours,
                  "satisfaction call-back due this long after resolution")
       ->envname("FIRSTLINE_FOLLOW_UP_HOURS")
       ->check(CLI::Range(1, 720))
-      ->capture_default_str();
-  app.add_option("--sweep-interval-ms", sweep_ms, "offer expiry / SLA / recovery sweep interval")
-      ->envname("FIRSTLINE_SWEEP_INTERVAL_MS")
-      ->check(CLI::Range(50, 60000))
-      ->capture_default_str();
-  app.add_option("--rpc-threads", rpc_threads, "threads serving calls (they block on Redis)")
-      ->envname("FIRSTLINE_RPC_THREADS")
-      ->check(CLI::Range(1, 512))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   desk_config.follow_up_delay = absl::Hours(follow_up_hours);
@@ -55,55 +38,37 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ticket-dispatch: %s\n", fp::StatusText(runtime.status()).c_str());
     return 2;
   }
-  fr::PolicyFile policy_file(policy_path);
-  auto policy = policy_file.Load();
-  if (!policy.ok()) {
-    std::fprintf(stderr, "ticket-dispatch: %s\n", fp::StatusText(policy.status()).c_str());
+  fp::ServiceRuntime& rt = **runtime;
+  auto host = fr::RoutingHost::Create(rt, routing,
+                                      {.domain = "tickets",
+                                       .producer = "ticket-dispatch",
+                                       .topic = std::string(fp::topics::kTickets),
+                                       .owner_kind = "service"});
+  if (!host.ok()) {
+    std::fprintf(stderr, "ticket-dispatch: %s\n", fp::StatusText(host.status()).c_str());
     return 2;
   }
-  fp::ServiceRuntime& rt = **runtime;
-  fr::RoutingEngine engine(rt.redis(),
-                           {.domain = "tickets",
-                            .producer = "ticket-dispatch",
-                            .topic = std::string(fp::topics::kTickets),
-                            .owner_kind = "service"},
-                           *policy, rt.clock());
   ft::TicketBook book(rt.redis(), rt.clock(), ft::TicketBookConfig{});
-  ft::TicketDesk desk(book, engine, rt.clock(), desk_config);
-  fr::OfferFeed feed(engine, rt.config().redis, absl::Seconds(5));
-  fp::WorkPool rpc_pool("ticket-dispatch-rpc", rpc_threads, 10'000);
+  ft::TicketDesk desk(book, (*host)->engine(), rt.clock(), desk_config);
   fp::IdempotentAnswers answers(rt.redis(), "ticket-dispatch");
-  ft::AdapterParts parts{desk, rpc_pool, answers, rt.authorizer()};
+  ft::AdapterParts parts{desk, (*host)->rpc_pool(), answers, rt.authorizer()};
   ft::TicketDeskService desk_service(parts);
-  ft::FieldEngineerService engineer_service(parts, feed);
+  ft::FieldEngineerService engineer_service(parts, (*host)->feed());
   rt.grpc().AddService(&desk_service);
   rt.grpc().AddService(&engineer_service);
-  fp::ProcessedEvents processed(rt.redis(), "ticket-dispatch-contracts");
-  auto consumer = fp::EventConsumer::Create(
-      rt.config().kafka,
-      {.group_id = "ticket-dispatch", .topics = {std::string(fp::topics::kContracts)}},
-      &rt.producer(),
-      fp::EnvelopeHandler([&](const auto& e) { return desk.ApplyContractEvent(e); }, &processed));
-  if (!consumer.ok()) {
-    std::fprintf(stderr, "ticket-dispatch: %s\n", fp::StatusText(consumer.status()).c_str());
+  rt.AddOutboxStream(ft::TicketBook::OutboxKey());
+  if (auto st = rt.AddEnvelopeConsumer("ticket-dispatch", {std::string(fp::topics::kContracts)},
+                                       [&](const auto& e) { return desk.ApplyContractEvent(e); });
+      !st.ok()) {
+    std::fprintf(stderr, "ticket-dispatch: %s\n", fp::StatusText(st).c_str());
     return 2;
   }
-  rt.AddConsumer(std::move(*consumer));
-  rt.AddOutboxStream(engine.OutboxKey());
-  rt.AddOutboxStream(ft::TicketBook::OutboxKey());
-
-  fp::PeriodicTask sweeper("ticket_sweep", absl::Milliseconds(sweep_ms), [&]() -> absl::Status {
-    (void)policy_file.ReloadIfChanged(engine);  // refusals are logged; the old policy stays
-    return desk.Sweep().status();
-  });
   if (auto st = rt.Start(); !st.ok()) {
     fp::Log::Error("start_failed", {{"error", st.ToString()}});
     return 1;
   }
-  sweeper.Start();
-  feed.Start();
+  (*host)->Start([&] { return desk.Sweep().status(); });
   int code = rt.RunUntilSignal();
-  feed.Stop();
-  sweeper.Stop();
+  (*host)->Stop();
   return code;
 }

@@ -14,15 +14,14 @@ class ContractEventsTest : public LeadIntakeFixture {
  protected:
   void BeforeStart() override {
     listener_ = std::make_unique<ContractListener>(*book_, *engine_);
-    processed_ = std::make_unique<platform::ProcessedEvents>(runtime_->redis(), "li-contracts");
-    auto consumer = platform::EventConsumer::Create(
-        kafka_.Config(),
-        {.group_id = "lead-intake", .topics = {std::string(platform::topics::kContracts)}},
-        &runtime_->producer(),
-        platform::EnvelopeHandler([this](const auto& e) { return listener_->Apply(e); },
-                                  processed_.get()));
-    ASSERT_TRUE(consumer.ok()) << consumer.status();
-    runtime_->AddConsumer(std::move(*consumer));
+    // The runtime's own consumer wiring, as main.cc uses it.
+    ASSERT_TRUE(runtime_
+                    ->AddEnvelopeConsumer("lead-intake",
+                                          {std::string(platform::topics::kContracts)},
+                                          [this](const auto& e) { return listener_->Apply(e); })
+                    .ok());
+    // Reads what that consumer marked processed (same consumer name).
+    processed_ = std::make_unique<platform::ProcessedEvents>(runtime_->redis(), "lead-intake");
   }
 
   // Publishes a ContractSigned event as renewal-reminder would; returns its event id.

@@ -16,6 +16,7 @@
 #include "platform/runtime/service_runtime.h"
 #include "support/mock_kafka.h"
 #include "support/redis_server.h"
+#include "support/service_test_support.h"
 
 namespace firstline::lead_intake::testing {
 
@@ -56,16 +57,7 @@ class LeadIntakeFixture : public ::testing::Test {
   static inline const Principal kCallCentre{"cc-1", PrincipalKind::kCallCentre, "cc-shanghai"};
 
   void SetUp() override {
-    platform::RuntimeConfig config;
-    config.service_name = "lead-intake";
-    config.auth_secret = std::string(32, 's');
-    config.grpc.address = "127.0.0.1";
-    config.http_address = "127.0.0.1";
-    config.redis = redis_.Config();
-    config.kafka = kafka_.Config();
-    config.outbox_shards = 1;
-    config.probe_interval = absl::Milliseconds(200);
-    config.log_level = "error";
+    auto config = firstline::testing::TestRuntimeConfig("lead-intake", redis_, kafka_);
     auto runtime = platform::ServiceRuntime::Create(config, clock_);
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = std::move(*runtime);
@@ -114,13 +106,7 @@ class LeadIntakeFixture : public ::testing::Test {
 
   // A client context carrying `who`'s signed token.
   std::unique_ptr<grpc::ClientContext> As(const Principal& who) {
-    platform::TokenIssuer issuer(std::string(32, 's'), clock_);
-    auto token = issuer.Mint(who, absl::Hours(24));
-    EXPECT_TRUE(token.ok());
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->AddMetadata("authorization", "Bearer " + token.value_or(""));
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return ctx;
+    return firstline::testing::SignedContext(who, clock_);
   }
 
   static Principal Rep(const std::string& id, const std::string& org = "vendor") {
@@ -232,14 +218,7 @@ class LeadIntakeFixture : public ::testing::Test {
   }
   std::vector<v1::Envelope> ReadEvents(const std::string& topic, size_t at_least,
                                        absl::Duration timeout = absl::Seconds(30)) {
-    firstline::testing::TopicReader reader(kafka_.Config(), topic, kafka_.partitions());
-    std::vector<v1::Envelope> out;
-    for (const auto& m : reader.ReadAtLeast(at_least, timeout)) {
-      v1::Envelope e;
-      EXPECT_TRUE(e.ParseFromString(m.value)) << "unreadable event on the bus";
-      out.push_back(std::move(e));
-    }
-    return out;
+    return firstline::testing::ReadEnvelopes(kafka_, topic, at_least, timeout);
   }
 
   firstline::testing::RedisServer redis_;

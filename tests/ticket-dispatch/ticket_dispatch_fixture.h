@@ -16,6 +16,7 @@
 #include "platform/runtime/service_runtime.h"
 #include "support/mock_kafka.h"
 #include "support/redis_server.h"
+#include "support/service_test_support.h"
 #include "ticket-dispatch/ticket_services.h"
 
 namespace firstline::ticket_dispatch::testing {
@@ -59,16 +60,7 @@ class TicketDispatchFixture : public ::testing::Test {
   }
 
   void SetUp() override {
-    platform::RuntimeConfig config;
-    config.service_name = "ticket-dispatch";
-    config.auth_secret = std::string(32, 's');
-    config.grpc.address = "127.0.0.1";
-    config.http_address = "127.0.0.1";
-    config.redis = redis_.Config();
-    config.kafka = kafka_.Config();
-    config.outbox_shards = 1;
-    config.probe_interval = absl::Milliseconds(200);
-    config.log_level = "error";
+    auto config = firstline::testing::TestRuntimeConfig("ticket-dispatch", redis_, kafka_);
     auto runtime = platform::ServiceRuntime::Create(config, clock_);
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = std::move(*runtime);
@@ -106,13 +98,7 @@ class TicketDispatchFixture : public ::testing::Test {
   }
 
   std::unique_ptr<grpc::ClientContext> As(const Principal& who) {
-    platform::TokenIssuer issuer(std::string(32, 's'), clock_);
-    auto token = issuer.Mint(who, absl::Hours(24));
-    EXPECT_TRUE(token.ok());
-    auto ctx = std::make_unique<grpc::ClientContext>();
-    ctx->AddMetadata("authorization", "Bearer " + token.value_or(""));
-    ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-    return ctx;
+    return firstline::testing::SignedContext(who, clock_);
   }
 
   void AddEngineer(const std::string& id, const std::string& pool,
@@ -189,15 +175,8 @@ class TicketDispatchFixture : public ::testing::Test {
   }
 
   std::vector<v1::Envelope> ReadTicketEvents(size_t at_least) {
-    firstline::testing::TopicReader reader(kafka_.Config(), std::string(platform::topics::kTickets),
-                                           kafka_.partitions());
-    std::vector<v1::Envelope> out;
-    for (const auto& m : reader.ReadAtLeast(at_least, absl::Seconds(30))) {
-      v1::Envelope e;
-      EXPECT_TRUE(e.ParseFromString(m.value));
-      out.push_back(std::move(e));
-    }
-    return out;
+    return firstline::testing::ReadEnvelopes(kafka_, std::string(platform::topics::kTickets),
+                                             at_least);
   }
 
   firstline::testing::RedisServer redis_;

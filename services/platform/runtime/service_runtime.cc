@@ -67,6 +67,18 @@ void ServiceRuntime::AddConsumer(std::unique_ptr<EventConsumer> consumer) {
   consumers_.push_back(std::move(consumer));
 }
 
+absl::Status ServiceRuntime::AddEnvelopeConsumer(const std::string& group,
+                                                 std::vector<std::string> topics,
+                                                 EnvelopeApply apply) {
+  processed_.push_back(std::make_unique<ProcessedEvents>(*redis_, group));
+  auto consumer = EventConsumer::Create(
+      config_.kafka, {.group_id = group, .topics = std::move(topics)}, producer_.get(),
+      EnvelopeHandler(std::move(apply), processed_.back().get()));
+  if (!consumer.ok()) return consumer.status();
+  AddConsumer(std::move(*consumer));
+  return absl::OkStatus();
+}
+
 void ServiceRuntime::AddOutboxStream(std::string stream_key) {
   extra_streams_.push_back(std::move(stream_key));
 }

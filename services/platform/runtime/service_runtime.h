@@ -9,6 +9,8 @@
 #include "platform/auth/rpc_authorizer.h"
 #include "platform/auth/tokens.h"
 #include "platform/core/clock.h"
+#include "platform/events/envelope_handler.h"
+#include "platform/events/processed_events.h"
 #include "platform/grpc/server_host.h"
 #include "platform/http/http_endpoint.h"
 #include "platform/http/metrics.h"
@@ -46,6 +48,10 @@ class ServiceRuntime {
   int metrics_port() const { return http_ != nullptr ? http_->port() : 0; }
 
   void AddConsumer(std::unique_ptr<EventConsumer> consumer);
+  // A consumer of envelopes on `topics` in consumer group `group`: each event id is applied
+  // once (remembered in Redis), poison and exhausted messages go to the dead-letter topic.
+  absl::Status AddEnvelopeConsumer(const std::string& group, std::vector<std::string> topics,
+                                   EnvelopeApply apply);
   // Publishes another outbox stream (e.g. a routing engine's) besides the keyspace's own;
   // before Start().
   void AddOutboxStream(std::string stream_key);
@@ -77,6 +83,7 @@ class ServiceRuntime {
   std::unique_ptr<OutboxRelay> relay_;
   std::vector<std::string> extra_streams_;
   std::vector<std::unique_ptr<EventConsumer>> consumers_;
+  std::vector<std::unique_ptr<ProcessedEvents>> processed_;
   ServerHost grpc_;
   std::unique_ptr<HttpEndpoint> http_;
   std::atomic<bool> ready_{false};

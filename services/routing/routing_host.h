@@ -1,0 +1,62 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "platform/core/periodic_task.h"
+#include "platform/core/work_pool.h"
+#include "platform/runtime/service_runtime.h"
+#include "routing/offer_feed.h"
+#include "routing/policy_file.h"
+#include "routing/routing_engine.h"
+
+namespace firstline::routing {
+
+// The section of a routing service's configuration this component reads.
+struct RoutingHostConfig {
+  std::string policy_path;
+  int sweep_interval_ms = 1000;
+  int rpc_threads = 32;
+  int rpc_queue = 10'000;
+  absl::Duration reconcile_interval = absl::Seconds(5);
+};
+
+// --policy, --sweep-interval-ms, --rpc-threads with FIRSTLINE_* environment fallbacks.
+void BindRoutingHostFlags(CLI::App& app, RoutingHostConfig& config);
+
+// What every service that routes work runs besides its own parts (lead-intake,
+// ticket-dispatch): the policy file (reloaded when it changes), the engine on the service's
+// runtime with its outbox relayed, the offer feed, the pool for blocking RPC work and the
+// periodic sweep.
+class RoutingHost {
+ public:
+  // FAILED_PRECONDITION / INVALID_ARGUMENT when the policy file cannot be used.
+  static absl::StatusOr<std::unique_ptr<RoutingHost>> Create(platform::ServiceRuntime& runtime,
+                                                             RoutingHostConfig config,
+                                                             EngineConfig engine);
+  ~RoutingHost();
+
+  RoutingEngine& engine() { return engine_; }
+  OfferFeed& feed() { return feed_; }
+  platform::WorkPool& rpc_pool() { return pool_; }
+
+  // After the runtime started: the feed and the sweeper (policy reload, then `sweep`).
+  void Start(std::function<absl::Status()> sweep);
+  void Stop();
+
+ private:
+  RoutingHost(platform::ServiceRuntime& runtime, RoutingHostConfig config, EngineConfig engine,
+              std::shared_ptr<const Policy> policy);
+
+  RoutingHostConfig config_;
+  PolicyFile policy_file_;
+  RoutingEngine engine_;
+  OfferFeed feed_;
+  platform::WorkPool pool_;
+  std::unique_ptr<platform::PeriodicTask> sweeper_;
+};
+
+}  // namespace firstline::routing

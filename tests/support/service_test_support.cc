@@ -1,0 +1,47 @@
+#include "support/service_test_support.h"
+
+#include <gtest/gtest.h>
+
+#include "platform/auth/tokens.h"
+
+namespace firstline::testing {
+
+platform::RuntimeConfig TestRuntimeConfig(const std::string& service, const RedisServer& redis,
+                                          const MockKafka& kafka) {
+  platform::RuntimeConfig config;
+  config.service_name = service;
+  config.auth_secret = kTestSecret;
+  config.grpc.address = "127.0.0.1";
+  config.http_address = "127.0.0.1";
+  config.redis = redis.Config();
+  config.kafka = kafka.Config();
+  config.outbox_shards = 1;
+  config.probe_interval = absl::Milliseconds(200);
+  config.log_level = "error";
+  return config;
+}
+
+std::unique_ptr<grpc::ClientContext> SignedContext(const platform::Principal& who,
+                                                   const platform::Clock& clock) {
+  platform::TokenIssuer issuer(kTestSecret, clock);
+  auto token = issuer.Mint(who, absl::Hours(24));
+  EXPECT_TRUE(token.ok()) << token.status();
+  auto ctx = std::make_unique<grpc::ClientContext>();
+  ctx->AddMetadata("authorization", "Bearer " + token.value_or(""));
+  ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  return ctx;
+}
+
+std::vector<firstline::v1::Envelope> ReadEnvelopes(const MockKafka& kafka, const std::string& topic,
+                                                   size_t at_least, absl::Duration timeout) {
+  TopicReader reader(kafka.Config(), topic, kafka.partitions());
+  std::vector<firstline::v1::Envelope> out;
+  for (const auto& m : reader.ReadAtLeast(at_least, timeout)) {
+    firstline::v1::Envelope e;
+    EXPECT_TRUE(e.ParseFromString(m.value)) << "unreadable event on " << topic;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace firstline::testing
