@@ -5,6 +5,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "platform/core/log.h"
 #include "platform/core/request_fingerprint.h"
+#include "routing/worker_proto.h"
 
 namespace firstline::lead_intake {
 namespace {
@@ -288,26 +289,9 @@ absl::StatusOr<v1::Lead> LeadDesk::UpdateStatus(const platform::Principal& calle
 
 absl::Status LeadDesk::SetAvailability(const platform::Principal& rep,
                                        v1::Availability availability) {
-  routing::WorkerStatus status;
-  switch (availability) {
-    case v1::AVAILABILITY_AVAILABLE:
-      status = routing::WorkerStatus::kAvailable;
-      break;
-    case v1::AVAILABILITY_AWAY:
-      status = routing::WorkerStatus::kAway;
-      break;
-    case v1::AVAILABILITY_OFFLINE:
-      status = routing::WorkerStatus::kOffline;
-      break;
-    default:
-      return absl::InvalidArgumentError("availability: must be AVAILABLE, AWAY or OFFLINE");
-  }
-  auto r = engine_.SetStatus(rep.subject, status);
-  if (!r.ok()) return r.status();
-  // Saying "available" is a sign of life: it counts as a heartbeat (presence lasts the
-  // engine's presence timeout unless an offer stream keeps it).
-  if (status == routing::WorkerStatus::kAvailable) return engine_.Heartbeat(rep.subject).status();
-  return absl::OkStatus();
+  auto status = routing::StatusFromAvailability(availability);
+  if (!status.ok()) return status.status();
+  return engine_.DeclareAvailability(rep.subject, *status);
 }
 
 absl::StatusOr<std::vector<std::string>> LeadDesk::Explain(const platform::Principal& caller,

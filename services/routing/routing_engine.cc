@@ -115,6 +115,13 @@ absl::StatusOr<bool> RoutingEngine::Presence(const std::string& worker_id, const
 absl::StatusOr<bool> RoutingEngine::SetStatus(const std::string& worker_id, WorkerStatus status) {
   return Presence(worker_id, "status", std::string(StatusName(status)));
 }
+absl::Status RoutingEngine::DeclareAvailability(const std::string& worker_id, WorkerStatus status) {
+  auto r = SetStatus(worker_id, status);
+  if (!r.ok()) return r.status();
+  if (status == WorkerStatus::kAvailable) return Heartbeat(worker_id).status();
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> RoutingEngine::Heartbeat(const std::string& worker_id) {
   return Presence(worker_id, "heartbeat", "");
 }

@@ -82,6 +82,9 @@ class RoutingEngine {
   absl::Status RemoveWorker(const std::string& worker_id);
   // Each returns whether the worker can now take items; if so, parked items are offered.
   absl::StatusOr<bool> SetStatus(const std::string& worker_id, WorkerStatus status);
+  // The worker's own say: its status, and "available" also counts as a heartbeat (presence
+  // lasts the presence timeout unless an offer stream keeps it).
+  absl::Status DeclareAvailability(const std::string& worker_id, WorkerStatus status);
   absl::StatusOr<bool> Heartbeat(const std::string& worker_id);
   absl::StatusOr<bool> StreamOpened(const std::string& worker_id);
   absl::StatusOr<bool> StreamClosed(const std::string& worker_id);

@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "firstline/v1/lead_intake.pb.h"
 #include "platform/core/field_errors.h"
 #include "routing/shift_calendar.h"
 #include "routing/worker.h"
@@ -85,6 +86,20 @@ void WorkerToProto(const Worker& w, Spec* spec) {
       s->set_start(FormatClockMinute(span.start_minute));
       s->set_end(FormatClockMinute(span.end_minute));
     }
+  }
+}
+
+// A worker's own availability from the API (shared by reps and engineers).
+inline absl::StatusOr<WorkerStatus> StatusFromAvailability(firstline::v1::Availability a) {
+  switch (a) {
+    case firstline::v1::AVAILABILITY_AVAILABLE:
+      return WorkerStatus::kAvailable;
+    case firstline::v1::AVAILABILITY_AWAY:
+      return WorkerStatus::kAway;
+    case firstline::v1::AVAILABILITY_OFFLINE:
+      return WorkerStatus::kOffline;
+    default:
+      return absl::InvalidArgumentError("availability: must be AVAILABLE, AWAY or OFFLINE");
   }
 }
 

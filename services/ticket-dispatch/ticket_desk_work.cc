@@ -4,6 +4,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "platform/core/log.h"
 #include "routing/shift_calendar.h"
+#include "routing/worker_proto.h"
 #include "ticket-dispatch/ticket_desk.h"
 
 namespace firstline::ticket_dispatch {
@@ -100,25 +101,9 @@ absl::StatusOr<v1::Ticket> TicketDesk::UpdateStatus(const platform::Principal& e
 
 absl::Status TicketDesk::SetAvailability(const platform::Principal& engineer,
                                          v1::Availability availability) {
-  routing::WorkerStatus status;
-  switch (availability) {
-    case v1::AVAILABILITY_AVAILABLE:
-      status = routing::WorkerStatus::kAvailable;
-      break;
-    case v1::AVAILABILITY_AWAY:
-      status = routing::WorkerStatus::kAway;
-      break;
-    case v1::AVAILABILITY_OFFLINE:
-      status = routing::WorkerStatus::kOffline;
-      break;
-    default:
-      return absl::InvalidArgumentError("availability: must be AVAILABLE, AWAY or OFFLINE");
-  }
-  auto r = engine_.SetStatus(engineer.subject, status);
-  if (!r.ok()) return r.status();
-  if (status == routing::WorkerStatus::kAvailable)
-    return engine_.Heartbeat(engineer.subject).status();
-  return absl::OkStatus();
+  auto status = routing::StatusFromAvailability(availability);
+  if (!status.ok()) return status.status();
+  return engine_.DeclareAvailability(engineer.subject, *status);
 }
 
 absl::StatusOr<int> TicketDesk::SetShiftRoster(const v1::SetShiftRosterRequest& r) {
