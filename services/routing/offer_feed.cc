@@ -21,9 +21,7 @@ OfferFeed::OfferFeed(RoutingEngine& engine, platform::RedisConfig redis,
 void OfferFeed::Nudge(const std::string& worker_id) {
   {
     std::lock_guard lock(mu_);
-    bool watched = false;
-    for (const auto& [handle, w] : watchers_) watched = watched || w.worker_id == worker_id;
-    if (!watched) return;  // nobody here streams this worker's offers
+    if (!by_worker_.contains(worker_id)) return;  // nobody here streams this worker's offers
   }
   std::lock_guard lock(stop_mu_);
   nudged_.insert(worker_id);
@@ -38,6 +36,7 @@ uint64_t OfferFeed::Watch(const std::string& worker_id, Sink sink) {
     std::lock_guard lock(mu_);
     handle = next_handle_++;
     watchers_[handle] = Watcher{worker_id, std::move(sink), false, {}};
+    by_worker_.emplace(worker_id, handle);
   }
   Nudge(worker_id);  // replay what is pending right away
   return handle;
@@ -45,7 +44,16 @@ uint64_t OfferFeed::Watch(const std::string& worker_id, Sink sink) {
 
 void OfferFeed::Unwatch(uint64_t handle) {
   std::lock_guard lock(mu_);
-  watchers_.erase(handle);
+  auto it = watchers_.find(handle);
+  if (it == watchers_.end()) return;
+  auto [first, last] = by_worker_.equal_range(it->second.worker_id);
+  for (auto w = first; w != last; ++w) {
+    if (w->second == handle) {
+      by_worker_.erase(w);
+      break;
+    }
+  }
+  watchers_.erase(it);
 }
 
 void OfferFeed::Start() {
@@ -87,8 +95,13 @@ absl::Status OfferFeed::Poll(const std::set<std::string>* only) {
   std::vector<std::pair<uint64_t, std::string>> targets;
   {
     std::lock_guard lock(mu_);
-    for (const auto& [handle, w] : watchers_) {
-      if (only == nullptr || only->contains(w.worker_id)) targets.emplace_back(handle, w.worker_id);
+    if (only == nullptr) {
+      for (const auto& [handle, w] : watchers_) targets.emplace_back(handle, w.worker_id);
+    } else {
+      for (const auto& worker : *only) {
+        auto [first, last] = by_worker_.equal_range(worker);
+        for (auto w = first; w != last; ++w) targets.emplace_back(w->second, worker);
+      }
     }
   }
   for (const auto& [handle, worker_id] : targets) {

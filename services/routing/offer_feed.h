@@ -67,6 +67,7 @@ class OfferFeed {
   platform::RedisSubscriber subscriber_;
   std::mutex mu_;  // guards watchers_ and serialises delivery with Unwatch
   std::map<uint64_t, Watcher> watchers_;
+  std::multimap<std::string, uint64_t> by_worker_;  // worker id -> its watches (nudges, polls)
   uint64_t next_handle_ = 1;
   std::mutex poll_mu_;  // one PollOnce at a time
   std::mutex stop_mu_;
