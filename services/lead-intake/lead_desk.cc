@@ -319,6 +319,28 @@ absl::StatusOr<std::string> LeadDesk::TransferOwner(const platform::Principal& o
   return previous->value_or("");
 }
 
+absl::Status LeadDesk::Adopt(const std::string& lead_id) {
+  auto item = engine_.Item(lead_id);
+  if (!item.ok()) return item.status();
+  RoutingUpdate u;
+  u.rule = item->rule;
+  u.decided_at = clock_.Now();
+  if (item->state == "assigned") {
+    u.status = "assigned";
+    u.worker_id = item->assignee;
+    if (auto w = engine_.FindWorker(item->assignee)) u.organisation_id = w->organisation;
+    u.fencing_version = item->fencing_version;
+  } else if (!item->live_offers.empty()) {
+    u.status = "offered";
+    u.worker_id = item->live_offers.front().worker_id;
+    u.organisation_id = item->live_offers.front().organisation_id;
+    u.offer_id = item->live_offers.front().offer_id;
+  } else {
+    u.status = "parked";
+  }
+  return book_.RecordRouting(lead_id, u).status();
+}
+
 absl::StatusOr<SweepReport> LeadDesk::Sweep() {
   SweepReport report;
   auto expired = engine_.ExpireDue();
@@ -344,6 +366,12 @@ absl::StatusOr<SweepReport> LeadDesk::Sweep() {
     auto facts = book_.Standing(lead->account_id());
     if (!facts.ok()) return facts.status();
     auto d = engine_.Route(WorkItemFor(*lead, facts->customer, facts->protecting_partner, ""));
+    if (absl::IsFailedPrecondition(d.status())) {
+      // Routed before the crash, just not recorded: adopt what the engine decided.
+      if (auto st = Adopt(lead_id); !st.ok()) return st;
+      ++report.rerouted;
+      continue;
+    }
     if (!d.ok()) {
       platform::Log::Warn("lead_reroute_failed",
                           {{"lead", lead_id}, {"error", d.status().ToString()}});

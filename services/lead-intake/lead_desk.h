@@ -94,6 +94,8 @@ class LeadDesk {
                                                              const std::string& trace_id);
   RoutingUpdate UpdateFor(const routing::Decision& decision, absl::Time received_at) const;
   absl::Status Record(const routing::Decision& decision, absl::Time received_at);
+  // Records the engine's current state of a lead whose decision was never recorded.
+  absl::Status Adopt(const std::string& lead_id);
   absl::StatusOr<firstline::v1::SubmitLeadResponse> Answer(const std::string& lead_id, bool merged);
   std::optional<absl::Duration> SlaOf(const routing::Decision& decision) const;
 

@@ -347,6 +347,29 @@ absl::StatusOr<std::vector<PendingOffer>> RoutingEngine::PendingOffers(
   return out;
 }
 
+absl::StatusOr<ItemSnapshot> RoutingEngine::Item(const std::string& item_id) {
+  auto f =
+      redis_.Command({"HMGET", tag_ + ":item:" + item_id, "state", "rule", "assignee", "fence"});
+  if (!f.ok()) return f.status();
+  if (f->elements.at(0).is_nil()) {
+    return absl::NotFoundError(absl::StrCat("item ", item_id, " is not known to the engine"));
+  }
+  ItemSnapshot snap;
+  snap.state = f->elements[0].str;
+  snap.rule = f->elements[1].str;
+  snap.assignee = f->elements[2].str;
+  (void)absl::SimpleAtoi(f->elements[3].str, &snap.fencing_version);
+  auto live = redis_.Command({"SMEMBERS", tag_ + ":io:" + item_id});
+  if (!live.ok()) return live.status();
+  for (const auto& offer : live->elements) {
+    auto worker = redis_.Command({"HGET", tag_ + ":offer:" + offer.str, "worker"});
+    if (!worker.ok()) return worker.status();
+    auto w = FindWorker(worker->str);
+    snap.live_offers.push_back({offer.str, worker->str, w ? w->organisation : ""});
+  }
+  return snap;
+}
+
 absl::StatusOr<std::string> RoutingEngine::OfferState(const std::string& offer_id) {
   auto r = redis_.Command({"HGET", tag_ + ":offer:" + offer_id, "state"});
   if (!r.ok()) return r.status();

@@ -51,6 +51,15 @@ struct PendingOffer {
   absl::Time deadline;
 };
 
+// An item as the engine has it now (to adopt a decision a crashed caller did not record).
+struct ItemSnapshot {
+  std::string state;  // routing, offered, assigned, parked, closed
+  std::string rule;
+  std::string assignee;
+  int64_t fencing_version = 0;
+  std::vector<OfferRef> live_offers;
+};
+
 struct Assignment {
   std::string item_id;
   std::string account_id;
@@ -111,6 +120,8 @@ class RoutingEngine {
   absl::Status Complete(const std::string& item_id, int64_t fencing_version);
 
   absl::StatusOr<std::vector<std::string>> Receipts(const std::string& item_id);
+  // NOT_FOUND when the engine never saw the item.
+  absl::StatusOr<ItemSnapshot> Item(const std::string& item_id);
   // The worker's offers waiting for an answer (for replay on a reconnecting offer stream).
   absl::StatusOr<std::vector<PendingOffer>> PendingOffers(const std::string& worker_id);
   // "pending", "accepted", "declined", "expired" or "rescinded"; NOT_FOUND once forgotten.

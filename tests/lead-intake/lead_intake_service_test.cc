@@ -420,3 +420,40 @@ TEST_F(LeadIntakeFixture, RetriedAcceptWithItsKeyGetsTheFirstAnswerAndAReusedKey
 
 }  // namespace
 }  // namespace firstline::lead_intake::testing
+
+namespace firstline::lead_intake::testing {
+namespace {
+
+TEST_F(LeadIntakeFixture, SweepAdoptsADecisionACrashedInstanceNeverRecorded) {
+  AddRep("rep-a", "inside-sales");
+  // An instance took the lead in and routed it, then died before recording where it went.
+  auto form = ReadLeadForm(LeadRequest("crash-1", "13800000099"), LeadLimits{}, clock_.Now());
+  ASSERT_TRUE(form.ok());
+  auto intake = book_->Submit(*form, "cc-1:crash-1", "fp", "");
+  ASSERT_TRUE(intake.ok()) << intake.status();
+  routing::WorkItem item{intake->lead_id, "lead", intake->account_id, {}, {}};
+  auto decided = engine_->Route(item);
+  ASSERT_TRUE(decided.ok()) << decided.status();
+  ASSERT_EQ(decided->outcome, routing::Decision::Outcome::kOffered);
+  v1::Lead before;
+  ASSERT_TRUE(GetLead(kOperator, intake->lead_id, &before).ok());
+  EXPECT_EQ(before.status(), v1::LEAD_STATUS_NEW);
+
+  clock_.Advance(absl::Seconds(31));
+  SetAvailability("rep-a", v1::AVAILABILITY_AVAILABLE);
+  auto sweep = desk_->Sweep();
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_EQ(sweep->rerouted, 1);
+  v1::Lead after;
+  ASSERT_TRUE(GetLead(kOperator, intake->lead_id, &after).ok());
+  EXPECT_EQ(after.status(), v1::LEAD_STATUS_OFFERED);
+  EXPECT_EQ(after.routing().worker_id(), "rep-a");
+  EXPECT_EQ(after.routing().offer_id(), decided->offers.front().offer_id);
+  // Adopted once: the next sweep has nothing left to do.
+  auto again = desk_->Sweep();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->rerouted, 0);
+}
+
+}  // namespace
+}  // namespace firstline::lead_intake::testing
