@@ -86,6 +86,8 @@ class TicketDesk {
   absl::Status Dispatch(const firstline::v1::Ticket& ticket, const std::string& routing_item,
                         const std::string& trace_id);
   absl::Status Record(const routing::Decision& decision);
+  // Records the engine's current state of a round whose decision was never recorded.
+  absl::Status Adopt(const std::string& ticket_id, const std::string& routing_item);
 
   TicketBook& book_;
   routing::RoutingEngine& engine_;

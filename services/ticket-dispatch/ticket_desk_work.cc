@@ -1,5 +1,6 @@
 // TicketDesk: what engineers do (accept, decline, status), rosters, contract events, sweeps.
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "firstline/v1/ticket_events.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "platform/core/log.h"
@@ -171,6 +172,26 @@ absl::Status TicketDesk::ApplyContractEvent(const v1::Envelope& e) {
       .status();
 }
 
+absl::Status TicketDesk::Adopt(const std::string& ticket_id, const std::string& routing_item) {
+  auto item = engine_.Item(routing_item);
+  if (!item.ok()) return item.status();
+  if (item->state == "assigned") {
+    auto w = engine_.FindWorker(item->assignee);
+    return book_
+        .RecordDispatch(ticket_id, "assigned", item->assignee, w ? w->organisation : "", item->rule,
+                        item->fencing_version)
+        .status();
+  }
+  std::vector<std::string> workers;
+  for (const auto& o : item->live_offers) workers.push_back(o.worker_id);
+  const std::string org =
+      item->live_offers.empty() ? "" : item->live_offers.front().organisation_id;
+  return book_
+      .RecordDispatch(ticket_id, workers.empty() ? "parked" : "offered",
+                      absl::StrJoin(workers, ","), org, item->rule, 0)
+      .status();
+}
+
 absl::StatusOr<TicketSweep> TicketDesk::Sweep() {
   TicketSweep report;
   auto expired = engine_.ExpireDue();
@@ -197,7 +218,9 @@ absl::StatusOr<TicketSweep> TicketDesk::Sweep() {
     auto t = book_.Get(id);
     auto rid = book_.RoutingItem(id);
     if (!t.ok() || !rid.ok()) continue;
-    if (auto st = Dispatch(*t, *rid, ""); !st.ok()) {
+    absl::Status st = Dispatch(*t, *rid, "");
+    if (absl::IsFailedPrecondition(st)) st = Adopt(id, *rid);  // routed, never recorded
+    if (!st.ok()) {
       platform::Log::Warn("ticket_reroute_failed", {{"ticket", id}, {"error", st.ToString()}});
       continue;
     }

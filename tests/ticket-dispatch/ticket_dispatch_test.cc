@@ -262,3 +262,30 @@ TEST_F(TicketDispatchFixture, ResolutionSchedulesAFollowUpAndTheScoreIsRecordedO
 
 }  // namespace
 }  // namespace firstline::ticket_dispatch::testing
+
+namespace firstline::ticket_dispatch::testing {
+namespace {
+
+TEST_F(TicketDispatchFixture, SweepAdoptsADispatchACrashedInstanceNeverRecorded) {
+  AddEngineer("eng-a", "field");
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("c1", "acct-1"), &t).ok());
+  ASSERT_EQ(t.status(), v1::TICKET_STATUS_OFFERED);
+  // As if the dispatch had not been recorded: the ticket is back in the stuck queue as NEW.
+  ASSERT_TRUE(runtime_->redis()
+                  .Command({"HSET", "{td}:t:" + t.ticket_id(), "status", "new", "offered", ""})
+                  .ok());
+  ASSERT_TRUE(runtime_->redis().Command({"ZADD", "{td}:unrouted", "0", t.ticket_id()}).ok());
+  clock_.Advance(absl::Seconds(31));
+  SetAvailability("eng-a", v1::AVAILABILITY_AVAILABLE);
+  auto sweep = desk_->Sweep();
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_EQ(sweep->rerouted, 1);
+  v1::Ticket now = Get(t.ticket_id());
+  EXPECT_EQ(now.status(), v1::TICKET_STATUS_OFFERED);
+  ASSERT_EQ(now.dispatch().offered_to_size(), 1);
+  EXPECT_EQ(now.dispatch().offered_to(0), "eng-a");
+}
+
+}  // namespace
+}  // namespace firstline::ticket_dispatch::testing
