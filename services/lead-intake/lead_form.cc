@@ -4,7 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "lead-intake/contact_normalizer.h"
-#include "lead-intake/field_checks.h"
+#include "platform/core/field_checks.h"
 #include "platform/core/field_errors.h"
 
 namespace firstline::lead_intake {
@@ -16,18 +16,18 @@ absl::StatusOr<LeadForm> ReadLeadForm(const firstline::v1::SubmitLeadRequest& re
   LeadForm form;
   firstline::v1::Lead& lead = form.lead;
 
-  CheckLength(errors, "idempotency_key", request.idempotency_key(), 128, true);
+  platform::CheckLength(errors, "idempotency_key", request.idempotency_key(), 128, true);
   const auto& source = request.source();
-  CheckCode(errors, "source.channel", source.channel(), 64, true);
-  CheckLength(errors, "source.campaign", source.campaign(), 128);
-  CheckLength(errors, "source.keyword", source.keyword(), 128);
-  CheckCode(errors, "source.call_centre_id", source.call_centre_id(), 64);
+  platform::CheckCode(errors, "source.channel", source.channel(), 64, true);
+  platform::CheckLength(errors, "source.campaign", source.campaign(), 128);
+  platform::CheckLength(errors, "source.keyword", source.keyword(), 128);
+  platform::CheckCode(errors, "source.call_centre_id", source.call_centre_id(), 64);
   *lead.mutable_source() = source;
 
   const auto& contact = request.contact();
   auto* out_contact = lead.mutable_contact();
-  CheckLength(errors, "contact.name", contact.name(), 100);
-  CheckLength(errors, "contact.title", contact.title(), 100);
+  platform::CheckLength(errors, "contact.name", contact.name(), 100);
+  platform::CheckLength(errors, "contact.title", contact.title(), 100);
   out_contact->set_name(std::string(absl::StripAsciiWhitespace(contact.name())));
   out_contact->set_title(contact.title());
   if (!firstline::v1::BuyingRole_IsValid(contact.buying_role())) {
@@ -60,15 +60,15 @@ absl::StatusOr<LeadForm> ReadLeadForm(const firstline::v1::SubmitLeadRequest& re
   const auto& company = request.company();
   auto* out_company = lead.mutable_company();
   *out_company = company;
-  CheckLength(errors, "company.name", company.name(), 200);
-  CheckLength(errors, "company.industry", company.industry(), 64);
-  CheckCode(errors, "company.region", company.region(), 32);
-  CheckLength(errors, "company.city", company.city(), 64);
+  platform::CheckLength(errors, "company.name", company.name(), 200);
+  platform::CheckLength(errors, "company.industry", company.industry(), 64);
+  platform::CheckCode(errors, "company.region", company.region(), 32);
+  platform::CheckLength(errors, "company.city", company.city(), 64);
   if (!firstline::v1::SizeTier_IsValid(company.size_tier())) {
     errors.Add("company.size_tier", absl::StrCat("unknown value ", company.size_tier()));
   }
   std::string domain = absl::AsciiStrToLower(absl::StripAsciiWhitespace(company.domain()));
-  if (!domain.empty() && !IsDomainName(domain)) {
+  if (!domain.empty() && !platform::IsDomainName(domain)) {
     errors.Add("company.domain", "is not a domain name like example.com");
   }
   if (domain.empty()) domain = CompanyDomainOf(form.email_key);
@@ -80,12 +80,13 @@ absl::StatusOr<LeadForm> ReadLeadForm(const firstline::v1::SubmitLeadRequest& re
 
   if (request.product_lines_size() > 20) errors.Add("product_lines", "more than 20 entries");
   for (int i = 0; i < request.product_lines_size() && i < 20; ++i) {
-    CheckCode(errors, absl::StrCat("product_lines[", i, "]"), request.product_lines(i), 64, true);
+    platform::CheckCode(errors, absl::StrCat("product_lines[", i, "]"), request.product_lines(i),
+                        64, true);
     lead.add_product_lines(request.product_lines(i));
   }
-  CheckLength(errors, "notes", request.notes(), 4000);
+  platform::CheckLength(errors, "notes", request.notes(), 4000);
   lead.set_notes(request.notes());
-  CheckCode(errors, "referrer_account_id", request.referrer_account_id(), 64);
+  platform::CheckCode(errors, "referrer_account_id", request.referrer_account_id(), 64);
   form.referrer_account_id = request.referrer_account_id();
 
   absl::Time occurred = now;

@@ -5,7 +5,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
 #include "lead-intake/contact_normalizer.h"
-#include "lead-intake/field_checks.h"
+#include "platform/core/field_checks.h"
 #include "platform/core/ids.h"
 #include "platform/core/request_fingerprint.h"
 
@@ -40,7 +40,7 @@ absl::StatusOr<std::string> RegistrationDesk::PartnerOf(const platform::Principa
 }
 
 absl::Status RegistrationDesk::CheckId(const std::string& id) const {
-  if (id.empty() || id.size() > 64 || !IsCode(id)) {
+  if (id.empty() || id.size() > 64 || !platform::IsCode(id)) {
     return absl::InvalidArgumentError("registration_id: must be 1-64 letters and digits");
   }
   return absl::OkStatus();
@@ -53,24 +53,24 @@ absl::StatusOr<v1::Registration> RegistrationDesk::Register(
   if (!partner.ok()) return partner.status();
   platform::FieldErrors errors;
   v1::Registration reg;
-  CheckLength(errors, "idempotency_key", request.idempotency_key(), 128, true);
+  platform::CheckLength(errors, "idempotency_key", request.idempotency_key(), 128, true);
   const auto& company = request.company();
-  CheckLength(errors, "company.name", company.name(), 200, true);
-  CheckCode(errors, "company.region", company.region(), 32, true);
-  CheckLength(errors, "company.industry", company.industry(), 64);
-  CheckLength(errors, "company.city", company.city(), 64);
+  platform::CheckLength(errors, "company.name", company.name(), 200, true);
+  platform::CheckCode(errors, "company.region", company.region(), 32, true);
+  platform::CheckLength(errors, "company.industry", company.industry(), 64);
+  platform::CheckLength(errors, "company.city", company.city(), 64);
   if (!v1::SizeTier_IsValid(company.size_tier())) {
     errors.Add("company.size_tier", absl::StrCat("unknown value ", company.size_tier()));
   }
   *reg.mutable_company() = company;
   std::string domain = absl::AsciiStrToLower(absl::StripAsciiWhitespace(company.domain()));
-  if (!domain.empty() && !IsDomainName(domain)) {
+  if (!domain.empty() && !platform::IsDomainName(domain)) {
     errors.Add("company.domain", "is not a domain name like example.com");
   }
   const auto& contact = request.contact();
   *reg.mutable_contact() = contact;
-  CheckLength(errors, "contact.name", contact.name(), 100);
-  CheckLength(errors, "contact.title", contact.title(), 100);
+  platform::CheckLength(errors, "contact.name", contact.name(), 100);
+  platform::CheckLength(errors, "contact.title", contact.title(), 100);
   if (!contact.phone().empty()) {
     auto phone = NormalizePhone(contact.phone(), limits_.default_country_code);
     if (!phone.ok()) {
@@ -93,7 +93,8 @@ absl::StatusOr<v1::Registration> RegistrationDesk::Register(
   if (request.product_lines().empty()) errors.Add("product_lines", "at least one is required");
   if (request.product_lines_size() > 20) errors.Add("product_lines", "more than 20 entries");
   for (int i = 0; i < request.product_lines_size() && i < 20; ++i) {
-    CheckCode(errors, absl::StrCat("product_lines[", i, "]"), request.product_lines(i), 64, true);
+    platform::CheckCode(errors, absl::StrCat("product_lines[", i, "]"), request.product_lines(i),
+                        64, true);
     reg.add_product_lines(request.product_lines(i));
   }
   const auto& value = request.expected_value();

@@ -23,19 +23,19 @@ absl::StatusOr<std::unique_ptr<RoutingHost>> RoutingHost::Create(platform::Servi
   PolicyFile file(config.policy_path);
   auto policy = file.Load();
   if (!policy.ok()) return policy.status();
-  return std::unique_ptr<RoutingHost>(
-      new RoutingHost(runtime, std::move(config), std::move(engine), std::move(*policy)));
+  return std::unique_ptr<RoutingHost>(new RoutingHost(runtime, std::move(config), std::move(file),
+                                                      std::move(engine), std::move(*policy)));
 }
 
 RoutingHost::RoutingHost(platform::ServiceRuntime& runtime, RoutingHostConfig config,
-                         EngineConfig engine, std::shared_ptr<const Policy> policy)
+                         PolicyFile loaded, EngineConfig engine,
+                         std::shared_ptr<const Policy> policy)
     : config_(std::move(config)),
-      policy_file_(config_.policy_path),
+      policy_file_(std::move(loaded)),
       engine_(runtime.redis(), std::move(engine), std::move(policy), runtime.clock()),
       feed_(engine_, runtime.config().redis, config_.reconcile_interval),
       pool_(runtime.config().service_name + "-rpc", config_.rpc_threads,
             static_cast<size_t>(config_.rpc_queue)) {
-  (void)policy_file_.Load();  // remember the modification time of the policy in use
   runtime.AddOutboxStream(engine_.OutboxKey());
 }
 

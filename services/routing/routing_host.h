@@ -48,8 +48,9 @@ class RoutingHost {
   void Stop();
 
  private:
-  RoutingHost(platform::ServiceRuntime& runtime, RoutingHostConfig config, EngineConfig engine,
-              std::shared_ptr<const Policy> policy);
+  // `loaded` already read `policy` (it remembers the file's modification time).
+  RoutingHost(platform::ServiceRuntime& runtime, RoutingHostConfig config, PolicyFile loaded,
+              EngineConfig engine, std::shared_ptr<const Policy> policy);
 
   RoutingHostConfig config_;
   PolicyFile policy_file_;

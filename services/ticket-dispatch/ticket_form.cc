@@ -1,32 +1,13 @@
 #include "ticket-dispatch/ticket_form.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "platform/core/field_checks.h"
 #include "platform/core/field_errors.h"
 
 namespace firstline::ticket_dispatch {
 namespace {
 
 namespace v1 = firstline::v1;
-
-bool IsCode(absl::string_view s) {
-  for (char c : s) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
-      return false;
-    }
-  }
-  return true;
-}
-
-void Code(platform::FieldErrors& e, const std::string& field, const std::string& v, bool required) {
-  if (required && v.empty()) {
-    e.Add(field, "is required");
-  } else if (v.size() > 64) {
-    e.Add(field, "is longer than 64 bytes");
-  } else if (!IsCode(v)) {
-    e.Add(field, "may hold only letters, digits and - _ .");
-  }
-}
 
 absl::Time ToTime(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
@@ -38,10 +19,10 @@ absl::Status CheckTicketRequest(const v1::CreateTicketRequest& r, absl::Time now
   platform::FieldErrors e;
   if (r.idempotency_key().empty()) e.Add("idempotency_key", "is required");
   if (r.idempotency_key().size() > 128) e.Add("idempotency_key", "is longer than 128 bytes");
-  Code(e, "account_id", r.account_id(), true);
-  Code(e, "product.product_line", r.product().product_line(), true);
-  Code(e, "product.version", r.product().version(), false);
-  Code(e, "product.module", r.product().module(), false);
+  platform::CheckCode(e, "account_id", r.account_id(), 64, true);
+  platform::CheckCode(e, "product.product_line", r.product().product_line(), 64, true);
+  platform::CheckCode(e, "product.version", r.product().version(), 64, false);
+  platform::CheckCode(e, "product.module", r.product().module(), 64, false);
   if (!v1::TicketCategory_IsValid(r.category())) {
     e.Add("category", absl::StrCat("unknown value ", r.category()));
   }
@@ -54,7 +35,7 @@ absl::Status CheckTicketRequest(const v1::CreateTicketRequest& r, absl::Time now
   if (r.contact().name().size() > 100) e.Add("contact.name", "is longer than 100 bytes");
   if (r.contact().phone().size() > 40) e.Add("contact.phone", "is longer than 40 bytes");
   if (r.contact().email().size() > 254) e.Add("contact.email", "is longer than 254 bytes");
-  Code(e, "location.region", r.location().region(), r.needs_on_site());
+  platform::CheckCode(e, "location.region", r.location().region(), 64, r.needs_on_site());
   if (r.location().city().size() > 64) e.Add("location.city", "is longer than 64 bytes");
   if (r.location().address().size() > 300) e.Add("location.address", "is longer than 300 bytes");
   if (r.needs_on_site() && r.location().address().empty()) {

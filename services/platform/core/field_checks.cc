@@ -1,9 +1,9 @@
-#include "lead-intake/field_checks.h"
+#include "platform/core/field_checks.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
-namespace firstline::lead_intake {
+namespace firstline::platform {
 
 bool IsCode(absl::string_view s) {
   for (char c : s) {
@@ -15,8 +15,8 @@ bool IsCode(absl::string_view s) {
   return true;
 }
 
-void CheckLength(platform::FieldErrors& errors, const std::string& field, absl::string_view value,
-                 size_t max, bool required) {
+void CheckLength(FieldErrors& errors, const std::string& field, absl::string_view value, size_t max,
+                 bool required) {
   if (required && value.empty()) {
     errors.Add(field, "is required");
   } else if (value.size() > max) {
@@ -24,8 +24,8 @@ void CheckLength(platform::FieldErrors& errors, const std::string& field, absl::
   }
 }
 
-void CheckCode(platform::FieldErrors& errors, const std::string& field, absl::string_view value,
-               size_t max, bool required) {
+void CheckCode(FieldErrors& errors, const std::string& field, absl::string_view value, size_t max,
+               bool required) {
   CheckLength(errors, field, value, max, required);
   if (!value.empty() && value.size() <= max && !IsCode(value)) {
     errors.Add(field, "may hold only letters, digits and - _ . :");
@@ -37,4 +37,4 @@ bool IsDomainName(absl::string_view domain) {
          IsCode(domain) && domain.front() != '.' && domain.back() != '.';
 }
 
-}  // namespace firstline::lead_intake
+}  // namespace firstline::platform
