@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${FIRSTLINE_BENCH_BUILD_DIR:-$ROOT/build-bench}"
 SECONDS_PER_RUN="${FIRSTLINE_BENCH_SECONDS:-5}"
-ALL_SCENARIOS=(outbox routing leads)
+ALL_SCENARIOS=(outbox routing leads engineers)
 SCENARIOS=("$@")
 ((${#SCENARIOS[@]})) || SCENARIOS=("${ALL_SCENARIOS[@]}")
 for s in "${SCENARIOS[@]}"; do
@@ -46,10 +46,25 @@ FIRSTLINE_AUTH_SECRET="$SECRET" "$BUILD/services/echo/firstline-echo" --grpc-por
   --metrics-port "$METRICS_PORT" --redis-port "$REDIS_PORT" --kafka-bootstrap "$BOOTSTRAP" \
   --log-level warn >"$RUN/echo.log" 2>&1 &
 pids+=($!)
+ECHO_PID=$!
 wait_for curl -sf "http://127.0.0.1:$METRICS_PORT/healthz"
 TOKEN="$(FIRSTLINE_AUTH_SECRET="$SECRET" "$BUILD/services/admin/firstline" token mint --kind service --subject bench)"
 BENCH="$BUILD/tests/bench/firstline-bench"
 OUT="$RUN/figures.jsonl"
+
+# start_service <name> <policy file>: starts services/<name> on free ports and waits until it
+# is healthy; sets SERVICE_PORT and SERVICE_PID.
+start_service() {
+  SERVICE_PORT=$(free_port)
+  local metrics
+  metrics=$(free_port)
+  FIRSTLINE_AUTH_SECRET="$SECRET" "$BUILD/services/$1/firstline-$1" \
+    --grpc-port "$SERVICE_PORT" --metrics-port "$metrics" --redis-port "$REDIS_PORT" \
+    --kafka-bootstrap "$BOOTSTRAP" --policy "$2" --log-level warn >"$RUN/$1.log" 2>&1 &
+  SERVICE_PID=$!
+  pids+=("$SERVICE_PID")
+  wait_for curl -sf "http://127.0.0.1:$metrics/healthz"
+}
 
 echo "bench: baselines"
 "$BENCH" echo --target "127.0.0.1:$ECHO_PORT" --token "$TOKEN" --seconds "$SECONDS_PER_RUN" --out "$OUT"
@@ -68,15 +83,33 @@ for scenario in "${SCENARIOS[@]}"; do
       "$BENCH" routing --redis-port "$REDIS_PORT" --seconds "$SECONDS_PER_RUN" --out "$OUT"
       ;;
     leads)
-      LEADS_PORT=$(free_port)
-      LEADS_METRICS=$(free_port)
-      FIRSTLINE_AUTH_SECRET="$SECRET" "$BUILD/services/lead-intake/firstline-lead-intake" \
-        --grpc-port "$LEADS_PORT" --metrics-port "$LEADS_METRICS" --redis-port "$REDIS_PORT" \
-        --kafka-bootstrap "$BOOTSTRAP" --policy "$ROOT/deploy/policies/leads.yaml" \
-        --log-level warn >"$RUN/lead-intake.log" 2>&1 &
-      pids+=($!)
-      wait_for curl -sf "http://127.0.0.1:$LEADS_METRICS/healthz"
-      "$BENCH" leads --target "127.0.0.1:$LEADS_PORT" --secret "$SECRET" --bootstrap "$BOOTSTRAP" \
+      start_service lead-intake "$ROOT/deploy/policies/leads.yaml"
+      "$BENCH" leads --target "127.0.0.1:$SERVICE_PORT" --secret "$SECRET" --bootstrap "$BOOTSTRAP" \
+        --seconds "$SECONDS_PER_RUN" --out "$OUT"
+      ;;
+    engineers)
+      # Thousands of connections on each side: raise the descriptor limit as far as allowed.
+      ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+      # Offers go round robin among the engineers of the ticket's region (no broadcast, so
+      # every ticket is one offer and one accept).
+      cat >"$RUN/bench-tickets.yaml" <<'YAML'
+version: bench
+rules:
+  - name: default
+    default: true
+    targets:
+      - strategy: owner
+        offer_timeout: 10m
+      - strategy: round_robin
+        pool: field-engineers
+        offer_timeout: 10m
+        max_offers: 3
+YAML
+      start_service ticket-dispatch "$RUN/bench-tickets.yaml"
+      "$BENCH" engineers --target "127.0.0.1:$SERVICE_PORT" --secret "$SECRET" \
+        --server-pid "$SERVICE_PID" --echo-target "127.0.0.1:$ECHO_PORT" --echo-token "$TOKEN" \
+        --echo-pid "$ECHO_PID" --streams "${FIRSTLINE_BENCH_STREAMS:-2000,10000}" \
+        --tickets-per-second "${FIRSTLINE_BENCH_TICKET_RATE:-1000}" \
         --seconds "$SECONDS_PER_RUN" --out "$OUT"
       ;;
   esac

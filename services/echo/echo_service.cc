@@ -1,5 +1,7 @@
 #include "echo/echo_service.h"
 
+#include <mutex>
+
 #include "platform/grpc/call_guard.h"
 #include "platform/grpc/status_conversion.h"
 
@@ -10,13 +12,20 @@ using firstline::testing::v1::StreamResponse;
 
 class StreamWriter : public grpc::ServerWriteReactor<StreamResponse> {
  public:
-  StreamWriter(std::string payload, int64_t count) : remaining_(count) {
+  StreamWriter(std::string payload, int64_t count, bool hold_open)
+      : remaining_(count), hold_open_(hold_open) {
     message_.set_payload(std::move(payload));
+    StartSendInitialMetadata();  // the client learns the stream is up before any message
     Next();
+  }
+  void OnCancel() override {
+    std::lock_guard lock(mu_);
+    FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled"));
   }
   void OnWriteDone(bool ok) override {
     if (!ok) {
-      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
+      std::lock_guard lock(mu_);
+      FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "client went away"));
       return;
     }
     Next();
@@ -25,15 +34,25 @@ class StreamWriter : public grpc::ServerWriteReactor<StreamResponse> {
 
  private:
   void Next() {
+    std::lock_guard lock(mu_);
+    if (finished_) return;
     if (remaining_-- <= 0) {
-      Finish(grpc::Status::OK);
+      if (!hold_open_) FinishOnce(grpc::Status::OK);
       return;
     }
     message_.set_sequence(sequence_++);
     StartWrite(&message_);
   }
+  void FinishOnce(grpc::Status status) {  // mu_ held
+    if (finished_) return;
+    finished_ = true;
+    Finish(std::move(status));
+  }
   StreamResponse message_;
   int64_t remaining_;
+  bool hold_open_;
+  std::mutex mu_;  // OnCancel races the write chain
+  bool finished_ = false;
   int64_t sequence_ = 0;
 };
 
@@ -75,7 +94,7 @@ grpc::ServerWriteReactor<StreamResponse>* EchoService::Stream(
     return new FailedWriter(
         grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "count: must be 0..1000000"));
   }
-  return new StreamWriter(request->payload(), request->count());
+  return new StreamWriter(request->payload(), request->count(), request->hold_open());
 }
 
 }  // namespace firstline::echo

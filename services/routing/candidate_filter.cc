@@ -6,9 +6,14 @@
 #include "absl/strings/str_join.h"
 
 namespace firstline::routing {
+namespace {
 
-FilterResult FilterCandidates(const std::vector<Worker>& roster, const WorkItem& item,
-                              const Target& target, absl::Time now) {
+const Worker& Deref(const Worker& w) { return w; }
+const Worker& Deref(const Worker* w) { return *w; }
+
+template <typename Roster>
+FilterResult Filter(const Roster& roster, const WorkItem& item, const Target& target,
+                    absl::Time now, size_t max_listed) {
   FilterResult result;
   std::vector<std::string> skills = target.skills;
   skills.insert(skills.end(), item.skills.begin(), item.skills.end());
@@ -17,30 +22,70 @@ FilterResult FilterCandidates(const std::vector<Worker>& roster, const WorkItem&
   const std::string region = item.Attribute("region");
   // Most workers share a few time zones; format each zone's local day once.
   std::map<std::string, std::string> day_by_zone;
-  for (const Worker& w : roster) {
-    std::string reason;
+  // Why a worker is out, formatted only when it is listed: a large roster excludes thousands
+  // per decision.
+  enum class Why { kNone, kNoOrganisation, kPool, kOrganisation, kSkill, kRegion, kShift };
+  for (const auto& entry : roster) {
+    const Worker& w = Deref(entry);
+    Why why = Why::kNone;
     if (organisation_unresolved) {
-      reason = absl::StrCat("item has no ", target.organisation.substr(1));
+      why = Why::kNoOrganisation;
     } else if (target.strategy != Strategy::kOwner && !w.pools.contains(target.pool)) {
-      reason = absl::StrCat("not in pool ", target.pool);
+      why = Why::kPool;
     } else if (!organisation.empty() && w.organisation != organisation) {
-      reason = absl::StrCat("not in organisation ", organisation);
+      why = Why::kOrganisation;
     } else if (!w.HasAllSkills(skills)) {
-      reason = absl::StrCat("lacks a required skill (", absl::StrJoin(skills, ", "), ")");
+      why = Why::kSkill;
     } else if (!region.empty() && !w.regions.empty() && !w.regions.contains(region)) {
-      reason = absl::StrCat("does not cover region ", region);
+      why = Why::kRegion;
     } else if (!w.shift.OnShift(now)) {
-      reason = "outside shift";
+      why = Why::kShift;
     }
-    if (reason.empty()) {
+    if (why == Why::kNone) {
       auto [it, fresh] = day_by_zone.try_emplace(w.shift.time_zone_name());
       if (fresh) it->second = absl::FormatCivilTime(w.shift.LocalDay(now));
       result.candidates.push_back({&w, it->second});
-    } else {
-      result.exclusions.push_back({w.id, std::move(reason)});
+      continue;
     }
+    if (result.exclusions.size() >= max_listed) {
+      ++result.unlisted_exclusions;
+      continue;
+    }
+    std::string reason;
+    switch (why) {
+      case Why::kNoOrganisation:
+        reason = absl::StrCat("item has no ", target.organisation.substr(1));
+        break;
+      case Why::kPool:
+        reason = absl::StrCat("not in pool ", target.pool);
+        break;
+      case Why::kOrganisation:
+        reason = absl::StrCat("not in organisation ", organisation);
+        break;
+      case Why::kSkill:
+        reason = absl::StrCat("lacks a required skill (", absl::StrJoin(skills, ", "), ")");
+        break;
+      case Why::kRegion:
+        reason = absl::StrCat("does not cover region ", region);
+        break;
+      default:
+        reason = "outside shift";
+    }
+    result.exclusions.push_back({w.id, std::move(reason)});
   }
   return result;
+}
+
+}  // namespace
+
+FilterResult FilterCandidates(const std::vector<Worker>& roster, const WorkItem& item,
+                              const Target& target, absl::Time now, size_t max_listed) {
+  return Filter(roster, item, target, now, max_listed);
+}
+
+FilterResult FilterCandidates(const std::vector<const Worker*>& roster, const WorkItem& item,
+                              const Target& target, absl::Time now, size_t max_listed) {
+  return Filter(roster, item, target, now, max_listed);
 }
 
 }  // namespace firstline::routing

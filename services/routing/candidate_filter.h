@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,14 +24,17 @@ struct Exclusion {
 
 struct FilterResult {
   std::vector<Candidate> candidates;
-  std::vector<Exclusion> exclusions;
+  std::vector<Exclusion> exclusions;  // the first `max_listed` of them
+  size_t unlisted_exclusions = 0;     // the rest, only counted (no reason is formatted)
 };
 
 // The static half of candidate filtering, pure: pool and organisation, every required skill
 // (the target's and the item's), region, inside the shift now. Live state (status, presence,
 // capacity, daily cap) is checked by the reservation script, atomically with the pick.
-// `roster` is sorted by id, so results are deterministic.
+// `roster` is sorted by id, so results are deterministic. Candidates point into `roster`.
 FilterResult FilterCandidates(const std::vector<Worker>& roster, const WorkItem& item,
-                              const Target& target, absl::Time now);
+                              const Target& target, absl::Time now, size_t max_listed = SIZE_MAX);
+FilterResult FilterCandidates(const std::vector<const Worker*>& roster, const WorkItem& item,
+                              const Target& target, absl::Time now, size_t max_listed = SIZE_MAX);
 
 }  // namespace firstline::routing

@@ -1,5 +1,7 @@
 #include "routing/offer_feed.h"
 
+#include <algorithm>
+
 #include "platform/core/log.h"
 
 namespace firstline::routing {
@@ -35,7 +37,7 @@ uint64_t OfferFeed::Watch(const std::string& worker_id, Sink sink) {
   {
     std::lock_guard lock(mu_);
     handle = next_handle_++;
-    watchers_[handle] = Watcher{worker_id, std::move(sink), false, {}};
+    watchers_[handle] = Watcher{worker_id, std::make_shared<Sink>(std::move(sink)), false, {}};
     by_worker_.emplace(worker_id, handle);
   }
   Nudge(worker_id);  // replay what is pending right away
@@ -43,37 +45,84 @@ uint64_t OfferFeed::Watch(const std::string& worker_id, Sink sink) {
 }
 
 void OfferFeed::Unwatch(uint64_t handle) {
-  std::lock_guard lock(mu_);
-  auto it = watchers_.find(handle);
-  if (it == watchers_.end()) return;
-  auto [first, last] = by_worker_.equal_range(it->second.worker_id);
-  for (auto w = first; w != last; ++w) {
-    if (w->second == handle) {
-      by_worker_.erase(w);
-      break;
+  {
+    std::lock_guard lock(mu_);
+    auto it = watchers_.find(handle);
+    if (it == watchers_.end()) return;
+    auto [first, last] = by_worker_.equal_range(it->second.worker_id);
+    for (auto w = first; w != last; ++w) {
+      if (w->second == handle) {
+        by_worker_.erase(w);
+        break;
+      }
     }
+    watchers_.erase(it);
   }
-  watchers_.erase(it);
+  // A delivery to this watch may be under way on its lane: wait it out. Later ones find the
+  // watch gone.
+  std::lock_guard wait(LaneOf(handle).mu);
+}
+
+void OfferFeed::Deliver(uint64_t handle, const std::vector<OfferNotice>& notices) {
+  std::shared_ptr<Sink> sink;
+  {
+    std::lock_guard lock(mu_);
+    auto it = watchers_.find(handle);
+    if (it == watchers_.end()) return;  // unwatched meanwhile: deliver nothing
+    sink = it->second.sink;
+  }
+  (*sink)(notices);
 }
 
 void OfferFeed::Start() {
+  for (auto& lane : lanes_) {
+    lane.thread = std::thread([this, &lane] {
+      std::unique_lock queue(lane.queue_mu);
+      while (true) {
+        lane.cv.wait(queue, [&] { return stopping_lanes_ || !lane.queue.empty(); });
+        if (lane.queue.empty()) return;  // stopping, and everything queued was delivered
+        auto [handle, notices] = std::move(lane.queue.front());
+        lane.queue.pop_front();
+        queue.unlock();
+        {
+          std::lock_guard delivering(lane.mu);
+          Deliver(handle, notices);
+        }
+        queue.lock();
+      }
+    });
+  }
+  lanes_running_ = true;
   subscriber_.Start();
   thread_ = std::thread([this] {
     std::string last_error;
     absl::Time next_reconcile = absl::Now();
+    Targets reconciling;  // what is left of the current full reconcile
+    size_t cursor = 0;
     std::unique_lock lock(stop_mu_);
     while (!stopping_) {
       std::set<std::string> nudged;
       nudged.swap(nudged_);
-      const bool reconcile = absl::Now() >= next_reconcile || nudged.contains("");
+      const bool restart = nudged.erase("") > 0;
       lock.unlock();
-      absl::Status st = reconcile ? Poll(nullptr) : Poll(&nudged);
-      if (reconcile) next_reconcile = absl::Now() + reconcile_interval_;
+      if (restart || (cursor >= reconciling.size() && absl::Now() >= next_reconcile)) {
+        reconciling = TargetsOf(nullptr);
+        cursor = 0;
+        next_reconcile = absl::Now() + reconcile_interval_;
+      }
+      absl::Status st = nudged.empty() ? absl::OkStatus() : Poll(TargetsOf(&nudged));
+      if (cursor < reconciling.size()) {
+        size_t end = std::min(reconciling.size(), cursor + kReconcileSlice);
+        Targets slice(reconciling.begin() + cursor, reconciling.begin() + end);
+        cursor = end;
+        if (auto s2 = Poll(slice); st.ok()) st = s2;
+      }
       if (!st.ok() && st.ToString() != last_error) {
         platform::Log::Warn("offer_feed_poll_failed", {{"error", st.ToString()}});
       }
       last_error = st.ok() ? "" : st.ToString();
       lock.lock();
+      if (cursor < reconciling.size()) continue;  // next slice after the nudges
       stop_cv_.wait_until(lock, absl::ToChronoTime(next_reconcile),
                           [this] { return stopping_ || !nudged_.empty(); });
     }
@@ -88,57 +137,102 @@ void OfferFeed::Stop() {
   }
   stop_cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  stopping_lanes_ = true;
+  for (auto& lane : lanes_) {
+    { std::lock_guard queue(lane.queue_mu); }  // a lane between its check and its wait
+    lane.cv.notify_all();
+    if (lane.thread.joinable()) lane.thread.join();
+  }
+  lanes_running_ = false;
 }
 
-absl::Status OfferFeed::Poll(const std::set<std::string>* only) {
-  std::lock_guard poll(poll_mu_);
-  std::vector<std::pair<uint64_t, std::string>> targets;
-  {
-    std::lock_guard lock(mu_);
-    if (only == nullptr) {
-      for (const auto& [handle, w] : watchers_) targets.emplace_back(handle, w.worker_id);
-    } else {
-      for (const auto& worker : *only) {
-        auto [first, last] = by_worker_.equal_range(worker);
-        for (auto w = first; w != last; ++w) targets.emplace_back(w->second, worker);
-      }
+OfferFeed::Targets OfferFeed::TargetsOf(const std::set<std::string>* only) {
+  Targets targets;
+  std::lock_guard lock(mu_);
+  if (only == nullptr) {
+    for (const auto& [handle, w] : watchers_) targets.emplace_back(handle, w.worker_id);
+  } else {
+    for (const auto& worker : *only) {
+      auto [first, last] = by_worker_.equal_range(worker);
+      for (auto w = first; w != last; ++w) targets.emplace_back(w->second, worker);
     }
   }
-  for (const auto& [handle, worker_id] : targets) {
-    auto pending = engine_.PendingOffers(worker_id);
-    if (!pending.ok()) return pending.status();
+  return targets;
+}
+
+absl::Status OfferFeed::Poll(const Targets& targets) {
+  if (targets.empty()) return absl::OkStatus();
+  std::lock_guard poll(poll_mu_);
+  std::vector<std::string> workers;
+  for (const auto& [handle, worker] : targets) workers.push_back(worker);
+  std::sort(workers.begin(), workers.end());
+  workers.erase(std::unique(workers.begin(), workers.end()), workers.end());
+  auto pending = engine_.PendingOffersOf(workers);
+  if (!pending.ok()) return pending.status();
+
+  struct Change {
+    uint64_t handle;
     std::map<std::string, PendingOffer> now;
-    for (auto& p : *pending) now.emplace(p.offer_id, std::move(p));
-    std::map<std::string, PendingOffer> known;
-    bool primed = false;
-    {
-      std::lock_guard lock(mu_);
+    std::vector<OfferNotice> notices;
+    std::vector<PendingOffer> ended;  // known before, pending no more
+  };
+  std::vector<Change> changes;
+  std::vector<std::string> ended_ids;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [handle, worker] : targets) {
       auto it = watchers_.find(handle);
       if (it == watchers_.end()) continue;
-      known = it->second.known;
-      primed = it->second.primed;
-    }
-    std::vector<OfferNotice> notices;
-    for (const auto& [id, p] : now) {
-      if (!known.contains(id)) {
-        notices.push_back({OfferNotice::Change::kOffered, id, p.item_id, p.deadline, !primed});
+      Change c{handle, {}, {}, {}};
+      for (const auto& p : (*pending)[worker]) c.now.emplace(p.offer_id, p);
+      const Watcher& w = it->second;
+      for (const auto& [id, p] : c.now) {
+        if (!w.known.contains(id)) {
+          c.notices.push_back(
+              {OfferNotice::Change::kOffered, id, p.item_id, p.deadline, !w.primed});
+        }
       }
+      for (const auto& [id, p] : w.known) {
+        if (c.now.contains(id)) continue;
+        c.ended.push_back(p);
+        ended_ids.push_back(id);
+      }
+      changes.push_back(std::move(c));
     }
-    for (const auto& [id, p] : known) {
-      if (now.contains(id)) continue;
-      auto state = engine_.OfferState(id);
+  }
+  std::map<std::string, std::string> state_of;
+  if (!ended_ids.empty()) {
+    auto states = engine_.OfferStates(ended_ids);
+    if (!states.ok()) return states.status();
+    for (size_t i = 0; i < ended_ids.size(); ++i) state_of[ended_ids[i]] = (*states)[i];
+  }
+  for (auto& c : changes) {
+    for (const auto& p : c.ended) {
+      const std::string& state = state_of[p.offer_id];
       OfferNotice::Change change = OfferNotice::Change::kRescinded;
-      if (state.ok() && *state == "accepted") change = OfferNotice::Change::kAssigned;
-      if (state.ok() && *state == "expired") change = OfferNotice::Change::kExpired;
-      if (state.ok() && *state == "declined") change = OfferNotice::Change::kDeclined;
-      notices.push_back({change, id, p.item_id, p.deadline, false});
+      if (state == "accepted") change = OfferNotice::Change::kAssigned;
+      if (state == "expired") change = OfferNotice::Change::kExpired;
+      if (state == "declined") change = OfferNotice::Change::kDeclined;
+      c.notices.push_back({change, p.offer_id, p.item_id, p.deadline, false});
     }
-    std::lock_guard lock(mu_);
-    auto it = watchers_.find(handle);
-    if (it == watchers_.end()) continue;  // unwatched meanwhile: deliver nothing
-    it->second.known = std::move(now);
-    it->second.primed = true;
-    if (!notices.empty()) it->second.sink(notices);
+    {
+      std::lock_guard lock(mu_);
+      auto it = watchers_.find(c.handle);
+      if (it == watchers_.end()) continue;  // unwatched meanwhile: deliver nothing
+      it->second.known = std::move(c.now);
+      it->second.primed = true;
+    }
+    if (c.notices.empty()) continue;
+    if (!lanes_running_) {
+      Deliver(c.handle, c.notices);
+      continue;
+    }
+    Lane& lane = LaneOf(c.handle);
+    {
+      std::lock_guard queue(lane.queue_mu);
+      lane.queue.emplace_back(c.handle, std::move(c.notices));
+    }
+    lane.cv.notify_one();
   }
   return absl::OkStatus();
 }

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -32,22 +35,29 @@ struct OfferNotice {
 // survives reconnects: a new watch first replays what is pending, then reports what appears
 // and how each offer ended. The engine's scripts nudge every instance over pub/sub when a
 // worker's offers change, and the feed re-reads just that worker at once; a full reconcile
-// every `reconcile_interval` covers nudges lost with a dropped connection.
+// every `reconcile_interval` covers nudges lost with a dropped connection. The reconcile runs
+// in slices of kReconcileSlice watches with the nudges in between, so thousands of open
+// streams never hold up a fresh offer. Delivery (a sink looks its items up) runs on
+// kDeliveryLanes threads, each watch always on the same lane so its notices stay in order;
+// the feed's thread only reads offers, pipelined.
 class OfferFeed {
  public:
+  static constexpr size_t kReconcileSlice = 256;
+  static constexpr size_t kDeliveryLanes = 4;
   using Sink = std::function<void(const std::vector<OfferNotice>&)>;
 
   OfferFeed(RoutingEngine& engine, platform::RedisConfig redis, absl::Duration reconcile_interval);
   ~OfferFeed();
 
-  // The sink is called from the feed's thread (never after Unwatch returns).
+  // The sink is called from a delivery lane (or from PollOnce's caller before Start), never
+  // after Unwatch returns.
   uint64_t Watch(const std::string& worker_id, Sink sink);
   void Unwatch(uint64_t handle);
 
   void Start();
   void Stop();
   // One round over every watch (the thread calls it; tests may too).
-  absl::Status PollOnce() { return Poll(nullptr); }
+  absl::Status PollOnce() { return Poll(TargetsOf(nullptr)); }
   // The worker's offers changed: re-read its watches now.
   void Nudge(const std::string& worker_id);
   bool listening() const { return subscriber_.subscribed(); }
@@ -55,17 +65,30 @@ class OfferFeed {
  private:
   struct Watcher {
     std::string worker_id;
-    Sink sink;
+    std::shared_ptr<Sink> sink;
     bool primed = false;  // the first poll replays
     std::map<std::string, PendingOffer> known;
   };
 
-  absl::Status Poll(const std::set<std::string>* only);
+  using Targets = std::vector<std::pair<uint64_t, std::string>>;  // watch handle, worker
+  Targets TargetsOf(const std::set<std::string>* only);
+  // Re-reads the targets' pending offers (pipelined) and delivers what changed.
+  absl::Status Poll(const Targets& targets);
+  void Deliver(uint64_t handle, const std::vector<OfferNotice>& notices);
+
+  struct Lane {
+    std::mutex mu;  // held while delivering, so Unwatch can wait out a delivery in progress
+    std::mutex queue_mu;
+    std::condition_variable cv;
+    std::deque<std::pair<uint64_t, std::vector<OfferNotice>>> queue;
+    std::thread thread;
+  };
+  Lane& LaneOf(uint64_t handle) { return lanes_[handle % kDeliveryLanes]; }
 
   RoutingEngine& engine_;
   absl::Duration reconcile_interval_;
   platform::RedisSubscriber subscriber_;
-  std::mutex mu_;  // guards watchers_ and serialises delivery with Unwatch
+  std::mutex mu_;  // guards watchers_
   std::map<uint64_t, Watcher> watchers_;
   std::multimap<std::string, uint64_t> by_worker_;  // worker id -> its watches (nudges, polls)
   uint64_t next_handle_ = 1;
@@ -75,6 +98,9 @@ class OfferFeed {
   bool stopping_ = false;
   std::set<std::string> nudged_;  // guarded by stop_mu_
   std::thread thread_;
+  std::array<Lane, kDeliveryLanes> lanes_;
+  std::atomic<bool> lanes_running_{false};
+  std::atomic<bool> stopping_lanes_{false};
 };
 
 }  // namespace firstline::routing

@@ -25,18 +25,20 @@ namespace firstline::routing {
 namespace {
 
 constexpr size_t kMaxListedExclusions = 50;
+// Rosters up to this size are filtered whole (every exclusion has its reason in the receipt).
+constexpr size_t kExaminedWhole = 256;
 
 std::string IdBase() { return platform::NewRandomId().substr(0, 30); }
 
-std::string ExclusionsJson(const std::vector<Exclusion>& exclusions) {
+std::string ExclusionsJson(const FilterResult& filtered) {
   nlohmann::json j = nlohmann::json::array();
-  for (size_t i = 0; i < exclusions.size() && i < kMaxListedExclusions; ++i) {
-    j.push_back({{"id", exclusions[i].worker_id}, {"excluded", exclusions[i].reason}});
+  for (const auto& e : filtered.exclusions) {
+    j.push_back({{"id", e.worker_id}, {"excluded", e.reason}});
   }
-  if (exclusions.size() > kMaxListedExclusions) {
+  if (filtered.unlisted_exclusions > 0) {
     j.push_back({{"id", ""},
-                 {"excluded", absl::StrCat(exclusions.size() - kMaxListedExclusions,
-                                           " more excluded by static filters")}});
+                 {"excluded",
+                  absl::StrCat(filtered.unlisted_exclusions, " more excluded by static filters")}});
   }
   return j.dump();
 }
@@ -88,7 +90,7 @@ absl::Status RoutingEngine::UpsertWorker(const Worker& worker) {
        std::to_string(worker.daily_cap), std::to_string(worker.weight), std::to_string(NowMs()),
        absl::StrJoin(worker.pools, "|")});
   if (!r.ok()) return r.status();
-  if (auto st = roster_.Reload(); !st.ok()) return st;
+  roster_.Apply(r->integer, worker.id, std::make_shared<const Worker>(worker));
   // A new or widened worker may fit a parked item.
   return OfferParked().status();
 }
@@ -96,7 +98,8 @@ absl::Status RoutingEngine::UpsertWorker(const Worker& worker) {
 absl::Status RoutingEngine::RemoveWorker(const std::string& worker_id) {
   auto r = redis_.Eval(remove_, {ver_key_}, {worker_id});
   if (!r.ok()) return r.status();
-  return roster_.Reload();
+  roster_.Apply(r->integer, worker_id, nullptr);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> RoutingEngine::Presence(const std::string& worker_id, const std::string& op,
@@ -151,11 +154,13 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
   std::vector<Exclusion> carried;
   for (int t = first_target; t < static_cast<int>(rule.targets.size()); ++t) {
     const Target& target = rule.targets[t];
+    std::string owner_id;
     if (target.strategy == Strategy::kOwner) {
       // Most new items belong to accounts without an owner: one GET instead of a reservation
       // script. (An owner set in between is found by the item's next decision.)
       auto owner = Owner(item.account_id);
       if (!owner.ok()) return owner.status();
+      if (owner->has_value()) owner_id = **owner;
       if (!owner->has_value()) {
         carried.push_back({"", absl::StrCat("target ", t, " (owner): account has no ",
                                             config_.owner_kind, " owner")});
@@ -164,7 +169,27 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
     }
     for (int attempt = 0; attempt < 3; ++attempt) {
       auto roster = roster_.Current();
-      FilterResult filtered = FilterCandidates(roster->workers, item, target, clock_.Now());
+      // Only the pool's members in the item's region (the owner alone for an owner target)
+      // can pass the static filters. A small roster is examined whole, so its receipts name
+      // why each worker was out; in a large one the rest is counted, not examined.
+      std::vector<const Worker*> scope;
+      std::string out_of_scope;
+      if (roster->workers.size() <= kExaminedWhole) {
+        for (const auto& w : roster->workers) scope.push_back(w.get());
+      } else if (target.strategy == Strategy::kOwner) {
+        if (const Worker* w = roster->Find(owner_id); w != nullptr) scope.push_back(w);
+        out_of_scope = "others: not the account owner";
+      } else {
+        const std::string region = item.Attribute("region");
+        scope = roster->InPool(target.pool, region);
+        out_of_scope = absl::StrCat("others: not in pool ", target.pool,
+                                    region.empty() ? "" : " covering region ", region);
+      }
+      FilterResult filtered =
+          FilterCandidates(scope, item, target, clock_.Now(), kMaxListedExclusions);
+      if (const size_t others = roster->workers.size() - scope.size(); others > 0) {
+        filtered.exclusions.push_back({"", absl::StrCat(others, " ", out_of_scope)});
+      }
       filtered.exclusions.insert(filtered.exclusions.begin(), carried.begin(), carried.end());
       std::vector<std::string> args = EventArgs(trace_id);
       args.insert(
@@ -174,7 +199,7 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
            std::to_string(absl::ToInt64Milliseconds(target.offer_timeout)),
            std::to_string(target.broadcast_size), std::to_string(target.max_offers), policy.version,
            std::to_string(absl::ToInt64Milliseconds(config_.presence_timeout)), config_.owner_kind,
-           ExclusionsJson(filtered.exclusions), IdBase(), target.pool,
+           ExclusionsJson(filtered), IdBase(), target.pool,
            std::to_string(target.sla ? absl::ToInt64Milliseconds(*target.sla) : 0), roster->version,
            doc, only_if_parked ? "1" : "0"});
       std::string packed = "|";
@@ -330,20 +355,45 @@ absl::StatusOr<std::vector<std::string>> RoutingEngine::Receipts(const std::stri
 
 absl::StatusOr<std::vector<PendingOffer>> RoutingEngine::PendingOffers(
     const std::string& worker_id) {
-  auto ids = redis_.Command({"SMEMBERS", tag_ + ":wo:" + worker_id});
-  if (!ids.ok()) return ids.status();
-  std::vector<PendingOffer> out;
-  for (const auto& id : ids->elements) {
-    auto o = redis_.Command({"HMGET", tag_ + ":offer:" + id.str, "item", "deadline", "state"});
+  auto all = PendingOffersOf({worker_id});
+  if (!all.ok()) return all.status();
+  return std::move((*all)[worker_id]);
+}
+
+absl::StatusOr<std::map<std::string, std::vector<PendingOffer>>> RoutingEngine::PendingOffersOf(
+    const std::vector<std::string>& worker_ids) {
+  std::vector<std::vector<std::string>> reads;
+  reads.reserve(worker_ids.size());
+  for (const auto& w : worker_ids) reads.push_back({"SMEMBERS", tag_ + ":wo:" + w});
+  auto sets = redis_.Pipeline(reads);
+  if (!sets.ok()) return sets.status();
+  std::vector<std::pair<const std::string*, std::string>> offers;  // worker, offer id
+  reads.clear();
+  for (size_t i = 0; i < worker_ids.size(); ++i) {
+    if (!(*sets)[i].ok()) return (*sets)[i].status();
+    for (const auto& id : (*sets)[i]->elements) {
+      offers.emplace_back(&worker_ids[i], id.str);
+      reads.push_back({"HMGET", tag_ + ":offer:" + id.str, "item", "deadline", "state"});
+    }
+  }
+  auto details = redis_.Pipeline(reads);
+  if (!details.ok()) return details.status();
+  std::map<std::string, std::vector<PendingOffer>> out;
+  for (const auto& w : worker_ids) out[w];
+  for (size_t i = 0; i < offers.size(); ++i) {
+    const auto& o = (*details)[i];
     if (!o.ok()) return o.status();
     int64_t deadline = 0;
     if (o->elements.at(2).str != "pending" || !absl::SimpleAtoi(o->elements.at(1).str, &deadline)) {
       continue;  // ended between the two reads
     }
-    out.push_back({id.str, o->elements.at(0).str, absl::FromUnixMillis(deadline)});
+    out[*offers[i].first].push_back(
+        {offers[i].second, o->elements.at(0).str, absl::FromUnixMillis(deadline)});
   }
-  std::sort(out.begin(), out.end(),
-            [](const PendingOffer& a, const PendingOffer& b) { return a.deadline < b.deadline; });
+  for (auto& [w, list] : out) {
+    std::sort(list.begin(), list.end(),
+              [](const PendingOffer& a, const PendingOffer& b) { return a.deadline < b.deadline; });
+  }
   return out;
 }
 
@@ -377,13 +427,27 @@ absl::StatusOr<std::string> RoutingEngine::OfferState(const std::string& offer_i
   return r->str;
 }
 
+absl::StatusOr<std::vector<std::string>> RoutingEngine::OfferStates(
+    const std::vector<std::string>& offer_ids) {
+  std::vector<std::vector<std::string>> reads;
+  for (const auto& id : offer_ids) reads.push_back({"HGET", tag_ + ":offer:" + id, "state"});
+  auto replies = redis_.Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  std::vector<std::string> out;
+  for (auto& r : *replies) {
+    if (!r.ok()) return r.status();
+    out.push_back(r->is_nil() ? "" : std::move(r->str));
+  }
+  return out;
+}
+
 absl::StatusOr<FairnessReport> RoutingEngine::Fairness(const std::string& pool,
                                                        absl::Duration window) {
   if (auto st = roster_.Reload(); !st.ok()) return st;
   FairnessReport report;
   report.pool = pool;
-  for (const Worker& w : roster_.Current()->workers) {
-    if (w.pools.contains(pool)) report.assignments[w.id] = 0;
+  for (const auto& w : roster_.Current()->workers) {
+    if (w->pools.contains(pool)) report.assignments[w->id] = 0;
   }
   int64_t now = NowMs();
   auto r = redis_.Command({"ZRANGEBYSCORE", tag_ + ":asg:" + pool,
@@ -409,10 +473,9 @@ absl::StatusOr<std::optional<std::string>> RoutingEngine::Owner(const std::strin
 
 std::optional<Worker> RoutingEngine::FindWorker(const std::string& worker_id) const {
   auto roster = roster_.Current();
-  auto it = std::lower_bound(roster->workers.begin(), roster->workers.end(), worker_id,
-                             [](const Worker& w, const std::string& id) { return w.id < id; });
-  if (it == roster->workers.end() || it->id != worker_id) return std::nullopt;
-  return *it;
+  const Worker* w = roster->Find(worker_id);
+  if (w == nullptr) return std::nullopt;
+  return *w;
 }
 
 absl::Status RoutingEngine::TransferOwner(const std::string& account_id,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -124,8 +125,13 @@ class RoutingEngine {
   absl::StatusOr<ItemSnapshot> Item(const std::string& item_id);
   // The worker's offers waiting for an answer (for replay on a reconnecting offer stream).
   absl::StatusOr<std::vector<PendingOffer>> PendingOffers(const std::string& worker_id);
+  // The same for many workers in two round trips (offer feeds reconcile thousands at once).
+  absl::StatusOr<std::map<std::string, std::vector<PendingOffer>>> PendingOffersOf(
+      const std::vector<std::string>& worker_ids);
   // "pending", "accepted", "declined", "expired" or "rescinded"; NOT_FOUND once forgotten.
   absl::StatusOr<std::string> OfferState(const std::string& offer_id);
+  // States of many offers in one round trip, in order; "" for a forgotten one.
+  absl::StatusOr<std::vector<std::string>> OfferStates(const std::vector<std::string>& offer_ids);
   // Assignments per worker of `pool` (every roster member, zero included) over the last
   // `window`, and their Gini coefficient.
   absl::StatusOr<FairnessReport> Fairness(const std::string& pool, absl::Duration window);

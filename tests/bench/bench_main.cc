@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "absl/strings/str_cat.h"
 #include "bench/load.h"
 #include "bench/results.h"
 #include "platform/core/log.h"
@@ -72,6 +73,24 @@ int main(int argc, char** argv) {
   leads->add_option("--threads", threads)->capture_default_str();
   leads->add_option("--out", out)->required();
 
+  fb::EngineerLoadConfig eng;
+  std::string echo_target;
+  auto* engineers = app.add_subcommand(
+      "engineers", "idle offer streams' memory, offer delivery and accept under ticket load");
+  engineers->add_option("--target", eng.target, "ticket-dispatch")->required();
+  engineers->add_option("--secret", eng.secret, "token signing secret of the service")->required();
+  engineers->add_option("--server-pid", eng.server_pid)->required();
+  engineers->add_option("--echo-target", eng.echo_target)->required();
+  engineers->add_option("--echo-token", eng.echo_token)->required();
+  engineers->add_option("--echo-pid", eng.echo_pid)->required();
+  eng.stream_counts = {2000, 10000};
+  engineers->add_option("--streams", eng.stream_counts, "connected engineers per round")
+      ->delimiter(',')
+      ->capture_default_str();
+  engineers->add_option("--tickets-per-second", eng.tickets_per_second)->capture_default_str();
+  engineers->add_option("--seconds", seconds)->capture_default_str();
+  engineers->add_option("--out", out)->required();
+
   auto* report = app.add_subcommand("report", "print the table and write the run's JSON");
   report->add_option("--in", out)->required();
   report->add_option("--json", json_out)->required();
@@ -132,6 +151,33 @@ int main(int argc, char** argv) {
              {"leads", "SubmitLeads streamed leads/s", l->stream_per_second, "1/s",
               "echo stream messages/s"}}) {
       if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
+    }
+  } else if (engineers->parsed()) {
+    eng.duration = absl::Seconds(seconds);
+    auto rounds = fb::EngineerLoad(eng);
+    if (!rounds.ok()) return Fail(rounds.status());
+    for (const auto& r : *rounds) {
+      const std::string n = absl::StrCat(r.streams, " streams");
+      for (const auto& f : std::vector<fb::Figure>{
+               {"baseline", absl::StrCat("echo idle stream KiB (", n, ")"), r.baseline_stream_kib,
+                "KiB", ""},
+               {"engineers", absl::StrCat("memory per idle stream (", n, ")"), r.stream_kib, "KiB",
+                absl::StrCat("echo idle stream KiB (", n, ")")},
+               {"engineers", absl::StrCat("tickets created/s (", n, ")"), r.ticket_rate, "1/s", ""},
+               {"engineers", absl::StrCat("create to offer on stream p50 (", n, ")"),
+                r.delivery_p50_ms, "ms", ""},
+               {"engineers", absl::StrCat("create to offer on stream p99 (", n, ")"),
+                r.delivery_p99_ms, "ms", ""},
+               {"engineers", absl::StrCat("accept round trip p50 (", n, ")"), r.accept_p50_ms, "ms",
+                "echo unary p50"},
+               {"engineers", absl::StrCat("accept round trip p99 (", n, ")"), r.accept_p99_ms, "ms",
+                "echo unary p99"},
+               {"engineers", absl::StrCat("offers not delivered (", n, ")"),
+                static_cast<double>(r.undelivered), "", ""},
+               {"engineers", absl::StrCat("failed calls (", n, ")"), static_cast<double>(r.errors),
+                "", ""}}) {
+        if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
+      }
     }
   } else if (report->parsed()) {
     if (auto st = fb::Report(out, json_out); !st.ok()) return Fail(st);

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/load.h"
+#include "bench/tokens.h"
 #include "firstline/v1/events.pb.h"
 #include "firstline/v1/lead_intake.grpc.pb.h"
 #include "platform/auth/tokens.h"
@@ -23,18 +24,6 @@ namespace v1 = firstline::v1;
 namespace fp = firstline::platform;
 
 constexpr int kReps = 20;
-
-class Tokens {
- public:
-  explicit Tokens(const std::string& secret) : issuer_(secret, fp::SystemClock::Instance()) {}
-  std::string For(const fp::Principal& p) const {
-    auto t = issuer_.Mint(p, absl::Hours(1));
-    return t.ok() ? "Bearer " + *t : "";
-  }
-
- private:
-  fp::TokenIssuer issuer_;
-};
 
 v1::SubmitLeadRequest Lead(const std::string& run, int64_t n) {
   v1::SubmitLeadRequest req;

@@ -62,4 +62,32 @@ absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::strin
                                      const std::string& bootstrap, int threads,
                                      absl::Duration duration);
 
+struct EngineerLoadConfig {
+  std::string target;  // ticket-dispatch
+  std::string secret;  // its token signing secret
+  std::string echo_target;
+  std::string echo_token;
+  int server_pid = 0;  // for memory: ticket-dispatch and echo processes
+  int echo_pid = 0;
+  std::vector<int> stream_counts;  // rounds: connected engineers in each (growing)
+  double tickets_per_second = 1000;
+  absl::Duration duration = absl::Seconds(5);  // of each round's ticket load
+};
+
+struct EngineerFigures {
+  int streams = 0;
+  double stream_kib = 0;           // ticket-dispatch memory growth per idle offer stream
+  double baseline_stream_kib = 0;  // the echo server's per idle stream, same count
+  double ticket_rate = 0;          // tickets created per second (paced)
+  double delivery_p50_ms = 0;      // CreateTicket call start -> offer on the engineer's stream
+  double delivery_p99_ms = 0;
+  double accept_p50_ms = 0;  // AcceptOffer round trip
+  double accept_p99_ms = 0;
+  int64_t undelivered = 0;  // tickets whose offer never reached a stream
+  int64_t errors = 0;
+};
+
+// The `engineers` scenario: one round per stream count (streams stay open across rounds).
+absl::StatusOr<std::vector<EngineerFigures>> EngineerLoad(const EngineerLoadConfig& config);
+
 }  // namespace firstline::bench

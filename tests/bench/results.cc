@@ -19,7 +19,7 @@ absl::Status Record(const std::string& path, const Figure& f) {
                               {"unit", f.unit},
                               {"baseline", f.baseline}};
   out << j.dump() << "\n";
-  std::printf("  %-12s %-34s %14.2f %s\n", f.scenario.c_str(), f.metric.c_str(), f.value,
+  std::printf("  %-12s %-48s %14.2f %s\n", f.scenario.c_str(), f.metric.c_str(), f.value,
               f.unit.c_str());
   return out.good() ? absl::OkStatus() : absl::DataLossError("write failed: " + path);
 }
@@ -36,9 +36,9 @@ absl::Status Report(const std::string& jsonl, const std::string& json_out) {
     by_metric[j.value("metric", "")] = j.value("value", 0.0);
     figures.push_back(std::move(j));
   }
-  std::printf("\n%-12s %-34s %14s %-8s  %-26s %14s %8s\n", "scenario", "figure", "value", "unit",
+  std::printf("\n%-12s %-48s %14s %-8s  %-30s %14s %8s\n", "scenario", "figure", "value", "unit",
               "baseline (same run)", "baseline", "ratio");
-  std::printf("%s\n", std::string(124, '-').c_str());
+  std::printf("%s\n", std::string(142, '-').c_str());
   nlohmann::json rows = nlohmann::json::array();
   for (auto& f : figures) {
     std::string baseline = f.value("baseline", "");
@@ -53,7 +53,7 @@ absl::Status Report(const std::string& jsonl, const std::string& json_out) {
         f["ratio"] = ratio;
       }
     }
-    std::printf("%-12s %-34s %14.2f %-8s  %-26s %14s %8s\n", f.value("scenario", "").c_str(),
+    std::printf("%-12s %-48s %14.2f %-8s  %-30s %14s %8s\n", f.value("scenario", "").c_str(),
                 f.value("metric", "").c_str(), f.value("value", 0.0), f.value("unit", "").c_str(),
                 baseline.empty() ? "-" : baseline.c_str(), base_text.c_str(), ratio_text.c_str());
     rows.push_back(f);

@@ -201,6 +201,25 @@ TEST_F(OffersTest, RosterChangesThroughAnotherInstanceApplyAtTheNextDecision) {
   EXPECT_EQ(gone->outcome, Decision::Outcome::kParked);
 }
 
+TEST_F(OffersTest, RosterCacheIsPatchedInStepAndReloadedWhenAnotherInstanceMovedIt) {
+  auto other = MakeEngine(kPolicy);
+  AddWorker(*engine_, "w1", {"sales"}, 3);
+  AddWorker(*other, "w2", {"sales"});    // engine_'s cache is now one version behind
+  AddWorker(*engine_, "w3", {"sales"});  // patched in; w2 is still unknown here...
+  EXPECT_TRUE(engine_->FindWorker("w3").has_value());
+  EXPECT_FALSE(engine_->FindWorker("w2").has_value());
+  ASSERT_TRUE(engine_->Route(Lead("l1", "a1")).ok());  // ...until a decision finds it stale
+  ASSERT_TRUE(engine_->FindWorker("w2").has_value());
+  Worker w1 = *engine_->FindWorker("w1");
+  w1.capacity = 7;
+  ASSERT_TRUE(engine_->UpsertWorker(w1).ok());  // patched in place
+  EXPECT_EQ(engine_->FindWorker("w1")->capacity, 7);
+  EXPECT_TRUE(engine_->FindWorker("w3").has_value());
+  ASSERT_TRUE(engine_->RemoveWorker("w3").ok());
+  EXPECT_FALSE(engine_->FindWorker("w3").has_value());
+  EXPECT_TRUE(engine_->FindWorker("w2").has_value());
+}
+
 TEST_F(OffersTest, PolicyReloadAppliesToTheNextDecision) {
   AddWorker(*engine_, "s1", {"sales"});
   AddWorker(*engine_, "x1", {"experts"});

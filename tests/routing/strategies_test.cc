@@ -1,5 +1,6 @@
 // Every strategy against a real redis-server, time from a fake clock.
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "routing/engine_fixture.h"
@@ -59,6 +60,45 @@ TEST_F(StrategiesTest, RoundRobinPicksTheLongestIdle) {
   EXPECT_EQ(RouteAndClose(*engine, "l2"), "b");
   clock_.Advance(absl::Seconds(1));
   EXPECT_EQ(RouteAndClose(*engine, "l3"), "a");
+}
+
+// A roster too large to examine whole: a decision looks only at the pool's members in the
+// item's region, and round robin reads just their idle times.
+TEST_F(StrategiesTest, LargeRosterRoutesWithinTheRegionAndRoundRobinStillCycles) {
+  auto engine = MakeEngine(OneTarget("round_robin"));
+  constexpr int kRegions = 10, kPerRegion = 30;
+  for (int i = 0; i < kRegions * kPerRegion; ++i) {
+    Worker w;
+    w.id = absl::StrCat("w", 1000 + i);
+    w.organisation = "vendor";
+    w.pools = {"sales"};
+    w.regions = {absl::StrCat("R", i % kRegions)};
+    w.daily_cap = 1000;
+    ASSERT_TRUE(engine->UpsertWorker(w).ok());
+    ASSERT_TRUE(engine->StreamOpened(w.id).ok());
+    ASSERT_TRUE(engine->SetStatus(w.id, WorkerStatus::kAvailable).ok());
+  }
+  std::map<std::string, int> counts;
+  for (int n = 0; n < 2 * kPerRegion; ++n) {
+    clock_.Advance(absl::Seconds(1));
+    const std::string id = absl::StrCat("l", n);
+    auto d = engine->Route(Lead(id, "acct-" + id, {{"region", "R3"}}));
+    ASSERT_TRUE(d.ok()) << d.status();
+    ASSERT_EQ(d->offers.size(), 1u);
+    const std::string& worker = d->offers[0].worker_id;
+    EXPECT_EQ(engine->FindWorker(worker)->regions, std::set<std::string>{"R3"});
+    auto a = engine->Accept(d->offers[0].offer_id, worker);
+    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_TRUE(engine->Complete(id, a->fencing_version).ok());
+    counts[worker]++;
+  }
+  ASSERT_EQ(counts.size(), static_cast<size_t>(kPerRegion));  // every R3 worker, twice each
+  for (const auto& [w, n] : counts) EXPECT_EQ(n, 2) << w;
+  auto receipts = engine->Receipts("l0");
+  ASSERT_TRUE(receipts.ok());
+  EXPECT_NE(receipts->front().find("270 others: not in pool sales covering region R3"),
+            std::string::npos)
+      << receipts->front();
 }
 
 TEST_F(StrategiesTest, WeightedRoundRobinMatchesWeightsWithinOnePercent) {

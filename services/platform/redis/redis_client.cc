@@ -201,16 +201,47 @@ absl::StatusOr<RedisValue> RedisConnection::Command(const std::vector<std::strin
   if (timeout > absl::ZeroDuration() && ctx_ != nullptr && ctx_->err == 0) {
     redisSetTimeout(ctx_, absl::ToTimeval(config_.command_timeout));
   }
-  if (reply == nullptr) {
-    std::string why = ctx_ != nullptr ? ctx_->errstr : "no context";
-    Drop();
-    epoch_->fetch_add(1);
-    return absl::UnavailableError(absl::StrCat("redis ", config_.host, ":", config_.port, ": ",
-                                               why.empty() ? "connection lost" : why));
-  }
+  if (reply == nullptr) return Lost();
   auto value = Convert(reply);
   freeReplyObject(reply);
   return value;
+}
+
+absl::StatusOr<RedisValue> RedisConnection::Lost() {
+  std::string why = ctx_ != nullptr ? ctx_->errstr : "no context";
+  Drop();
+  epoch_->fetch_add(1);
+  return absl::UnavailableError(absl::StrCat("redis ", config_.host, ":", config_.port, ": ",
+                                             why.empty() ? "connection lost" : why));
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> RedisConnection::Pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  if (auto st = EnsureConnected(); !st.ok()) return st;
+  std::vector<const char*> ptrs;
+  std::vector<size_t> lens;
+  for (const auto& argv : commands) {
+    ptrs.clear();
+    lens.clear();
+    for (const auto& a : argv) {
+      ptrs.push_back(a.data());
+      lens.push_back(a.size());
+    }
+    if (redisAppendCommandArgv(ctx_, static_cast<int>(argv.size()), ptrs.data(), lens.data()) !=
+        REDIS_OK) {
+      return Lost().status();
+    }
+  }
+  std::vector<absl::StatusOr<RedisValue>> out;
+  out.reserve(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    void* raw = nullptr;
+    if (redisGetReply(ctx_, &raw) != REDIS_OK || raw == nullptr) return Lost().status();
+    auto* reply = static_cast<redisReply*>(raw);
+    out.push_back(Convert(reply));
+    freeReplyObject(reply);
+  }
+  return out;
 }
 
 RedisClient::RedisClient(RedisConfig config) : config_(std::move(config)) {
@@ -251,6 +282,18 @@ absl::StatusOr<RedisValue> RedisClient::Command(const std::vector<std::string>& 
     return absl::ResourceExhaustedError("redis pool: no connection free within acquire timeout");
   }
   auto result = conn->Command(argv);
+  Release(std::move(conn));
+  return result;
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> RedisClient::Pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  if (commands.empty()) return std::vector<absl::StatusOr<RedisValue>>();
+  auto conn = Acquire();
+  if (conn == nullptr) {
+    return absl::ResourceExhaustedError("redis pool: no connection free within acquire timeout");
+  }
+  auto result = conn->Pipeline(commands);
   Release(std::move(conn));
   return result;
 }

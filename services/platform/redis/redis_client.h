@@ -43,7 +43,14 @@ class RedisConnection {
   absl::StatusOr<RedisValue> Command(const std::vector<std::string>& argv,
                                      absl::Duration timeout = absl::ZeroDuration());
 
+  // Sends every command, then reads every reply: one round trip for the lot. Each reply is
+  // its own status (an error reply fails only its command); a broken connection fails the
+  // whole batch with UNAVAILABLE.
+  absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> Pipeline(
+      const std::vector<std::vector<std::string>>& commands);
+
  private:
+  absl::StatusOr<RedisValue> Lost();
   absl::Status EnsureConnected();
   void Drop();
 
@@ -62,6 +69,9 @@ class RedisClient {
   ~RedisClient();
 
   absl::StatusOr<RedisValue> Command(const std::vector<std::string>& argv);
+  // See RedisConnection::Pipeline. Reads that would take one round trip per key take one.
+  absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> Pipeline(
+      const std::vector<std::vector<std::string>>& commands);
 
   // EVALSHA, loading the script after NOSCRIPT (a restarted or flushed server). All keys must
   // share one hash tag (Cluster-ready); otherwise INVALID_ARGUMENT and nothing is sent.

@@ -47,6 +47,8 @@ class OfferStream final : public grpc::ServerWriteReactor<Response> {
       return;
     }
     opened_ = true;
+    // Tells the app the stream is live (it is watched from here on) before any offer.
+    this->StartSendInitialMetadata();
     handle_ = feed_.Watch(worker_id_, [this](const auto& notices) { Deliver(notices); });
   }
 

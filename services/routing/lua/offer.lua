@@ -110,7 +110,28 @@ if strategy == 'round_robin' or strategy == 'broadcast' then
   end
   local idle_key = P .. 'idle:' .. pool
   local page_start = 0
-  while #picked < want do
+  if candidate_count == 0 then
+    page_start = -1
+  elseif candidate_count <= 1000 and candidate_count * 8 < redis.call('ZCARD', idle_key) then
+    -- Few fit (a region or skill of a large pool): read their idle times instead of walking
+    -- the whole pool's order.
+    local ids = all_candidates()
+    local scores = redis.call('ZMSCORE', idle_key, unpack(ids))
+    local order = {}
+    for i, id in ipairs(ids) do
+      order[i] = { id = id, idle = tonumber(scores[i]) or math.huge }
+    end
+    table.sort(order, function(a, b)
+      if a.idle ~= b.idle then return a.idle < b.idle end
+      return a.id < b.id
+    end)
+    for _, o in ipairs(order) do
+      if #picked >= want then break end
+      visit(o.id)
+    end
+    page_start = -1  -- done: no walk
+  end
+  while #picked < want and page_start >= 0 do
     local page = redis.call('ZRANGE', idle_key, page_start, page_start + 15)
     if #page == 0 then break end
     for _, id in ipairs(page) do

@@ -27,6 +27,23 @@ TEST_F(RedisClientTest, CommandsRoundTrip) {
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kInternal);
 }
 
+TEST_F(RedisClientTest, PipelineAnswersEveryCommandInOrderWithItsOwnStatus) {
+  ASSERT_TRUE(client_.Command({"SET", "text", "v"}).ok());
+  std::vector<std::vector<std::string>> commands;
+  for (int i = 0; i < 500; ++i) commands.push_back({"INCR", "n"});
+  commands.push_back({"INCR", "text"});  // an error reply fails only this command
+  commands.push_back({"GET", "missing"});
+  auto replies = client_.Pipeline(commands);
+  ASSERT_TRUE(replies.ok()) << replies.status();
+  ASSERT_EQ(replies->size(), commands.size());
+  for (int i = 0; i < 500; ++i) EXPECT_EQ((*replies)[i]->integer, i + 1);
+  EXPECT_EQ((*replies)[500].status().code(), absl::StatusCode::kInternal);
+  ASSERT_TRUE((*replies)[501].ok());
+  EXPECT_TRUE((*replies)[501]->is_nil());
+  EXPECT_EQ(client_.Command({"GET", "n"})->str, "500");  // the connection is still in step
+  EXPECT_TRUE(client_.Pipeline({})->empty());
+}
+
 TEST_F(RedisClientTest, ScriptErrorsCarryTheirStatusCode) {
   auto ok = client_.Eval(script_, {"{t}:a"}, {"hello"});
   ASSERT_TRUE(ok.ok()) << ok.status();
