@@ -1,0 +1,56 @@
+-- Records a contract version and reschedules its renewal reminders in one step: the contract,
+-- its event, the stale reminders superseded (never delivered) and the new ones scheduled.
+-- KEYS[1] "{rr}:outbox"
+-- ARGV: now, contract, account, version, contract_doc, event_id_base, producer, trace,
+--   contract event (prebuilt: topic, key, id, type, value) at 9..13,
+--   planned count at 14, then per planned reminder: id, doc, due_ms, role (4 each) from 15.
+-- Returns {'applied', scheduled, superseded} | {'ignored', stored_version}
+local now, cid, account, version = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
+local ckey = P .. 'contract:' .. cid
+local stored = tonumber(redis.call('HGET', ckey, 'version') or '-1')
+if stored == version then return { 'ignored', stored } end
+if stored > version then
+  return redis.error_reply('FAILED_PRECONDITION contract.version: ' .. version ..
+    ' is older than the recorded version ' .. stored)
+end
+local old_account = redis.call('HGET', ckey, 'account')
+if old_account and old_account ~= account then
+  return redis.error_reply('FAILED_PRECONDITION contract.account_id: contract ' .. cid ..
+    ' belongs to account ' .. old_account)
+end
+redis.call('HSET', ckey, 'version', version, 'doc', ARGV[5], 'account', account)
+redis.call('SADD', P .. 'contracts:' .. account, cid)
+redis.call('XADD', OUTBOX, '*', 't', ARGV[9], 'k', ARGV[10], 'i', ARGV[11], 'y', ARGV[12],
+  'v', ARGV[13])
+
+local count = tonumber(ARGV[14])
+local planned = {}
+for i = 0, count - 1 do planned[ARGV[15 + i * 4]] = true end
+local by_contract = P .. 'by-contract:' .. cid
+local superseded, seq = 0, 0
+for _, id in ipairs(redis.call('SMEMBERS', by_contract)) do
+  if not planned[id] and LIVE[redis.call('HGET', rkey(id), 'state')] then
+    unschedule(id)
+    redis.call('HSET', rkey(id), 'state', 'superseded')
+    superseded = superseded + 1
+    seq = seq + 1
+    emit(REMINDERS_TOPIC, account, event_id(ARGV[6], seq), 'ReminderSuperseded', now, ARGV[7],
+      ARGV[8], 312, pb_str(1, id) .. pb_str(2, account) .. pb_str(3, cid) .. pb_int(4, version))
+  end
+end
+local scheduled = 0
+for i = 0, count - 1 do
+  local a = 15 + i * 4
+  local id, due = ARGV[a], tonumber(ARGV[a + 2])
+  local state = redis.call('HGET', rkey(id), 'state')
+  -- A reminder already due or done keeps its state; a new or superseded one is (re)scheduled.
+  if state == false or state == 'superseded' or state == 'scheduled' then
+    redis.call('HSET', rkey(id), 'doc', ARGV[a + 1], 'state', 'scheduled', 'due', due,
+      'role', ARGV[a + 3], 'account', account, 'contract', cid)
+    redis.call('ZADD', P .. 'due', due, id)
+    redis.call('ZADD', P .. 'upcoming:' .. account, due, id)
+    redis.call('SADD', by_contract, id)
+    if state ~= 'scheduled' then scheduled = scheduled + 1 end
+  end
+end
+return { 'applied', scheduled, superseded }

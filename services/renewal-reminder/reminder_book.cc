@@ -1,0 +1,222 @@
+#include "renewal-reminder/reminder_book.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "lua/contract_record.lua.h"
+#include "lua/reminder_change.lua.h"
+#include "lua/reminders_fire.lua.h"
+#include "platform/core/ids.h"
+#include "platform/kafka/topics.h"
+
+namespace firstline::renewal {
+namespace {
+
+constexpr const char* kTag = "{rr}:";
+
+std::string Key(const std::string& suffix) { return kTag + suffix; }
+std::string EventIdBase() { return platform::NewRandomId().substr(0, 28); }
+
+// What the script stores: everything but the live fields it appends itself.
+std::string ReminderDoc(const PlannedReminder& p) {
+  v1::Reminder r;
+  r.set_reminder_id(p.id);
+  r.set_account_id(p.account_id);
+  r.set_contract_id(p.contract_id);
+  r.set_kind(p.kind);
+  r.set_title(p.title);
+  r.set_internal_only(p.internal_only);
+  return r.SerializeAsString();
+}
+
+absl::StatusOr<v1::Reminder> ParseReminder(const std::string& bytes, const std::string& id) {
+  v1::Reminder r;
+  if (!r.ParseFromString(bytes)) {
+    return absl::DataLossError(absl::StrCat("reminder ", id, " has an unreadable record"));
+  }
+  return r;
+}
+
+}  // namespace
+
+ReminderBook::ReminderBook(platform::RedisClient& redis, const platform::Clock& clock,
+                           std::string producer)
+    : redis_(redis),
+      clock_(clock),
+      producer_(std::move(producer)),
+      record_("contract_record", kContractRecordLua),
+      fire_("reminders_fire", kRemindersFireLua),
+      change_("reminder_change", kReminderChangeLua) {}
+
+absl::StatusOr<RecordOutcome> ReminderBook::RecordContract(
+    const v1::Contract& contract, platform::OutboxEvent contract_event,
+    const std::vector<PlannedReminder>& planned, const std::string& trace_id) {
+  std::vector<std::string> args = {std::to_string(absl::ToUnixMillis(clock_.Now())),
+                                   contract.contract_id(),
+                                   contract.account_id(),
+                                   std::to_string(contract.version()),
+                                   contract.SerializeAsString(),
+                                   EventIdBase(),
+                                   producer_,
+                                   trace_id};
+  if (auto st = platform::AppendOutboxArgs(std::move(contract_event), args); !st.ok()) return st;
+  args.push_back(std::to_string(planned.size()));
+  for (const auto& p : planned) {
+    args.insert(args.end(), {p.id, ReminderDoc(p), std::to_string(absl::ToUnixMillis(p.due)),
+                             p.role == OwnerRole::kService ? "service" : "sales"});
+  }
+  auto r = redis_.Eval(record_, {OutboxKey()}, args);
+  if (!r.ok()) return r.status();
+  RecordOutcome out;
+  out.applied = r->elements.at(0).str == "applied";
+  if (out.applied) {
+    out.scheduled = static_cast<int>(r->elements.at(1).integer);
+    out.superseded = static_cast<int>(r->elements.at(2).integer);
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<v1::Contract>> ReminderBook::Contract(const std::string& id) {
+  auto r = redis_.Command({"HGET", Key("contract:" + id), "doc"});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<v1::Contract>();
+  v1::Contract c;
+  if (!c.ParseFromString(r->str)) {
+    return absl::DataLossError(absl::StrCat("contract ", id, " has an unreadable record"));
+  }
+  return std::optional<v1::Contract>(std::move(c));
+}
+
+absl::StatusOr<std::vector<v1::Contract>> ReminderBook::ContractsOf(const std::string& account) {
+  auto ids = redis_.Command({"SMEMBERS", Key("contracts:" + account)});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::vector<std::string>> reads;
+  for (const auto& id : ids->elements) reads.push_back({"HGET", Key("contract:" + id.str), "doc"});
+  auto docs = redis_.Pipeline(reads);
+  if (!docs.ok()) return docs.status();
+  std::vector<v1::Contract> out;
+  for (auto& d : *docs) {
+    if (!d.ok()) return d.status();
+    v1::Contract c;
+    if (!d->is_nil() && c.ParseFromString(d->str)) out.push_back(std::move(c));
+  }
+  std::sort(out.begin(), out.end(), [](const v1::Contract& a, const v1::Contract& b) {
+    return a.contract_id() < b.contract_id();
+  });
+  return out;
+}
+
+absl::StatusOr<int> ReminderBook::FireDue(int limit, const std::string& trace_id) {
+  auto r = redis_.Eval(fire_, {OutboxKey()},
+                       {std::to_string(absl::ToUnixMillis(clock_.Now())), std::to_string(limit),
+                        EventIdBase(), producer_, trace_id});
+  if (!r.ok()) return r.status();
+  return static_cast<int>(r->integer);
+}
+
+absl::StatusOr<v1::Reminder> ReminderBook::Change(ReminderChange change, const std::string& id,
+                                                  const std::string& caller,
+                                                  bool caller_is_operator, const std::string& value,
+                                                  const std::string& notes,
+                                                  const std::string& trace_id) {
+  const char* op = change == ReminderChange::kComplete ? "complete"
+                   : change == ReminderChange::kSnooze ? "snooze"
+                                                       : "reassign";
+  auto r = redis_.Eval(
+      change_, {OutboxKey()},
+      {std::to_string(absl::ToUnixMillis(clock_.Now())), id, op, caller,
+       caller_is_operator ? "1" : "0", value, notes, EventIdBase(), producer_, trace_id});
+  if (!r.ok()) return r.status();
+  return ParseReminder(r->str, id);
+}
+
+absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Load(const std::vector<std::string>& ids) {
+  std::vector<std::vector<std::string>> reads;
+  for (const auto& id : ids) {
+    reads.push_back({"HMGET", Key("r:" + id), "doc", "state", "due", "owner", "outcome", "notes"});
+  }
+  auto replies = redis_.Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  static const std::map<std::string, v1::ReminderState> kStates = {
+      {"scheduled", v1::REMINDER_STATE_SCHEDULED},
+      {"due", v1::REMINDER_STATE_DUE},
+      {"snoozed", v1::REMINDER_STATE_SNOOZED},
+      {"done", v1::REMINDER_STATE_DONE},
+      {"superseded", v1::REMINDER_STATE_SUPERSEDED}};
+  std::vector<v1::Reminder> out;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto& f = (*replies)[i];
+    if (!f.ok()) return f.status();
+    if (f->elements.at(0).is_nil()) continue;  // gone between the index read and this one
+    auto r = ParseReminder(f->elements[0].str, ids[i]);
+    if (!r.ok()) return r.status();
+    auto state = kStates.find(f->elements[1].str);
+    r->set_state(state == kStates.end() ? v1::REMINDER_STATE_UNSPECIFIED : state->second);
+    int64_t due = 0, outcome = 0;
+    (void)absl::SimpleAtoi(f->elements[2].str, &due);
+    r->mutable_due_at()->set_seconds(due / 1000);
+    r->mutable_due_at()->set_nanos(static_cast<int32_t>(due % 1000) * 1'000'000);
+    r->set_owner_id(f->elements[3].str);
+    if (absl::SimpleAtoi(f->elements[4].str, &outcome) && v1::ReminderOutcome_IsValid(outcome)) {
+      r->set_outcome(static_cast<v1::ReminderOutcome>(outcome));
+    }
+    r->set_notes(f->elements[5].str);
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Reminder> ReminderBook::Get(const std::string& id) {
+  auto r = Load({id});
+  if (!r.ok()) return r.status();
+  if (r->empty()) return absl::NotFoundError(absl::StrCat("reminder ", id, " does not exist"));
+  return std::move(r->front());
+}
+
+absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Tasks(const std::string& owner) {
+  auto ids = redis_.Command({"ZRANGE", Key("tasks:" + owner), "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::string> list;
+  for (const auto& v : ids->elements) list.push_back(v.str);
+  return Load(list);
+}
+
+absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Upcoming(const std::string& account) {
+  auto ids = redis_.Command({"ZRANGE", Key("upcoming:" + account), "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::string> list;
+  for (const auto& v : ids->elements) list.push_back(v.str);
+  return Load(list);
+}
+
+absl::Status ReminderBook::SetProfile(const v1::AccountProfile& profile) {
+  return redis_
+      .Command(
+          {"HSET", Key("acct:" + profile.account_id()), "profile", profile.SerializeAsString()})
+      .status();
+}
+
+absl::StatusOr<std::optional<v1::AccountProfile>> ReminderBook::Profile(
+    const std::string& account) {
+  auto r = redis_.Command({"HGET", Key("acct:" + account), "profile"});
+  if (!r.ok()) return r.status();
+  if (r->is_nil()) return std::optional<v1::AccountProfile>();
+  v1::AccountProfile p;
+  if (!p.ParseFromString(r->str)) {
+    return absl::DataLossError(absl::StrCat("account ", account, " has an unreadable profile"));
+  }
+  return std::optional<v1::AccountProfile>(std::move(p));
+}
+
+absl::Status ReminderBook::SetOwner(const std::string& account, const std::string& role,
+                                    const std::string& owner) {
+  return redis_.Command({"HSET", Key("acct:" + account), role, owner}).status();
+}
+
+absl::StatusOr<std::string> ReminderBook::Owner(const std::string& account,
+                                                const std::string& role) {
+  auto r = redis_.Command({"HGET", Key("acct:" + account), role});
+  if (!r.ok()) return r.status();
+  return r->is_nil() ? std::string() : r->str;
+}
+
+}  // namespace firstline::renewal

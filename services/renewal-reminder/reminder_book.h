@@ -1,0 +1,78 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "firstline/v1/events.pb.h"
+#include "firstline/v1/renewals.pb.h"
+#include "platform/core/clock.h"
+#include "platform/outbox/outbox_event.h"
+#include "platform/redis/redis_client.h"
+#include "renewal-reminder/reminder_plan.h"
+
+namespace firstline::renewal {
+
+struct RecordOutcome {
+  bool applied = false;  // false: this version was already recorded
+  int scheduled = 0;
+  int superseded = 0;
+};
+
+enum class ReminderChange { kComplete, kSnooze, kReassign };
+
+// Contracts, account profiles and owners, and reminders in Redis (hash tag "{rr}"). Every
+// change and its events are one Lua script; due reminders are claimed from a sorted set by
+// one script, so several instances and restarts never lose or repeat a delivery.
+class ReminderBook {
+ public:
+  ReminderBook(platform::RedisClient& redis, const platform::Clock& clock,
+               std::string producer = "renewal-reminder");
+
+  static std::string OutboxKey() { return "{rr}:outbox"; }
+  static std::string FeedChannel() { return "{rr}:feed"; }
+  static constexpr const char* kOperatorsQueue = "-ops";
+
+  // Records a contract version with its event and reschedules its reminders to `planned`;
+  // FAILED_PRECONDITION for a version older than the recorded one.
+  absl::StatusOr<RecordOutcome> RecordContract(const v1::Contract& contract,
+                                               platform::OutboxEvent contract_event,
+                                               const std::vector<PlannedReminder>& planned,
+                                               const std::string& trace_id);
+  absl::StatusOr<std::optional<v1::Contract>> Contract(const std::string& contract_id);
+  absl::StatusOr<std::vector<v1::Contract>> ContractsOf(const std::string& account_id);
+
+  // Fires up to `limit` reminders due by now; returns how many.
+  absl::StatusOr<int> FireDue(int limit, const std::string& trace_id);
+
+  // `value`: the outcome number, the snooze deadline in unix ms, or the new owner.
+  absl::StatusOr<v1::Reminder> Change(ReminderChange change, const std::string& reminder_id,
+                                      const std::string& caller, bool caller_is_operator,
+                                      const std::string& value, const std::string& notes,
+                                      const std::string& trace_id);
+  absl::StatusOr<v1::Reminder> Get(const std::string& reminder_id);
+  // Due tasks of an owner (kOperatorsQueue: the operators'), soonest first.
+  absl::StatusOr<std::vector<v1::Reminder>> Tasks(const std::string& owner);
+  // Reminders of an account not yet done, soonest first.
+  absl::StatusOr<std::vector<v1::Reminder>> Upcoming(const std::string& account_id);
+
+  absl::Status SetProfile(const v1::AccountProfile& profile);
+  absl::StatusOr<std::optional<v1::AccountProfile>> Profile(const std::string& account_id);
+  // role: "sales" or "service".
+  absl::Status SetOwner(const std::string& account_id, const std::string& role,
+                        const std::string& owner_id);
+  absl::StatusOr<std::string> Owner(const std::string& account_id, const std::string& role);
+
+ private:
+  absl::StatusOr<std::vector<v1::Reminder>> Load(const std::vector<std::string>& ids);
+
+  platform::RedisClient& redis_;
+  const platform::Clock& clock_;
+  std::string producer_;
+  platform::RedisScript record_;
+  platform::RedisScript fire_;
+  platform::RedisScript change_;
+};
+
+}  // namespace firstline::renewal

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "firstline/v1/renewals.pb.h"
+#include "platform/auth/principal.h"
+#include "platform/core/clock.h"
+#include "renewal-reminder/reminder_book.h"
+#include "renewal-reminder/schedule_policy.h"
+
+namespace firstline::renewal {
+
+struct RenewalDeskConfig {
+  int fire_batch = 1000;  // reminders claimed per script call
+};
+
+// The renewal-reminder domain: validates, plans and records; knows nothing of gRPC.
+class RenewalDesk {
+ public:
+  RenewalDesk(ReminderBook& book, const platform::Clock& clock, SchedulePolicy policy,
+              RenewalDeskConfig config = {});
+
+  // INVALID_ARGUMENT naming every bad field; FAILED_PRECONDITION for an older version.
+  absl::StatusOr<v1::RecordContractResponse> RecordContract(const v1::Contract& contract,
+                                                            const std::string& trace_id);
+  // INVALID_ARGUMENT for an unknown time zone or a bad quiet-hours range.
+  absl::StatusOr<v1::AccountProfile> SetProfile(const v1::AccountProfile& profile);
+  // NOT_FOUND for an account with neither profile, contract nor owner.
+  absl::StatusOr<v1::GetAccountResponse> GetAccount(const std::string& account_id);
+
+  // Fires every reminder due by now (in batches); returns how many.
+  absl::StatusOr<int> FireDue(const std::string& trace_id);
+
+  absl::StatusOr<v1::Reminder> Complete(const platform::Principal& caller,
+                                        const std::string& reminder_id, v1::ReminderOutcome outcome,
+                                        const std::string& notes, const std::string& trace_id);
+  absl::StatusOr<v1::Reminder> Snooze(const platform::Principal& caller,
+                                      const std::string& reminder_id, absl::Time until,
+                                      const std::string& trace_id);
+  absl::StatusOr<v1::Reminder> Reassign(const platform::Principal& caller,
+                                        const std::string& reminder_id, const std::string& owner_id,
+                                        const std::string& trace_id);
+
+  std::shared_ptr<const SchedulePolicy> policy() const;
+  void SetPolicy(SchedulePolicy policy);
+
+ private:
+  absl::StatusOr<AccountView> ViewOf(const std::string& account_id);
+
+  ReminderBook& book_;
+  const platform::Clock& clock_;
+  RenewalDeskConfig config_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const SchedulePolicy> policy_;
+};
+
+}  // namespace firstline::renewal

@@ -1,0 +1,244 @@
+// Contracts and reminders against a real redis-server with a fake clock: the full schedule
+// delivered, a renewal superseding stale reminders, restarts and replicas firing once.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "renewal-reminder/renewal_desk.h"
+#include "support/redis_server.h"
+
+namespace firstline::renewal {
+namespace {
+
+google::protobuf::Timestamp Ts(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+absl::Time At(const std::string& rfc3339) {
+  absl::Time t;
+  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, nullptr));
+  return t;
+}
+
+class ReminderBookTest : public ::testing::Test {
+ protected:
+  v1::Contract Contract(int64_t version, const std::string& end,
+                        v1::ContractStatus status = v1::CONTRACT_STATUS_ACTIVE) {
+    v1::Contract c;
+    c.set_contract_id("c-1");
+    c.set_account_id("acct-1");
+    c.add_product_lines("erp");
+    *c.mutable_service_start() = Ts(At(end) - absl::Hours(24 * 365));
+    *c.mutable_service_end() = Ts(At(end));
+    c.mutable_annual_fee()->set_currency("CNY");
+    c.mutable_annual_fee()->set_minor_units(1'200'000);
+    c.set_status(status);
+    c.set_version(version);
+    c.set_closed_by_id("rep-1");
+    return c;
+  }
+
+  // Every event in the outbox, decoded, of `type` ("" for all).
+  std::vector<v1::Envelope> Events(const std::string& type = "") {
+    std::vector<v1::Envelope> out;
+    auto r = client_.Command({"XRANGE", ReminderBook::OutboxKey(), "-", "+"});
+    EXPECT_TRUE(r.ok());
+    for (const auto& entry : r->elements) {
+      const auto& f = entry.elements[1].elements;
+      for (size_t i = 0; i + 1 < f.size(); i += 2) {
+        if (f[i].str != "v") continue;
+        v1::Envelope e;
+        EXPECT_TRUE(e.ParseFromString(f[i + 1].str));
+        if (type.empty() || e.type() == type) out.push_back(std::move(e));
+      }
+    }
+    return out;
+  }
+
+  // Reminder ids delivered (ReminderDue), in order.
+  std::vector<std::string> Delivered() {
+    std::vector<std::string> ids;
+    for (const auto& e : Events("ReminderDue"))
+      ids.push_back(e.reminder_due().reminder().reminder_id());
+    return ids;
+  }
+
+  testing::RedisServer server_;
+  platform::RedisClient client_{server_.Config()};
+  platform::FakeClock clock_{At("2026-11-23T00:00:00Z")};
+  ReminderBook book_{client_, clock_};
+  RenewalDesk desk_{book_, clock_, SchedulePolicy::Default()};
+  platform::Principal rep_{"rep-1", platform::PrincipalKind::kRep, "vendor"};
+};
+
+TEST_F(ReminderBookTest, FullScheduleIsDeliveredOnceEachInOrderToTheOwner) {
+  auto recorded = desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "trace-1");
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_TRUE(recorded->applied());
+  EXPECT_EQ(recorded->reminders_scheduled(), 7);
+  ASSERT_EQ(Events("ContractSigned").size(), 1u);
+  EXPECT_EQ(Events("ContractSigned")[0].contract_signed().terms().version(), 1);
+  ASSERT_EQ(*desk_.FireDue("t"), 0);  // nothing due yet
+
+  clock_.Set(At("2027-03-12T01:00:00Z"));  // T-90, 09:00 Shanghai
+  ASSERT_EQ(*desk_.FireDue("t"), 1);
+  auto tasks = book_.Tasks("rep-1");  // the closing rep became the sales owner
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 1u);
+  EXPECT_EQ(tasks->front().reminder_id(), "renewal:c-1:2027-06-10:T-90");
+  EXPECT_EQ(tasks->front().state(), v1::REMINDER_STATE_DUE);
+  EXPECT_EQ(tasks->front().owner_id(), "rep-1");
+  auto due_event = Events("ReminderDue");
+  ASSERT_EQ(due_event.size(), 1u);
+  EXPECT_EQ(due_event[0].reminder_due().reminder().owner_id(), "rep-1");
+  EXPECT_EQ(due_event[0].reminder_due().reminder().due_at().seconds(),
+            absl::ToUnixSeconds(At("2027-03-12T01:00:00Z")));
+  EXPECT_EQ(due_event[0].partition_key(), "acct-1");
+
+  clock_.Set(At("2027-08-01T00:00:00Z"));  // past T+30
+  ASSERT_EQ(*desk_.FireDue("t"), 6);
+  ASSERT_EQ(*desk_.FireDue("t"), 0);
+  EXPECT_EQ(Delivered(),
+            (std::vector<std::string>{"renewal:c-1:2027-06-10:T-90", "renewal:c-1:2027-06-10:T-60",
+                                      "renewal:c-1:2027-06-10:T-30", "renewal:c-1:2027-06-10:T-7",
+                                      "renewal:c-1:2027-06-10:T+0", "renewal:c-1:2027-06-10:T+7",
+                                      "renewal:c-1:2027-06-10:T+30"}));
+
+  auto done = desk_.Complete(rep_, "renewal:c-1:2027-06-10:T-90", v1::REMINDER_OUTCOME_WILL_RENEW,
+                             "asked for a quote", "t");
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->state(), v1::REMINDER_STATE_DONE);
+  EXPECT_EQ(done->outcome(), v1::REMINDER_OUTCOME_WILL_RENEW);
+  EXPECT_EQ(book_.Tasks("rep-1")->size(), 6u);
+  EXPECT_EQ(Events("ReminderCompleted").size(), 1u);
+  auto again =
+      desk_.Complete(rep_, "renewal:c-1:2027-06-10:T-90", v1::REMINDER_OUTCOME_DONE, "", "t");
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+  platform::Principal other{"rep-2", platform::PrincipalKind::kRep, "vendor"};
+  EXPECT_EQ(desk_.Complete(other, "renewal:c-1:2027-06-10:T-60", v1::REMINDER_OUTCOME_DONE, "", "t")
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(ReminderBookTest, RenewalThatMovesTheDatesSupersedesTheOldRemindersNeverDelivered) {
+  ASSERT_TRUE(desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  clock_.Set(At("2027-03-12T02:00:00Z"));
+  ASSERT_EQ(*desk_.FireDue("t"), 1);  // T-90 of the old term is already a task
+  // Renewed early for another year: the old term's remaining reminders go, the new ones come.
+  auto renewed =
+      desk_.RecordContract(Contract(2, "2028-06-10T04:00:00Z", v1::CONTRACT_STATUS_RENEWED), "t");
+  ASSERT_TRUE(renewed.ok()) << renewed.status();
+  EXPECT_EQ(renewed->reminders_superseded(), 7);  // the due T-90 task too: renewal settled it
+  EXPECT_EQ(renewed->reminders_scheduled(), 7);
+  EXPECT_EQ(Events("ContractRenewed").size(), 1u);
+  EXPECT_EQ(Events("ReminderSuperseded").size(), 7u);
+  EXPECT_TRUE(book_.Tasks("rep-1")->empty());
+
+  clock_.Set(At("2028-08-01T00:00:00Z"));  // past every date of both terms
+  ASSERT_EQ(*desk_.FireDue("t"), 7);
+  std::vector<std::string> delivered = Delivered();
+  ASSERT_EQ(delivered.size(), 8u);  // the old T-90 (before the renewal) + the new term's 7
+  for (size_t i = 1; i < delivered.size(); ++i) {
+    EXPECT_NE(delivered[i].find(":2028-06-10:"), std::string::npos) << delivered[i];
+  }
+  // Replaying version 2 changes nothing; an older version is refused, naming the field.
+  auto replay =
+      desk_.RecordContract(Contract(2, "2028-06-10T04:00:00Z", v1::CONTRACT_STATUS_RENEWED), "t");
+  ASSERT_TRUE(replay.ok());
+  EXPECT_FALSE(replay->applied());
+  auto older = desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t");
+  EXPECT_EQ(older.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(older.status().message().find("contract.version"), std::string::npos);
+  // Cancelling supersedes whatever is left.
+  clock_.Set(At("2027-01-01T00:00:00Z"));
+  auto cancelled =
+      desk_.RecordContract(Contract(3, "2028-06-10T04:00:00Z", v1::CONTRACT_STATUS_CANCELLED), "t");
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->reminders_scheduled(), 0);
+  EXPECT_EQ(Events("ContractCancelled").size(), 1u);
+}
+
+TEST_F(ReminderBookTest, RestartHalfwayAndTwoReplicasLoseAndRepeatNothing) {
+  // 40 contracts whose reminders all fall due; fired in small batches by two desks (replicas)
+  // racing, one of them replaced ("restarted") halfway.
+  for (int i = 0; i < 40; ++i) {
+    v1::Contract c = Contract(1, "2027-06-10T04:00:00Z");
+    c.set_contract_id("c-" + std::to_string(i));
+    ASSERT_TRUE(desk_.RecordContract(c, "t").ok());
+  }
+  clock_.Set(At("2027-08-01T00:00:00Z"));
+  RenewalDesk replica(book_, clock_, SchedulePolicy::Default(), {.fire_batch = 7});
+  int fired = 0;
+  {
+    ReminderBook first_book(client_, clock_);
+    RenewalDesk first(first_book, clock_, SchedulePolicy::Default(), {.fire_batch = 7});
+    std::thread racer([&] { fired += *replica.FireDue("r"); });
+    auto n = first_book.FireDue(50, "a");  // one batch, then "crash"
+    racer.join();
+    ASSERT_TRUE(n.ok());
+    fired += *n;
+  }
+  ReminderBook restarted(client_, clock_);
+  RenewalDesk after(restarted, clock_, SchedulePolicy::Default(), {.fire_batch = 7});
+  fired += *after.FireDue("b");
+  EXPECT_EQ(fired, 280);
+  std::vector<std::string> delivered = Delivered();
+  std::set<std::string> unique(delivered.begin(), delivered.end());
+  EXPECT_EQ(delivered.size(), 280u);
+  EXPECT_EQ(unique.size(), 280u);
+}
+
+TEST_F(ReminderBookTest, BadInputIsNamedAndNothingIsWritten) {
+  v1::Contract bad = Contract(0, "2027-06-10T04:00:00Z");
+  *bad.mutable_service_end() = Ts(At("2026-01-01T00:00:00Z"));  // before the start
+  bad.set_account_id("");
+  auto st = desk_.RecordContract(bad, "t").status();
+  EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
+  for (const char* field : {"contract.service_end: must be after service_start",
+                            "contract.account_id", "contract.version"}) {
+    EXPECT_NE(st.message().find(field), std::string::npos) << st.message();
+  }
+  EXPECT_TRUE(Events().empty());
+  v1::AccountProfile p;
+  p.set_account_id("acct-1");
+  p.set_time_zone("Mars/Olympus");
+  p.mutable_quiet_hours()->set_start_minute(1500);
+  auto pst = desk_.SetProfile(p).status();
+  EXPECT_NE(pst.message().find("profile.time_zone: 'Mars/Olympus' is not an IANA time zone"),
+            std::string::npos)
+      << pst;
+  EXPECT_NE(pst.message().find("profile.quiet_hours.start_minute"), std::string::npos);
+  EXPECT_EQ(desk_.GetAccount("acct-1").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ReminderBookTest, SnoozeAndReassignMoveTheTask) {
+  ASSERT_TRUE(desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  clock_.Set(At("2027-03-12T02:00:00Z"));
+  ASSERT_EQ(*desk_.FireDue("t"), 1);
+  const std::string id = "renewal:c-1:2027-06-10:T-90";
+  auto snoozed = desk_.Snooze(rep_, id, clock_.Now() + absl::Hours(48), "t");
+  ASSERT_TRUE(snoozed.ok()) << snoozed.status();
+  EXPECT_EQ(snoozed->state(), v1::REMINDER_STATE_SNOOZED);
+  EXPECT_TRUE(book_.Tasks("rep-1")->empty());
+  clock_.Advance(absl::Hours(49));
+  ASSERT_EQ(*desk_.FireDue("t"), 1);
+  EXPECT_EQ(book_.Tasks("rep-1")->size(), 1u);
+  platform::Principal op{"ops-1", platform::PrincipalKind::kOperator, "vendor"};
+  EXPECT_EQ(desk_.Reassign(rep_, id, "rep-9", "t").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(desk_.Reassign(op, id, "rep-9", "t").ok());
+  EXPECT_TRUE(book_.Tasks("rep-1")->empty());
+  ASSERT_EQ(book_.Tasks("rep-9")->size(), 1u);
+  auto account = desk_.GetAccount("acct-1");
+  ASSERT_TRUE(account.ok()) << account.status();
+  EXPECT_EQ(account->sales_owner_id(), "rep-1");
+  EXPECT_EQ(account->contracts_size(), 1);
+  EXPECT_EQ(account->upcoming_size(), 7);  // the due task and six still scheduled
+}
+
+}  // namespace
+}  // namespace firstline::renewal
