@@ -23,6 +23,7 @@ export FIRSTLINE_REDIS_PORT="$REDIS_PORT"
 export FIRSTLINE_KAFKA_BOOTSTRAP_FILE="$RUN/kafka.bootstrap"
 LEAD_POLICY="${FIRSTLINE_LEAD_POLICY:-$ROOT/deploy/policies/leads.yaml}"
 TICKET_POLICY="${FIRSTLINE_TICKET_POLICY:-$ROOT/deploy/policies/tickets.yaml}"
+REMINDER_POLICY="${FIRSTLINE_SCHEDULE_POLICY:-$ROOT/deploy/policies/reminders.yaml}"
 rm -f "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE"
 
 pids=()
@@ -72,6 +73,7 @@ SERVICES=(
   "echo|services/echo/firstline-echo|7070|9470|"
   "lead-intake|services/lead-intake/firstline-lead-intake|7071|9471|--policy $LEAD_POLICY"
   "ticket-dispatch|services/ticket-dispatch/firstline-ticket-dispatch|7072|9472|--policy $TICKET_POLICY"
+  "renewal-reminder|services/renewal-reminder/firstline-renewal-reminder|7073|9473|--schedule-policy $REMINDER_POLICY"
 )
 for row in "${SERVICES[@]}"; do
   IFS='|' read -r name binary grpc_port metrics_port extra <<<"$row"

@@ -188,6 +188,35 @@ absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Upcoming(const std::stri
   return Load(list);
 }
 
+absl::StatusOr<int64_t> ReminderBook::SavePolicy(const v1::SchedulePolicy& policy) {
+  v1::SchedulePolicy doc = policy;
+  doc.clear_version();
+  auto r = redis_.Pipeline({{"MULTI"},
+                            {"HINCRBY", Key("policy"), "version", "1"},
+                            {"HSET", Key("policy"), "doc", doc.SerializeAsString()},
+                            {"EXEC"}});
+  if (!r.ok()) return r.status();
+  for (const auto& reply : *r) {
+    if (!reply.ok()) return reply.status();
+  }
+  const auto& exec = *r->back();
+  if (exec.elements.size() != 2) return absl::InternalError("policy save: no transaction result");
+  return exec.elements[0].integer;
+}
+
+absl::StatusOr<std::optional<v1::SchedulePolicy>> ReminderBook::LoadPolicy() {
+  auto r = redis_.Command({"HMGET", Key("policy"), "version", "doc"});
+  if (!r.ok()) return r.status();
+  if (r->elements.at(1).is_nil()) return std::optional<v1::SchedulePolicy>();
+  v1::SchedulePolicy p;
+  int64_t version = 0;
+  if (!p.ParseFromString(r->elements[1].str) || !absl::SimpleAtoi(r->elements[0].str, &version)) {
+    return absl::DataLossError("the stored schedule policy is unreadable");
+  }
+  p.set_version(version);
+  return std::optional<v1::SchedulePolicy>(std::move(p));
+}
+
 absl::Status ReminderBook::SetProfile(const v1::AccountProfile& profile) {
   return redis_
       .Command(

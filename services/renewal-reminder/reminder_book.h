@@ -57,6 +57,10 @@ class ReminderBook {
   // Reminders of an account not yet done, soonest first.
   absl::StatusOr<std::vector<v1::Reminder>> Upcoming(const std::string& account_id);
 
+  // The schedule policy shared by every instance: stored with a version bumped on each save.
+  absl::StatusOr<int64_t> SavePolicy(const v1::SchedulePolicy& policy);
+  absl::StatusOr<std::optional<v1::SchedulePolicy>> LoadPolicy();
+
   absl::Status SetProfile(const v1::AccountProfile& profile);
   absl::StatusOr<std::optional<v1::AccountProfile>> Profile(const std::string& account_id);
   // role: "sales" or "service".

@@ -67,9 +67,27 @@ std::shared_ptr<const SchedulePolicy> RenewalDesk::policy() const {
   return policy_;
 }
 
-void RenewalDesk::SetPolicy(SchedulePolicy policy) {
+absl::StatusOr<v1::SchedulePolicy> RenewalDesk::ReplacePolicy(const v1::SchedulePolicy& proposed) {
+  auto parsed = SchedulePolicyFromProto(proposed);
+  if (!parsed.ok()) return parsed.status();
+  auto version = book_.SavePolicy(proposed);
+  if (!version.ok()) return version.status();
+  parsed->version = *version;
   std::lock_guard lock(mu_);
-  policy_ = std::make_shared<const SchedulePolicy>(std::move(policy));
+  policy_ = std::make_shared<const SchedulePolicy>(*parsed);
+  return SchedulePolicyToProto(*policy_);
+}
+
+absl::Status RenewalDesk::SyncPolicy() {
+  auto stored = book_.LoadPolicy();
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return ReplacePolicy(SchedulePolicyToProto(*policy())).status();
+  if ((*stored)->version() == policy()->version) return absl::OkStatus();
+  auto parsed = SchedulePolicyFromProto(**stored);
+  if (!parsed.ok()) return parsed.status();
+  std::lock_guard lock(mu_);
+  policy_ = std::make_shared<const SchedulePolicy>(std::move(*parsed));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<AccountView> RenewalDesk::ViewOf(const std::string& account_id) {

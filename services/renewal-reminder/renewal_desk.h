@@ -45,7 +45,11 @@ class RenewalDesk {
                                         const std::string& trace_id);
 
   std::shared_ptr<const SchedulePolicy> policy() const;
-  void SetPolicy(SchedulePolicy policy);
+  // Validates, stores (every instance adopts it) and applies a new schedule policy.
+  absl::StatusOr<v1::SchedulePolicy> ReplacePolicy(const v1::SchedulePolicy& proposed);
+  // Adopts the stored policy when another instance replaced it (or stores this one's when none
+  // is stored yet).
+  absl::Status SyncPolicy();
 
  private:
   absl::StatusOr<AccountView> ViewOf(const std::string& account_id);

@@ -21,14 +21,7 @@ using firstline::testing::ReadFile;
 
 constexpr char kSecret[] = "process-test-secret-process-test-sec";
 
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return done();
-}
+using firstline::testing::WaitFor;
 
 void WritePolicy(const std::string& path, const std::string& version, bool broken = false) {
   std::ofstream out(path, std::ios::trunc);

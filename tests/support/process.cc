@@ -15,6 +15,8 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/time/clock.h"
+
 namespace firstline::testing {
 
 ChildProcess::ChildProcess(std::vector<std::string> argv, const std::string& log_file) {
@@ -103,6 +105,26 @@ std::string ReadFile(const std::string& path) {
 
 std::string BinaryPath(const std::string& relative) {
   return std::string(FIRSTLINE_BINARY_DIR) + "/" + relative;
+}
+
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (absl::Now() < deadline) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return done();
+}
+
+DevBrokerProcess::DevBrokerProcess()
+    : bootstrap_(dir_.path() + "/bootstrap"),
+      process_(std::make_unique<ChildProcess>(
+          std::vector<std::string>{BinaryPath("services/devbroker/firstline-devbroker"),
+                                   "--bootstrap-file", bootstrap_},
+          dir_.path() + "/broker.log")) {}
+
+bool DevBrokerProcess::ready() {
+  return WaitFor([&] { return !ReadFile(bootstrap_).empty(); }, absl::Seconds(10));
 }
 
 }  // namespace firstline::testing

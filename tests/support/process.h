@@ -2,8 +2,12 @@
 
 #include <sys/types.h>
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "absl/time/time.h"
 
 namespace firstline::testing {
 
@@ -46,5 +50,22 @@ std::string ReadFile(const std::string& path);
 
 // Directory holding the built binaries (set by CMake as FIRSTLINE_BINARY_DIR).
 std::string BinaryPath(const std::string& relative);
+
+// Polls `done` every 50 ms until it holds or `timeout` passes; its last answer.
+bool WaitFor(const std::function<bool()>& done, absl::Duration timeout);
+
+// A dev broker in its own temp directory, for tests that run the real service binaries.
+class DevBrokerProcess {
+ public:
+  DevBrokerProcess();
+  bool ready();  // its bootstrap file is written (waits up to 10 s)
+  const std::string& dir() const { return dir_.path(); }
+  const std::string& bootstrap_file() const { return bootstrap_; }
+
+ private:
+  TempDir dir_;
+  std::string bootstrap_;
+  std::unique_ptr<ChildProcess> process_;
+};
 
 }  // namespace firstline::testing

@@ -16,25 +16,14 @@ using firstline::testing::ReadFile;
 
 constexpr char kSecret[] = "process-test-secret-process-test-sec";
 
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return done();
-}
+using firstline::testing::WaitFor;
 
 TEST(TicketDispatchProcessTest, BrokenPolicyRefusedThenServesAndStopsCleanly) {
-  firstline::testing::TempDir dir;
+  firstline::testing::DevBrokerProcess broker;
   firstline::testing::RedisServer redis;
-  const std::string bootstrap = dir.path() + "/bootstrap";
-  firstline::testing::ChildProcess broker(
-      {firstline::testing::BinaryPath("services/devbroker/firstline-devbroker"), "--bootstrap-file",
-       bootstrap},
-      dir.path() + "/broker.log");
-  ASSERT_TRUE(WaitFor([&] { return !ReadFile(bootstrap).empty(); }, absl::Seconds(10)));
-  const std::string policy = dir.path() + "/tickets.yaml";
+  ASSERT_TRUE(broker.ready());
+  const std::string bootstrap = broker.bootstrap_file();
+  const std::string policy = broker.dir() + "/tickets.yaml";
   {
     std::ofstream out(policy);
     out << "version: \"t1\"\nrules:\n  - name: default\n    default: true\n    targets:\n"
@@ -49,10 +38,10 @@ TEST(TicketDispatchProcessTest, BrokenPolicyRefusedThenServesAndStopsCleanly) {
             "--metrics-port", std::to_string(metrics_port), "--policy", policy},
         log);
   };
-  auto refused = run(dir.path() + "/refused.log", 0, 0);
+  auto refused = run(broker.dir() + "/refused.log", 0, 0);
   ASSERT_TRUE(WaitFor([&] { return !refused->running(); }, absl::Seconds(10)));
   EXPECT_EQ(refused->Stop(SIGKILL), 2);
-  const std::string why = ReadFile(dir.path() + "/refused.log");
+  const std::string why = ReadFile(broker.dir() + "/refused.log");
   EXPECT_NE(why.find("line 6"), std::string::npos) << why;
   EXPECT_NE(why.find("sideways"), std::string::npos) << why;
 
@@ -62,7 +51,7 @@ TEST(TicketDispatchProcessTest, BrokenPolicyRefusedThenServesAndStopsCleanly) {
         << "      - strategy: least_loaded\n        pool: field\n";
   }
   const int metrics_port = firstline::testing::FreePort();
-  const std::string log = dir.path() + "/ticket-dispatch.log";
+  const std::string log = broker.dir() + "/ticket-dispatch.log";
   auto service = run(log, firstline::testing::FreePort(), metrics_port);
   EXPECT_TRUE(
       WaitFor([&] { return firstline::testing::HttpGetStatus(metrics_port, "/healthz") == 200; },

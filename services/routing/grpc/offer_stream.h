@@ -4,7 +4,6 @@
 
 #include <grpcpp/support/server_callback.h>
 
-#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -13,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "firstline/v1/lead_intake.pb.h"
 #include "google/protobuf/util/time_util.h"
+#include "platform/grpc/queued_stream.h"
 #include "platform/grpc/status_conversion.h"
 #include "routing/offer_feed.h"
 
@@ -27,11 +27,10 @@ struct OfferStreamHooks {
 };
 
 // One worker's live offer feed: pending offers replayed first, then offers, assignments,
-// rescinds and expiries as they happen (the worker's own declines are not echoed). Writes are
-// queued and sent one at a time (the callback API allows one outstanding write). `Response`
+// rescinds and expiries as they happen (the worker's own declines are not echoed). `Response`
 // has change, offer_id, deadline, replayed; `set_item` puts the looked-up item in it.
 template <typename Response, typename Item>
-class OfferStream final : public grpc::ServerWriteReactor<Response> {
+class OfferStream final : public platform::QueuedServerStream<Response> {
  public:
   using SetItem = std::function<void(Response&, Item)>;
 
@@ -42,33 +41,13 @@ class OfferStream final : public grpc::ServerWriteReactor<Response> {
         hooks_(std::move(hooks)),
         set_item_(std::move(set_item)) {
     if (auto st = hooks_.opened(); !st.ok()) {
-      std::lock_guard lock(mu_);
-      FinishOnce(platform::ToGrpcStatus(st));
+      this->End(platform::ToGrpcStatus(st));
       return;
     }
     opened_ = true;
     // Tells the app the stream is live (it is watched from here on) before any offer.
     this->StartSendInitialMetadata();
     handle_ = feed_.Watch(worker_id_, [this](const auto& notices) { Deliver(notices); });
-  }
-
-  void OnWriteDone(bool ok) override {
-    std::lock_guard lock(mu_);
-    queue_.pop_front();
-    if (!ok) {
-      FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "the app went away"));
-      return;
-    }
-    if (!queue_.empty() && !finished_) {
-      this->StartWrite(&queue_.front());
-    } else {
-      writing_ = false;
-    }
-  }
-
-  void OnCancel() override {
-    std::lock_guard lock(mu_);
-    FinishOnce(grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled"));
   }
 
   void OnDone() override {
@@ -106,19 +85,7 @@ class OfferStream final : public grpc::ServerWriteReactor<Response> {
       if (auto item = hooks_.lookup(n.item_id); item.ok()) set_item_(r, std::move(*item));
       out.push_back(std::move(r));
     }
-    std::lock_guard lock(mu_);
-    if (finished_) return;
-    for (auto& r : out) queue_.push_back(std::move(r));
-    if (!writing_ && !queue_.empty()) {
-      writing_ = true;
-      this->StartWrite(&queue_.front());
-    }
-  }
-
-  void FinishOnce(grpc::Status status) {  // mu_ held
-    if (finished_) return;
-    finished_ = true;
-    this->Finish(std::move(status));
+    this->Send(std::move(out));
   }
 
   OfferFeed& feed_;
@@ -127,10 +94,6 @@ class OfferStream final : public grpc::ServerWriteReactor<Response> {
   SetItem set_item_;
   uint64_t handle_ = 0;
   bool opened_ = false;
-  std::mutex mu_;
-  std::deque<Response> queue_;
-  bool writing_ = false;
-  bool finished_ = false;
 };
 
 // A server stream refused before it started (authentication, permission).

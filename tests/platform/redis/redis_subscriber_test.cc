@@ -5,19 +5,13 @@
 #include <mutex>
 #include <vector>
 
+#include "support/process.h"
 #include "support/redis_server.h"
 
 namespace firstline::platform {
 namespace {
 
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return done();
-}
+using firstline::testing::WaitFor;
 
 TEST(RedisSubscriberTest, DeliversMessagesAndResubscribesAfterARestart) {
   testing::RedisServer redis;

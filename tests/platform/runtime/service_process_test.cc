@@ -25,14 +25,7 @@ constexpr char kSecret[] = "process-test-secret-process-test-sec";
 
 using testing::ReadFile;
 
-bool WaitFor(const std::function<bool()>& done, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  while (absl::Now() < deadline) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(50));
-  }
-  return done();
-}
+using firstline::testing::WaitFor;
 
 std::string Control(int port, const std::string& command) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -1,0 +1,183 @@
+// renewal-reminder in-process on the real runtime: real redis-server, mock Kafka cluster, real
+// gRPC over loopback, signed tokens, a fake clock for the schedule.
+#include "renewal-reminder/renewals_service.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include "firstline/v1/events.pb.h"
+#include "firstline/v1/renewals.grpc.pb.h"
+#include "platform/kafka/topics.h"
+#include "platform/redis/idempotent_answers.h"
+#include "platform/runtime/service_runtime.h"
+#include "support/mock_kafka.h"
+#include "support/redis_server.h"
+#include "support/service_test_support.h"
+
+namespace firstline::renewal {
+namespace {
+
+using platform::Principal;
+using platform::PrincipalKind;
+
+absl::Time At(const std::string& rfc3339) {
+  absl::Time t;
+  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, nullptr));
+  return t;
+}
+
+google::protobuf::Timestamp Ts(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+class RenewalsServiceTest : public ::testing::Test {
+ protected:
+  static inline const Principal kOperator{"op-1", PrincipalKind::kOperator, "vendor"};
+  static inline const Principal kRep{"rep-7", PrincipalKind::kRep, "vendor"};
+  static inline const Principal kService{"ticket-dispatch", PrincipalKind::kService, "vendor"};
+
+  void SetUp() override {
+    auto config = firstline::testing::TestRuntimeConfig("renewal-reminder", redis_, kafka_);
+    auto runtime = platform::ServiceRuntime::Create(config, clock_);
+    ASSERT_TRUE(runtime.ok()) << runtime.status();
+    runtime_ = std::move(*runtime);
+    book_ = std::make_unique<ReminderBook>(runtime_->redis(), clock_);
+    desk_ = std::make_unique<RenewalDesk>(*book_, clock_, SchedulePolicy::Default());
+    feed_ = std::make_unique<ReminderFeed>(*book_, redis_.Config(), absl::Seconds(20));
+    answers_ = std::make_unique<platform::IdempotentAnswers>(runtime_->redis(), "renewal-reminder");
+    service_ = std::make_unique<RenewalsService>(*desk_, *book_, *feed_, pool_, *answers_,
+                                                 runtime_->authorizer());
+    runtime_->grpc().AddService(service_.get());
+    runtime_->AddOutboxStream(ReminderBook::OutboxKey());
+    ASSERT_TRUE(runtime_->Start().ok());
+    feed_->Start();
+    stub_ = v1::Renewals::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(runtime_->grpc_port()), grpc::InsecureChannelCredentials()));
+  }
+
+  void TearDown() override {
+    if (runtime_) runtime_->Shutdown();
+    if (feed_) feed_->Stop();
+  }
+
+  std::unique_ptr<grpc::ClientContext> As(const Principal& who) {
+    return firstline::testing::SignedContext(who, clock_);
+  }
+
+  v1::RecordContractRequest Request(const std::string& key, int64_t version) {
+    v1::RecordContractRequest r;
+    r.set_idempotency_key(key);
+    auto* c = r.mutable_contract();
+    c->set_contract_id("c-100");
+    c->set_account_id("acct-9");
+    c->add_product_lines("erp");
+    *c->mutable_service_start() = Ts(At("2026-06-10T04:00:00Z"));
+    *c->mutable_service_end() = Ts(At("2027-06-10T04:00:00Z"));
+    c->set_status(v1::CONTRACT_STATUS_ACTIVE);
+    c->set_version(version);
+    c->set_closed_by_id("rep-7");
+    return r;
+  }
+
+  firstline::testing::RedisServer redis_;
+  firstline::testing::MockKafka kafka_;
+  platform::FakeClock clock_{At("2026-11-23T00:00:00Z")};
+  platform::WorkPool pool_{"renewal-rpc", 4, 100};
+  std::unique_ptr<platform::ServiceRuntime> runtime_;
+  std::unique_ptr<ReminderBook> book_;
+  std::unique_ptr<RenewalDesk> desk_;
+  std::unique_ptr<ReminderFeed> feed_;
+  std::unique_ptr<platform::IdempotentAnswers> answers_;
+  std::unique_ptr<RenewalsService> service_;
+  std::unique_ptr<v1::Renewals::Stub> stub_;
+};
+
+TEST_F(RenewalsServiceTest, ContractToTaskOnTheOwnersStreamToCompletionWithEventsOnTheBus) {
+  v1::RecordContractResponse first, second;
+  auto c1 = As(kService);
+  ASSERT_TRUE(stub_->RecordContract(c1.get(), Request("k-1", 1), &first).ok());
+  EXPECT_EQ(first.reminders_scheduled(), 7);
+  auto c2 = As(kService);  // a retry: the first answer, nothing recorded twice
+  ASSERT_TRUE(stub_->RecordContract(c2.get(), Request("k-1", 1), &second).ok());
+  EXPECT_EQ(second.SerializeAsString(), first.SerializeAsString());
+
+  auto watch = As(kRep);
+  watch->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto stream = stub_->WatchReminders(watch.get(), v1::WatchRemindersRequest{});
+  stream->WaitForInitialMetadata();        // the stream is live
+  clock_.Set(At("2027-03-12T01:30:00Z"));  // T-90 fell due
+  ASSERT_EQ(*desk_->FireDue("trace"), 1);
+  v1::WatchRemindersResponse task;
+  ASSERT_TRUE(stream->Read(&task));
+  EXPECT_EQ(task.reminder().reminder_id(), "renewal:c-100:2027-06-10:T-90");
+  EXPECT_EQ(task.reminder().owner_id(), "rep-7");
+  EXPECT_EQ(task.reminder().kind(), v1::REMINDER_KIND_RENEWAL);
+  EXPECT_FALSE(task.replayed());
+
+  v1::CompleteReminderRequest done;
+  done.set_idempotency_key("done-1");
+  done.set_reminder_id(task.reminder().reminder_id());
+  done.set_outcome(v1::REMINDER_OUTCOME_WILL_RENEW);
+  v1::CompleteReminderResponse completed;
+  auto c3 = As(kRep);
+  ASSERT_TRUE(stub_->CompleteReminder(c3.get(), done, &completed).ok());
+  EXPECT_EQ(completed.reminder().state(), v1::REMINDER_STATE_DONE);
+  watch->TryCancel();
+
+  auto contracts = firstline::testing::ReadEnvelopes(
+      kafka_, std::string(platform::topics::kContracts), 1, absl::Seconds(20));
+  ASSERT_EQ(contracts.size(), 1u);  // the retry recorded nothing
+  EXPECT_EQ(contracts[0].contract_signed().terms().contract_id(), "c-100");
+  auto reminders = firstline::testing::ReadEnvelopes(
+      kafka_, std::string(platform::topics::kReminders), 2, absl::Seconds(20));
+  ASSERT_EQ(reminders.size(), 2u);
+  EXPECT_EQ(reminders[0].type(), "ReminderDue");
+  EXPECT_EQ(reminders[1].type(), "ReminderCompleted");
+  EXPECT_EQ(reminders[1].reminder_completed().completed_by(), "rep-7");
+}
+
+TEST_F(RenewalsServiceTest, BadInputNamesTheFieldAndOwnersSeeOnlyTheirOwn) {
+  v1::RecordContractRequest bad = Request("k-2", 1);
+  *bad.mutable_contract()->mutable_service_end() = Ts(At("2026-01-01T00:00:00Z"));
+  v1::RecordContractResponse resp;
+  auto c1 = As(kService);
+  grpc::Status st = stub_->RecordContract(c1.get(), bad, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("contract.service_end: must be after service_start"),
+            std::string::npos)
+      << st.error_message();
+
+  v1::ListRemindersRequest others;
+  others.set_owner_id("rep-8");
+  v1::ListRemindersResponse list;
+  auto c2 = As(kRep);
+  EXPECT_EQ(stub_->ListReminders(c2.get(), others, &list).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto c3 = As(kRep);  // reps may not record contracts
+  EXPECT_EQ(stub_->RecordContract(c3.get(), Request("k-3", 1), &resp).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  v1::SetSchedulePolicyRequest policy;
+  policy.set_idempotency_key("p-1");
+  policy.mutable_policy()->add_renewal_offset_days(-30);
+  policy.mutable_policy()->add_renewal_offset_days(1000);
+  v1::SetSchedulePolicyResponse set;
+  auto c4 = As(kOperator);
+  st = stub_->SetSchedulePolicy(c4.get(), policy, &set);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("renewal_offset_days[1]"), std::string::npos);
+  policy.mutable_policy()->set_renewal_offset_days(1, 0);
+  policy.set_idempotency_key("p-2");
+  auto c5 = As(kOperator);
+  ASSERT_TRUE(stub_->SetSchedulePolicy(c5.get(), policy, &set).ok());
+  EXPECT_EQ(set.policy().version(), 1);
+  v1::GetSchedulePolicyResponse got;
+  auto c6 = As(kRep);
+  ASSERT_TRUE(stub_->GetSchedulePolicy(c6.get(), {}, &got).ok());
+  EXPECT_EQ(got.policy().renewal_offset_days_size(), 2);
+}
+
+}  // namespace
+}  // namespace firstline::renewal
