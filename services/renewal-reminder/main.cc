@@ -9,6 +9,7 @@
 #include "platform/core/log.h"
 #include "platform/core/periodic_task.h"
 #include "platform/core/status_macros.h"
+#include "platform/kafka/topics.h"
 #include "platform/redis/idempotent_answers.h"
 #include "platform/runtime/service_runtime.h"
 #include "renewal-reminder/renewals_service.h"
@@ -68,13 +69,22 @@ int main(int argc, char** argv) {
   }
   fp::ServiceRuntime& rt = **runtime;
   fr::ReminderBook book(rt.redis(), rt.clock());
-  fr::RenewalDesk desk(book, rt.clock(), std::move(*policy));
+  fr::HealthBook health(rt.redis(), rt.clock());
+  fr::RenewalDesk desk(book, health, rt.clock(), std::move(*policy));
   fr::ReminderFeed feed(book, rt.config().redis, absl::Seconds(5));
   fp::WorkPool pool("renewal-reminder-rpc", rpc_threads, 10'000);
   fp::IdempotentAnswers answers(rt.redis(), "renewal-reminder");
   fr::RenewalsService service(desk, book, feed, pool, answers, rt.authorizer());
   rt.grpc().AddService(&service);
   rt.AddOutboxStream(fr::ReminderBook::OutboxKey());
+  // Owners and referrals from lead-intake, follow-ups and health signals from ticket-dispatch.
+  if (auto st = rt.AddEnvelopeConsumer(
+          "renewal-reminder", {std::string(fp::topics::kLeads), std::string(fp::topics::kTickets)},
+          [&](const auto& e) { return desk.ApplyEvent(e); });
+      !st.ok()) {
+    std::fprintf(stderr, "renewal-reminder: %s\n", fp::StatusText(st).c_str());
+    return 2;
+  }
   if (auto st = rt.Start(); !st.ok()) {
     fp::Log::Error("start_failed", {{"error", st.ToString()}});
     return 1;

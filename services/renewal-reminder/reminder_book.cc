@@ -5,6 +5,7 @@
 #include "lua/contract_record.lua.h"
 #include "lua/reminder_change.lua.h"
 #include "lua/reminders_fire.lua.h"
+#include "lua/reminders_schedule.lua.h"
 #include "platform/core/ids.h"
 #include "platform/kafka/topics.h"
 
@@ -16,7 +17,8 @@ constexpr const char* kTag = "{rr}:";
 std::string Key(const std::string& suffix) { return kTag + suffix; }
 std::string EventIdBase() { return platform::NewRandomId().substr(0, 28); }
 
-// What the script stores: everything but the live fields it appends itself.
+}  // namespace
+
 std::string ReminderDoc(const PlannedReminder& p) {
   v1::Reminder r;
   r.set_reminder_id(p.id);
@@ -27,6 +29,8 @@ std::string ReminderDoc(const PlannedReminder& p) {
   r.set_internal_only(p.internal_only);
   return r.SerializeAsString();
 }
+
+namespace {
 
 absl::StatusOr<v1::Reminder> ParseReminder(const std::string& bytes, const std::string& id) {
   v1::Reminder r;
@@ -45,11 +49,13 @@ ReminderBook::ReminderBook(platform::RedisClient& redis, const platform::Clock& 
       producer_(std::move(producer)),
       record_("contract_record", kContractRecordLua),
       fire_("reminders_fire", kRemindersFireLua),
-      change_("reminder_change", kReminderChangeLua) {}
+      change_("reminder_change", kReminderChangeLua),
+      schedule_("reminders_schedule", kRemindersScheduleLua) {}
 
 absl::StatusOr<RecordOutcome> ReminderBook::RecordContract(
-    const v1::Contract& contract, platform::OutboxEvent contract_event,
-    const std::vector<PlannedReminder>& planned, const std::string& trace_id) {
+    const v1::Contract& contract, std::vector<platform::OutboxEvent> events,
+    const std::vector<PlannedReminder>& planned, const std::string& trace_id,
+    const std::string& reward_guard) {
   std::vector<std::string> args = {std::to_string(absl::ToUnixMillis(clock_.Now())),
                                    contract.contract_id(),
                                    contract.account_id(),
@@ -57,8 +63,12 @@ absl::StatusOr<RecordOutcome> ReminderBook::RecordContract(
                                    contract.SerializeAsString(),
                                    EventIdBase(),
                                    producer_,
-                                   trace_id};
-  if (auto st = platform::AppendOutboxArgs(std::move(contract_event), args); !st.ok()) return st;
+                                   trace_id,
+                                   reward_guard,
+                                   std::to_string(events.size())};
+  for (auto& e : events) {
+    if (auto st = platform::AppendOutboxArgs(std::move(e), args); !st.ok()) return st;
+  }
   args.push_back(std::to_string(planned.size()));
   for (const auto& p : planned) {
     args.insert(args.end(), {p.id, ReminderDoc(p), std::to_string(absl::ToUnixMillis(p.due)),
@@ -73,6 +83,28 @@ absl::StatusOr<RecordOutcome> ReminderBook::RecordContract(
     out.superseded = static_cast<int>(r->elements.at(2).integer);
   }
   return out;
+}
+
+absl::StatusOr<int> ReminderBook::Schedule(const std::vector<PlannedReminder>& planned) {
+  if (planned.empty()) return 0;
+  std::vector<std::string> args = {std::to_string(planned.size())};
+  for (const auto& p : planned) {
+    args.insert(args.end(), {p.id, ReminderDoc(p), std::to_string(absl::ToUnixMillis(p.due)),
+                             p.role == OwnerRole::kService ? "service" : "sales", p.account_id});
+  }
+  auto r = redis_.Eval(schedule_, {OutboxKey()}, args);
+  if (!r.ok()) return r.status();
+  return static_cast<int>(r->integer);
+}
+
+absl::Status ReminderBook::NoteReferral(const std::string& account, const std::string& referrer) {
+  return redis_.Command({"HSETNX", Key("referral:" + account), "referrer", referrer}).status();
+}
+
+absl::StatusOr<std::string> ReminderBook::Referrer(const std::string& account) {
+  auto r = redis_.Command({"HGET", Key("referral:" + account), "referrer"});
+  if (!r.ok()) return r.status();
+  return r->is_nil() ? std::string() : r->str;
 }
 
 absl::StatusOr<std::optional<v1::Contract>> ReminderBook::Contract(const std::string& id) {

@@ -34,12 +34,21 @@ class ReminderBook {
   static std::string FeedChannel() { return "{rr}:feed"; }
   static constexpr const char* kOperatorsQueue = "-ops";
 
-  // Records a contract version with its event and reschedules its reminders to `planned`;
-  // FAILED_PRECONDITION for a version older than the recorded one.
+  // Records a contract version with its events and reschedules its reminders to `planned`;
+  // FAILED_PRECONDITION for a version older than the recorded one. With `reward_guard` (a
+  // referred account) the change happens only if that referral was not rewarded yet.
   absl::StatusOr<RecordOutcome> RecordContract(const v1::Contract& contract,
-                                               platform::OutboxEvent contract_event,
+                                               std::vector<platform::OutboxEvent> events,
                                                const std::vector<PlannedReminder>& planned,
-                                               const std::string& trace_id);
+                                               const std::string& trace_id,
+                                               const std::string& reward_guard = "");
+  // Schedules reminders of no contract; ids already known are left alone. Returns how many
+  // were new.
+  absl::StatusOr<int> Schedule(const std::vector<PlannedReminder>& planned);
+
+  // Referrals: who referred an account (first one wins), and whether it was rewarded.
+  absl::Status NoteReferral(const std::string& account_id, const std::string& referrer_id);
+  absl::StatusOr<std::string> Referrer(const std::string& account_id);
   absl::StatusOr<std::optional<v1::Contract>> Contract(const std::string& contract_id);
   absl::StatusOr<std::vector<v1::Contract>> ContractsOf(const std::string& account_id);
 
@@ -77,6 +86,10 @@ class ReminderBook {
   platform::RedisScript record_;
   platform::RedisScript fire_;
   platform::RedisScript change_;
+  platform::RedisScript schedule_;
 };
+
+// The reminder hash's stored doc: everything but the live fields the scripts append.
+std::string ReminderDoc(const PlannedReminder& planned);
 
 }  // namespace firstline::renewal

@@ -55,9 +55,10 @@ v1::ContractTerms TermsOf(const v1::Contract& c) {
 
 }  // namespace
 
-RenewalDesk::RenewalDesk(ReminderBook& book, const platform::Clock& clock, SchedulePolicy policy,
-                         RenewalDeskConfig config)
+RenewalDesk::RenewalDesk(ReminderBook& book, HealthBook& health, const platform::Clock& clock,
+                         SchedulePolicy policy, RenewalDeskConfig config)
     : book_(book),
+      health_(health),
       clock_(clock),
       config_(config),
       policy_(std::make_shared<const SchedulePolicy>(std::move(policy))) {}
@@ -135,9 +136,9 @@ absl::StatusOr<v1::RecordContractResponse> RenewalDesk::RecordContract(
   } else {
     *envelope.mutable_contract_changed()->mutable_terms() = TermsOf(contract);
   }
-  auto outcome = book_.RecordContract(
-      contract, {std::string(platform::topics::kContracts), std::move(envelope)}, planned,
-      trace_id);
+  std::vector<platform::OutboxEvent> events;
+  events.push_back({std::string(platform::topics::kContracts), std::move(envelope)});
+  auto outcome = book_.RecordContract(contract, std::move(events), planned, trace_id);
   if (!outcome.ok()) return outcome.status();
   v1::RecordContractResponse response;
   response.set_applied(outcome->applied);
@@ -152,6 +153,14 @@ absl::StatusOr<v1::RecordContractResponse> RenewalDesk::RecordContract(
           !st.ok()) {
         return st;
       }
+    }
+  }
+  if (outcome->applied && !previous->has_value() &&
+      contract.status() != v1::CONTRACT_STATUS_CANCELLED) {
+    auto referrer = book_.Referrer(contract.account_id());
+    if (!referrer.ok()) return referrer.status();
+    if (!referrer->empty()) {
+      if (auto st = RewardReferral(*referrer, contract, trace_id); !st.ok()) return st;
     }
   }
   auto stored = book_.Contract(contract.contract_id());
@@ -238,9 +247,22 @@ absl::StatusOr<v1::Reminder> RenewalDesk::Complete(const platform::Principal& ca
   }
   platform::CheckLength(errors, "notes", notes, 2000);
   if (auto st = errors.ToStatus(); !st.ok()) return st;
-  return book_.Change(ReminderChange::kComplete, id, caller.subject,
-                      caller.kind == platform::PrincipalKind::kOperator,
-                      std::to_string(static_cast<int>(outcome)), notes, trace_id);
+  auto done = book_.Change(ReminderChange::kComplete, id, caller.subject,
+                           caller.kind == platform::PrincipalKind::kOperator,
+                           std::to_string(static_cast<int>(outcome)), notes, trace_id);
+  if (!done.ok()) return done;
+  // What the customer said counts towards the account's health.
+  std::optional<HealthSignal> signal;
+  if (outcome == v1::REMINDER_OUTCOME_DECLINED) signal = HealthSignal::kDeclined;
+  if (outcome == v1::REMINDER_OUTCOME_NO_ANSWER) signal = HealthSignal::kUnanswered;
+  if (done->kind() == v1::REMINDER_KIND_CARE_CALL && outcome == v1::REMINDER_OUTCOME_DONE) {
+    signal = HealthSignal::kCareCall;
+  }
+  if (signal) {
+    if (auto st = health_.Note(done->account_id(), *signal, id, clock_.Now()); !st.ok()) return st;
+    if (auto h = RecomputeHealth(done->account_id(), trace_id); !h.ok()) return h.status();
+  }
+  return done;
 }
 
 absl::StatusOr<v1::Reminder> RenewalDesk::Snooze(const platform::Principal& caller,

@@ -5,9 +5,11 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "firstline/v1/events.pb.h"
 #include "firstline/v1/renewals.pb.h"
 #include "platform/auth/principal.h"
 #include "platform/core/clock.h"
+#include "renewal-reminder/health_book.h"
 #include "renewal-reminder/reminder_book.h"
 #include "renewal-reminder/schedule_policy.h"
 
@@ -20,8 +22,8 @@ struct RenewalDeskConfig {
 // The renewal-reminder domain: validates, plans and records; knows nothing of gRPC.
 class RenewalDesk {
  public:
-  RenewalDesk(ReminderBook& book, const platform::Clock& clock, SchedulePolicy policy,
-              RenewalDeskConfig config = {});
+  RenewalDesk(ReminderBook& book, HealthBook& health, const platform::Clock& clock,
+              SchedulePolicy policy, RenewalDeskConfig config = {});
 
   // INVALID_ARGUMENT naming every bad field; FAILED_PRECONDITION for an older version.
   absl::StatusOr<v1::RecordContractResponse> RecordContract(const v1::Contract& contract,
@@ -44,6 +46,16 @@ class RenewalDesk {
                                         const std::string& reminder_id, const std::string& owner_id,
                                         const std::string& trace_id);
 
+  // Applies one consumed event: owners from AccountOwnerChanged, referrals from LeadReceived,
+  // follow-ups from TicketResolved, health signals from ticket events. Idempotent.
+  absl::Status ApplyEvent(const v1::Envelope& event);
+  // Recomputes and records an account's health (band changes and turning red emit events).
+  absl::StatusOr<v1::AccountHealth> RecomputeHealth(const std::string& account_id,
+                                                    const std::string& trace_id);
+  absl::StatusOr<std::vector<v1::AccountHealth>> AtRisk(size_t offset, size_t limit) {
+    return health_.AtRisk(offset, limit);
+  }
+
   std::shared_ptr<const SchedulePolicy> policy() const;
   // Validates, stores (every instance adopts it) and applies a new schedule policy.
   absl::StatusOr<v1::SchedulePolicy> ReplacePolicy(const v1::SchedulePolicy& proposed);
@@ -53,8 +65,12 @@ class RenewalDesk {
 
  private:
   absl::StatusOr<AccountView> ViewOf(const std::string& account_id);
+  // Extends the referrer's latest service period when a referred account signs (once).
+  absl::Status RewardReferral(const std::string& referrer, const v1::Contract& signed_contract,
+                              const std::string& trace_id);
 
   ReminderBook& book_;
+  HealthBook& health_;
   const platform::Clock& clock_;
   RenewalDeskConfig config_;
   mutable std::mutex mu_;

@@ -78,6 +78,8 @@ RenewalsService::RenewalsService(RenewalDesk& desk, ReminderBook& book, Reminder
   a.Allow(Method("ReassignReminder"), {K::kOperator});
   a.Allow(Method("GetSchedulePolicy"), {K::kRep, K::kEngineer, K::kOperator, K::kService});
   a.Allow(Method("SetSchedulePolicy"), {K::kOperator});
+  a.Allow(Method("GetAccountHealth"), {K::kRep, K::kEngineer, K::kOperator, K::kService});
+  a.Allow(Method("ListAtRiskAccounts"), {K::kOperator, K::kService});
 }
 
 grpc::ServerUnaryReactor* RenewalsService::RecordContract(grpc::CallbackServerContext* context,
@@ -239,6 +241,46 @@ grpc::ServerUnaryReactor* RenewalsService::SetSchedulePolicy(
                                            return r.status();
                                          });
                    });
+}
+
+grpc::ServerUnaryReactor* RenewalsService::GetAccountHealth(
+    grpc::CallbackServerContext* context, const v1::GetAccountHealthRequest* request,
+    v1::GetAccountHealthResponse* response) {
+  return UnaryCall(authorizer_, pool_, context, Method("GetAccountHealth"),
+                   [=, this](const Principal&) -> absl::Status {
+                     auto known = desk_.GetAccount(request->account_id());  // NOT_FOUND if not
+                     if (!known.ok()) return known.status();
+                     auto h = desk_.RecomputeHealth(request->account_id(),
+                                                    platform::TraceIdOf(*context));
+                     if (h.ok()) *response->mutable_health() = std::move(*h);
+                     return h.status();
+                   });
+}
+
+grpc::ServerUnaryReactor* RenewalsService::ListAtRiskAccounts(
+    grpc::CallbackServerContext* context, const v1::ListAtRiskAccountsRequest* request,
+    v1::ListAtRiskAccountsResponse* response) {
+  return UnaryCall(
+      authorizer_, pool_, context, Method("ListAtRiskAccounts"),
+      [=, this](const Principal&) -> absl::Status {
+        if (request->page_size() < 0 || request->page_size() > 500) {
+          return absl::InvalidArgumentError("page_size: must be 0..500");
+        }
+        size_t offset = 0;
+        if (!request->page_token().empty() && !absl::SimpleAtoi(request->page_token(), &offset)) {
+          return absl::InvalidArgumentError("page_token: not a token of this list");
+        }
+        const size_t size = request->page_size() == 0 ? 100 : request->page_size();
+        auto page = desk_.AtRisk(offset, size + 1);
+        if (!page.ok()) return page.status();
+        for (size_t i = 0; i < page->size() && i < size; ++i) {
+          *response->add_accounts() = std::move((*page)[i]);
+        }
+        if (page->size() > size) {
+          response->set_next_page_token(std::to_string(offset + size));
+        }
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace firstline::renewal

@@ -10,8 +10,7 @@
 namespace firstline::renewal {
 
 // gRPC adapter of Renewals: maps proto <-> domain and absl::Status <-> grpc::Status; blocking
-// work runs on the pool. Health (GetAccountHealth, ListAtRiskAccounts) is not built yet and
-// answers UNIMPLEMENTED.
+// work runs on the pool.
 class RenewalsService final : public firstline::v1::Renewals::CallbackService {
  public:
   RenewalsService(RenewalDesk& desk, ReminderBook& book, ReminderFeed& feed,
@@ -47,6 +46,12 @@ class RenewalsService final : public firstline::v1::Renewals::CallbackService {
   grpc::ServerUnaryReactor* SetSchedulePolicy(grpc::CallbackServerContext* context,
                                               const v1::SetSchedulePolicyRequest* request,
                                               v1::SetSchedulePolicyResponse* response) override;
+  grpc::ServerUnaryReactor* GetAccountHealth(grpc::CallbackServerContext* context,
+                                             const v1::GetAccountHealthRequest* request,
+                                             v1::GetAccountHealthResponse* response) override;
+  grpc::ServerUnaryReactor* ListAtRiskAccounts(grpc::CallbackServerContext* context,
+                                               const v1::ListAtRiskAccountsRequest* request,
+                                               v1::ListAtRiskAccountsResponse* response) override;
 
  private:
   RenewalDesk& desk_;

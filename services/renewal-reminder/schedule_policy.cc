@@ -123,6 +123,11 @@ platform::FieldErrors ReadPolicy(const v1::SchedulePolicy& proto, SchedulePolicy
   }
   p.follow_up_delay =
       absl::Hours(proto.follow_up_delay_hours() == 0 ? 24 : proto.follow_up_delay_hours());
+  if (proto.referral_extension_days() < 0 || proto.referral_extension_days() > 365) {
+    errors.Add("referral_extension_days", "must be 0..365 (0: 30)");
+  }
+  p.referral_extension_days =
+      proto.referral_extension_days() == 0 ? 30 : proto.referral_extension_days();
   const bool default_day = proto.workday_start_minute() == 0 && proto.workday_end_minute() == 0;
   if (!default_day) {
     p.workday_start_minute = proto.workday_start_minute();
@@ -169,6 +174,7 @@ v1::SchedulePolicy SchedulePolicyToProto(const SchedulePolicy& p) {
   out.set_follow_up_delay_hours(static_cast<int32_t>(absl::ToInt64Hours(p.follow_up_delay)));
   out.set_workday_start_minute(p.workday_start_minute);
   out.set_workday_end_minute(p.workday_end_minute);
+  out.set_referral_extension_days(p.referral_extension_days);
   return out;
 }
 
@@ -229,6 +235,8 @@ absl::StatusOr<SchedulePolicy> ParseSchedulePolicyYaml(const std::string& text) 
         if (auto st = ReadCadence(v, key, proto.mutable_inspection_cadence()); !st.ok()) return st;
       } else if (key == "follow_up_delay_hours") {
         proto.set_follow_up_delay_hours(v.as<int>());
+      } else if (key == "referral_extension_days") {
+        proto.set_referral_extension_days(v.as<int>());
       } else if (key == "workday") {
         auto start = MinuteOf(v["start"], "workday.start");
         if (!start.ok()) return start.status();

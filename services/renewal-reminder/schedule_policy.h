@@ -28,6 +28,7 @@ struct SchedulePolicy {
   absl::Duration follow_up_delay = absl::Hours(24);
   int workday_start_minute = 9 * 60;  // local time of the account
   int workday_end_minute = 18 * 60;
+  int referral_extension_days = 30;  // a referrer's reward when its referral signs
 
   // T-90, T-60, T-30, T-7, T-0, T+7, T+30; monthly care calls for VIP, KOL, benchmark and key
   // accounts; quarterly inspections for VIP; the 2026-2027 Chinese public holidays.

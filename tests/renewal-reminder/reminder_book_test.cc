@@ -5,74 +5,12 @@
 #include <map>
 #include <set>
 
-#include "renewal-reminder/renewal_desk.h"
-#include "support/redis_server.h"
+#include "renewal-reminder/renewal_fixture.h"
 
 namespace firstline::renewal {
 namespace {
 
-google::protobuf::Timestamp Ts(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
-}
-
-absl::Time At(const std::string& rfc3339) {
-  absl::Time t;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, nullptr));
-  return t;
-}
-
-class ReminderBookTest : public ::testing::Test {
- protected:
-  v1::Contract Contract(int64_t version, const std::string& end,
-                        v1::ContractStatus status = v1::CONTRACT_STATUS_ACTIVE) {
-    v1::Contract c;
-    c.set_contract_id("c-1");
-    c.set_account_id("acct-1");
-    c.add_product_lines("erp");
-    *c.mutable_service_start() = Ts(At(end) - absl::Hours(24 * 365));
-    *c.mutable_service_end() = Ts(At(end));
-    c.mutable_annual_fee()->set_currency("CNY");
-    c.mutable_annual_fee()->set_minor_units(1'200'000);
-    c.set_status(status);
-    c.set_version(version);
-    c.set_closed_by_id("rep-1");
-    return c;
-  }
-
-  // Every event in the outbox, decoded, of `type` ("" for all).
-  std::vector<v1::Envelope> Events(const std::string& type = "") {
-    std::vector<v1::Envelope> out;
-    auto r = client_.Command({"XRANGE", ReminderBook::OutboxKey(), "-", "+"});
-    EXPECT_TRUE(r.ok());
-    for (const auto& entry : r->elements) {
-      const auto& f = entry.elements[1].elements;
-      for (size_t i = 0; i + 1 < f.size(); i += 2) {
-        if (f[i].str != "v") continue;
-        v1::Envelope e;
-        EXPECT_TRUE(e.ParseFromString(f[i + 1].str));
-        if (type.empty() || e.type() == type) out.push_back(std::move(e));
-      }
-    }
-    return out;
-  }
-
-  // Reminder ids delivered (ReminderDue), in order.
-  std::vector<std::string> Delivered() {
-    std::vector<std::string> ids;
-    for (const auto& e : Events("ReminderDue"))
-      ids.push_back(e.reminder_due().reminder().reminder_id());
-    return ids;
-  }
-
-  testing::RedisServer server_;
-  platform::RedisClient client_{server_.Config()};
-  platform::FakeClock clock_{At("2026-11-23T00:00:00Z")};
-  ReminderBook book_{client_, clock_};
-  RenewalDesk desk_{book_, clock_, SchedulePolicy::Default()};
-  platform::Principal rep_{"rep-1", platform::PrincipalKind::kRep, "vendor"};
-};
+using ReminderBookTest = RenewalFixture;
 
 TEST_F(ReminderBookTest, FullScheduleIsDeliveredOnceEachInOrderToTheOwner) {
   auto recorded = desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "trace-1");
@@ -171,11 +109,11 @@ TEST_F(ReminderBookTest, RestartHalfwayAndTwoReplicasLoseAndRepeatNothing) {
     ASSERT_TRUE(desk_.RecordContract(c, "t").ok());
   }
   clock_.Set(At("2027-08-01T00:00:00Z"));
-  RenewalDesk replica(book_, clock_, SchedulePolicy::Default(), {.fire_batch = 7});
+  RenewalDesk replica(book_, health_, clock_, SchedulePolicy::Default(), {.fire_batch = 7});
   int fired = 0;
   {
     ReminderBook first_book(client_, clock_);
-    RenewalDesk first(first_book, clock_, SchedulePolicy::Default(), {.fire_batch = 7});
+    RenewalDesk first(first_book, health_, clock_, SchedulePolicy::Default(), {.fire_batch = 7});
     std::thread racer([&] { fired += *replica.FireDue("r"); });
     auto n = first_book.FireDue(50, "a");  // one batch, then "crash"
     racer.join();
@@ -183,7 +121,7 @@ TEST_F(ReminderBookTest, RestartHalfwayAndTwoReplicasLoseAndRepeatNothing) {
     fired += *n;
   }
   ReminderBook restarted(client_, clock_);
-  RenewalDesk after(restarted, clock_, SchedulePolicy::Default(), {.fire_batch = 7});
+  RenewalDesk after(restarted, health_, clock_, SchedulePolicy::Default(), {.fire_batch = 7});
   fired += *after.FireDue("b");
   EXPECT_EQ(fired, 280);
   std::vector<std::string> delivered = Delivered();

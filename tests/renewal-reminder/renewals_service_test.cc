@@ -44,7 +44,8 @@ class RenewalsServiceTest : public ::testing::Test {
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     runtime_ = std::move(*runtime);
     book_ = std::make_unique<ReminderBook>(runtime_->redis(), clock_);
-    desk_ = std::make_unique<RenewalDesk>(*book_, clock_, SchedulePolicy::Default());
+    health_ = std::make_unique<HealthBook>(runtime_->redis(), clock_);
+    desk_ = std::make_unique<RenewalDesk>(*book_, *health_, clock_, SchedulePolicy::Default());
     feed_ = std::make_unique<ReminderFeed>(*book_, redis_.Config(), absl::Seconds(20));
     answers_ = std::make_unique<platform::IdempotentAnswers>(runtime_->redis(), "renewal-reminder");
     service_ = std::make_unique<RenewalsService>(*desk_, *book_, *feed_, pool_, *answers_,
@@ -87,6 +88,7 @@ class RenewalsServiceTest : public ::testing::Test {
   platform::WorkPool pool_{"renewal-rpc", 4, 100};
   std::unique_ptr<platform::ServiceRuntime> runtime_;
   std::unique_ptr<ReminderBook> book_;
+  std::unique_ptr<HealthBook> health_;
   std::unique_ptr<RenewalDesk> desk_;
   std::unique_ptr<ReminderFeed> feed_;
   std::unique_ptr<platform::IdempotentAnswers> answers_;

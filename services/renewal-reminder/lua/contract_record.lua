@@ -2,8 +2,9 @@
 -- its event, the stale reminders superseded (never delivered) and the new ones scheduled.
 -- KEYS[1] "{rr}:outbox"
 -- ARGV: now, contract, account, version, contract_doc, event_id_base, producer, trace,
---   contract event (prebuilt: topic, key, id, type, value) at 9..13,
---   planned count at 14, then per planned reminder: id, doc, due_ms, role (4 each) from 15.
+--   reward guard (a referred account whose referral this change rewards, once; '' for none),
+--   prebuilt event count at 10, then per event: topic, key, id, type, value (5 each),
+--   then the planned count, then per planned reminder: id, doc, due_ms, role (4 each).
 -- Returns {'applied', scheduled, superseded} | {'ignored', stored_version}
 local now, cid, account, version = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
 local ckey = P .. 'contract:' .. cid
@@ -18,14 +19,22 @@ if old_account and old_account ~= account then
   return redis.error_reply('FAILED_PRECONDITION contract.account_id: contract ' .. cid ..
     ' belongs to account ' .. old_account)
 end
+if ARGV[9] ~= '' and redis.call('HSETNX', P .. 'referral:' .. ARGV[9], 'rewarded', cid) == 0 then
+  return { 'ignored', stored }  -- this referral was rewarded already
+end
 redis.call('HSET', ckey, 'version', version, 'doc', ARGV[5], 'account', account)
 redis.call('SADD', P .. 'contracts:' .. account, cid)
-redis.call('XADD', OUTBOX, '*', 't', ARGV[9], 'k', ARGV[10], 'i', ARGV[11], 'y', ARGV[12],
-  'v', ARGV[13])
+local events = tonumber(ARGV[10])
+for i = 0, events - 1 do
+  local a = 11 + i * 5
+  redis.call('XADD', OUTBOX, '*', 't', ARGV[a], 'k', ARGV[a + 1], 'i', ARGV[a + 2],
+    'y', ARGV[a + 3], 'v', ARGV[a + 4])
+end
 
-local count = tonumber(ARGV[14])
+local first = 11 + events * 5
+local count = tonumber(ARGV[first])
 local planned = {}
-for i = 0, count - 1 do planned[ARGV[15 + i * 4]] = true end
+for i = 0, count - 1 do planned[ARGV[first + 1 + i * 4]] = true end
 local by_contract = P .. 'by-contract:' .. cid
 local superseded, seq = 0, 0
 for _, id in ipairs(redis.call('SMEMBERS', by_contract)) do
@@ -40,7 +49,7 @@ for _, id in ipairs(redis.call('SMEMBERS', by_contract)) do
 end
 local scheduled = 0
 for i = 0, count - 1 do
-  local a = 15 + i * 4
+  local a = first + 1 + i * 4
   local id, due = ARGV[a], tonumber(ARGV[a + 2])
   local state = redis.call('HGET', rkey(id), 'state')
   -- A reminder already due or done keeps its state; a new or superseded one is (re)scheduled.

@@ -1,0 +1,34 @@
+-- Records an account's recomputed health. A band change emits AccountHealthChanged; crossing
+-- into red also emits AccountAtRisk and schedules an at-risk task for the sales owner (the
+-- operators' queue without one). Red accounts are kept in "{rr}:at-risk" by score.
+-- KEYS[1] "{rr}:outbox"
+-- ARGV: now, account, score, band (1 red, 2 yellow, 3 green), health (AccountHealth bytes),
+--   event_id_base, producer, trace, at-risk task: id, doc, due_ms
+-- Returns the previous band (0: none).
+local now, account, score, band = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local key = P .. 'health:' .. account
+local previous = tonumber(redis.call('HGET', key, 'band') or '0')
+redis.call('HSET', key, 'band', band, 'score', score, 'doc', ARGV[5])
+if band == 1 then
+  redis.call('ZADD', P .. 'at-risk', score, account)
+else
+  redis.call('ZREM', P .. 'at-risk', account)
+end
+if previous ~= band then
+  local topic = 'firstline.accounts.v1'
+  emit(topic, account, event_id(ARGV[6], 1), 'AccountHealthChanged', now, ARGV[7], ARGV[8], 313,
+    pb_msg(1, ARGV[5]) .. pb_int(2, previous))
+  if band == 1 then
+    local owner = redis.call('HGET', P .. 'acct:' .. account, 'sales') or ''
+    emit(topic, account, event_id(ARGV[6], 2), 'AccountAtRisk', now, ARGV[7], ARGV[8], 314,
+      pb_msg(1, ARGV[5]) .. pb_str(2, owner))
+    local id = ARGV[9]
+    if redis.call('HSETNX', rkey(id), 'state', 'scheduled') == 1 then
+      redis.call('HSET', rkey(id), 'doc', ARGV[10], 'due', ARGV[11], 'role', 'sales',
+        'account', account)
+      redis.call('ZADD', P .. 'due', ARGV[11], id)
+      redis.call('ZADD', P .. 'upcoming:' .. account, ARGV[11], id)
+    end
+  end
+end
+return previous

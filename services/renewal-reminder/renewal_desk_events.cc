@@ -1,0 +1,178 @@
+// RenewalDesk: what other services' events and referrals change — owners, follow-ups, health
+// signals, referral rewards — and the health recompute.
+#include "absl/strings/str_cat.h"
+#include "platform/core/log.h"
+#include "platform/events/envelope.h"
+#include "platform/kafka/topics.h"
+#include "renewal-reminder/renewal_desk.h"
+
+namespace firstline::renewal {
+namespace {
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+google::protobuf::Timestamp Ts(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+}  // namespace
+
+absl::Status RenewalDesk::ApplyEvent(const v1::Envelope& e) {
+  const absl::Time when = e.has_occurred_at() ? TimeOf(e.occurred_at()) : clock_.Now();
+  switch (e.payload_case()) {
+    case v1::Envelope::kAccountOwnerChanged: {
+      const auto& o = e.account_owner_changed();
+      return book_.SetOwner(o.account_id(),
+                            o.ownership() == v1::OWNERSHIP_KIND_SERVICE ? "service" : "sales",
+                            o.owner_id());
+    }
+    case v1::Envelope::kLeadReceived: {
+      const auto& l = e.lead_received();
+      if (l.referrer_account_id().empty() || l.referrer_account_id() == l.account_id()) {
+        return absl::OkStatus();
+      }
+      return book_.NoteReferral(l.account_id(), l.referrer_account_id());
+    }
+    case v1::Envelope::kTicketResolved: {
+      const auto& t = e.ticket_resolved();
+      auto view = ViewOf(t.account_id());
+      if (!view.ok()) return view.status();
+      auto policy = this->policy();
+      ReminderPlanner planner(*policy);
+      // ticket-dispatch says when the call-back is due; without that, our own delay applies.
+      PlannedReminder follow_up = planner.FollowUp(t.ticket_id(), *view, when);
+      if (t.has_follow_up_due()) {
+        follow_up.due =
+            ContactCalendar(*policy).NextWorkingSlot(TimeOf(t.follow_up_due()), view->rules);
+      }
+      return book_.Schedule({follow_up}).status();
+    }
+    case v1::Envelope::kTicketCreated:
+    case v1::Envelope::kTicketSlaBreached:
+    case v1::Envelope::kSatisfactionRecorded: {
+      std::string account;
+      absl::Status st;
+      if (e.has_ticket_created()) {
+        account = e.ticket_created().ticket().account_id();
+        st = health_.Note(account, HealthSignal::kTicket, e.ticket_created().ticket().ticket_id(),
+                          when);
+      } else if (e.has_ticket_sla_breached()) {
+        const auto& b = e.ticket_sla_breached();
+        account = b.account_id();
+        st = health_.Note(account, HealthSignal::kBreach, b.ticket_id() + ":" + b.deadline(), when);
+      } else {
+        const auto& s = e.satisfaction_recorded();
+        account = s.account_id();
+        st = health_.Note(account, HealthSignal::kSatisfaction, s.ticket_id(), when, s.score());
+      }
+      if (!st.ok()) return st;
+      return RecomputeHealth(account, e.trace_id()).status();
+    }
+    default:
+      return absl::OkStatus();  // not ours to act on
+  }
+}
+
+absl::StatusOr<v1::AccountHealth> RenewalDesk::RecomputeHealth(const std::string& account,
+                                                               const std::string& trace_id) {
+  const absl::Time now = clock_.Now();
+  auto inputs = health_.Inputs(account, absl::Hours(24 * 90));
+  if (!inputs.ok()) return inputs.status();
+  auto contracts = book_.ContractsOf(account);
+  if (!contracts.ok()) return contracts.status();
+  std::optional<absl::Time> latest_end;
+  for (const auto& c : *contracts) {
+    if (c.status() == v1::CONTRACT_STATUS_CANCELLED) continue;
+    const absl::Time end = TimeOf(c.service_end());
+    if (!latest_end || end > *latest_end) latest_end = end;
+  }
+  if (latest_end) {
+    inputs->days_to_expiry =
+        static_cast<int>(std::floor(absl::ToDoubleHours(*latest_end - now) / 24));
+  }
+  auto profile = book_.Profile(account);
+  if (!profile.ok()) return profile.status();
+  if (profile->has_value()) inputs->relationship = (*profile)->relationship_type();
+  const HealthResult result = ScoreHealth(*inputs);
+
+  v1::AccountHealth h;
+  h.set_account_id(account);
+  h.set_score(result.score);
+  h.set_band(result.band);
+  h.set_tickets_90d(inputs->tickets);
+  h.set_sla_breaches_90d(inputs->sla_breaches);
+  h.set_satisfaction_average(inputs->satisfaction_average);
+  h.set_care_calls_90d(inputs->care_calls_done);
+  h.set_days_to_expiry(inputs->days_to_expiry);
+  *h.mutable_computed_at() = Ts(now);
+
+  auto view = ViewOf(account);
+  if (!view.ok()) return view.status();
+  auto policy = this->policy();
+  PlannedReminder task;
+  task.id = absl::StrCat("at-risk:", account, ":",
+                         absl::FormatCivilTime(absl::ToCivilDay(now, view->rules.zone)));
+  task.account_id = account;
+  task.kind = v1::REMINDER_KIND_AT_RISK;
+  task.title = absl::StrCat("account at risk (health ", result.score, ")");
+  task.due = ContactCalendar(*policy).NextWorkingSlot(now, view->rules);
+  task.internal_only = true;  // an escalation inside the vendor, not a call
+  if (auto st = health_.Record(h, task, trace_id); !st.ok()) return st.status();
+  return h;
+}
+
+absl::Status RenewalDesk::RewardReferral(const std::string& referrer,
+                                         const v1::Contract& signed_contract,
+                                         const std::string& trace_id) {
+  auto contracts = book_.ContractsOf(referrer);
+  if (!contracts.ok()) return contracts.status();
+  const v1::Contract* latest = nullptr;
+  for (const auto& c : *contracts) {
+    if (c.status() == v1::CONTRACT_STATUS_CANCELLED) continue;
+    if (latest == nullptr || TimeOf(c.service_end()) > TimeOf(latest->service_end())) latest = &c;
+  }
+  if (latest == nullptr) {
+    platform::Log::Info("referral_without_contract",
+                        {{"referrer", referrer}, {"referred", signed_contract.account_id()}});
+    return absl::OkStatus();
+  }
+  auto policy = this->policy();
+  v1::Contract extended = *latest;
+  extended.set_version(latest->version() + 1);
+  *extended.mutable_service_end() =
+      Ts(TimeOf(latest->service_end()) + absl::Hours(24) * policy->referral_extension_days);
+  auto view = ViewOf(referrer);
+  if (!view.ok()) return view.status();
+  auto planned = ReminderPlanner(*policy).Renewals(
+      {extended.contract_id(), referrer, TimeOf(extended.service_end()), extended.status()}, *view,
+      clock_.Now());
+  std::vector<platform::OutboxEvent> events;
+  auto changed = platform::NewEnvelope("renewal-reminder", referrer, trace_id, clock_);
+  auto* terms = changed.mutable_contract_changed()->mutable_terms();
+  terms->set_contract_id(extended.contract_id());
+  terms->set_account_id(referrer);
+  *terms->mutable_product_lines() = extended.product_lines();
+  *terms->mutable_service_start() = extended.service_start();
+  *terms->mutable_service_end() = extended.service_end();
+  *terms->mutable_annual_fee() = extended.annual_fee();
+  terms->set_auto_renew(extended.auto_renew());
+  terms->set_version(extended.version());
+  terms->set_closed_by_id(extended.closed_by_id());
+  events.push_back({std::string(platform::topics::kContracts), std::move(changed)});
+  auto rewarded = platform::NewEnvelope("renewal-reminder", referrer, trace_id, clock_);
+  auto* r = rewarded.mutable_referral_rewarded();
+  r->set_referrer_account_id(referrer);
+  r->set_referred_account_id(signed_contract.account_id());
+  r->set_contract_id(signed_contract.contract_id());
+  r->set_extension_days(policy->referral_extension_days);
+  events.push_back({std::string(platform::topics::kAccounts), std::move(rewarded)});
+  auto outcome = book_.RecordContract(extended, std::move(events), planned, trace_id,
+                                      signed_contract.account_id());
+  return outcome.status();
+}
+
+}  // namespace firstline::renewal
