@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${FIRSTLINE_BENCH_BUILD_DIR:-$ROOT/build-bench}"
 SECONDS_PER_RUN="${FIRSTLINE_BENCH_SECONDS:-5}"
-ALL_SCENARIOS=(outbox routing leads engineers)
+ALL_SCENARIOS=(outbox routing leads engineers reminders)
 SCENARIOS=("$@")
 ((${#SCENARIOS[@]})) || SCENARIOS=("${ALL_SCENARIOS[@]}")
 for s in "${SCENARIOS[@]}"; do
@@ -111,6 +111,11 @@ YAML
         --echo-pid "$ECHO_PID" --streams "${FIRSTLINE_BENCH_STREAMS:-2000,10000}" \
         --tickets-per-second "${FIRSTLINE_BENCH_TICKET_RATE:-1000}" \
         --seconds "$SECONDS_PER_RUN" --out "$OUT"
+      ;;
+    reminders)
+      "$BENCH" reminders --redis-port "$REDIS_PORT" \
+        --contracts "${FIRSTLINE_BENCH_CONTRACTS:-1000000}" --seconds "$((SECONDS_PER_RUN * 6))" \
+        --out "$OUT"
       ;;
   esac
 done

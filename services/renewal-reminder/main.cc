@@ -92,6 +92,10 @@ int main(int argc, char** argv) {
   feed.Start();
   fp::PeriodicTask firing("reminder-firing", absl::Milliseconds(fire_ms), [&]() -> absl::Status {
     if (auto st = desk.SyncPolicy(); !st.ok()) return st;
+    // Care calls, inspections and greetings of the next 35 days, 200 accounts per tick.
+    if (auto st = desk.PlanCadenceSlice(200, absl::Hours(24 * 35), absl::Hours(1)); !st.ok()) {
+      return st.status();
+    }
     return desk.FireDue("").status();
   });
   firing.Start();

@@ -250,10 +250,23 @@ absl::StatusOr<std::optional<v1::SchedulePolicy>> ReminderBook::LoadPolicy() {
 }
 
 absl::Status ReminderBook::SetProfile(const v1::AccountProfile& profile) {
-  return redis_
-      .Command(
-          {"HSET", Key("acct:" + profile.account_id()), "profile", profile.SerializeAsString()})
-      .status();
+  auto r = redis_.Pipeline(
+      {{"HSET", Key("acct:" + profile.account_id()), "profile", profile.SerializeAsString()},
+       {"SADD", Key("profiled"), profile.account_id()}});
+  if (!r.ok()) return r.status();
+  for (const auto& reply : *r) {
+    if (!reply.ok()) return reply.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<std::string, std::vector<std::string>>> ReminderBook::ProfiledAccounts(
+    const std::string& cursor, int count) {
+  auto r = redis_.Command({"SSCAN", Key("profiled"), cursor, "COUNT", std::to_string(count)});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> ids;
+  for (const auto& v : r->elements.at(1).elements) ids.push_back(v.str);
+  return std::make_pair(r->elements.at(0).str, std::move(ids));
 }
 
 absl::StatusOr<std::optional<v1::AccountProfile>> ReminderBook::Profile(

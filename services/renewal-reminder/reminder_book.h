@@ -71,6 +71,9 @@ class ReminderBook {
   absl::StatusOr<std::optional<v1::SchedulePolicy>> LoadPolicy();
 
   absl::Status SetProfile(const v1::AccountProfile& profile);
+  // A slice of the accounts with a profile (SSCAN): the next cursor ("0" once round) and ids.
+  absl::StatusOr<std::pair<std::string, std::vector<std::string>>> ProfiledAccounts(
+      const std::string& cursor, int count);
   absl::StatusOr<std::optional<v1::AccountProfile>> Profile(const std::string& account_id);
   // role: "sales" or "service".
   absl::Status SetOwner(const std::string& account_id, const std::string& role,

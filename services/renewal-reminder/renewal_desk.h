@@ -33,6 +33,11 @@ class RenewalDesk {
   // NOT_FOUND for an account with neither profile, contract nor owner.
   absl::StatusOr<v1::GetAccountResponse> GetAccount(const std::string& account_id);
 
+  // Puts the next slice of profiled accounts' care calls, inspections and greetings of the
+  // coming `horizon` on the timer (idempotent); a pass over every account then rests for
+  // `rest`. Returns how many reminders were new.
+  absl::StatusOr<int> PlanCadenceSlice(int accounts, absl::Duration horizon, absl::Duration rest);
+
   // Fires every reminder due by now (in batches); returns how many.
   absl::StatusOr<int> FireDue(const std::string& trace_id);
 
@@ -75,6 +80,8 @@ class RenewalDesk {
   RenewalDeskConfig config_;
   mutable std::mutex mu_;
   std::shared_ptr<const SchedulePolicy> policy_;
+  std::string cadence_cursor_ = "0";  // guarded by mu_
+  absl::Time cadence_resume_;         // guarded by mu_; after a full pass
 };
 
 }  // namespace firstline::renewal

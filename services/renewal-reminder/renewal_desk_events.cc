@@ -175,4 +175,32 @@ absl::Status RenewalDesk::RewardReferral(const std::string& referrer,
   return outcome.status();
 }
 
+absl::StatusOr<int> RenewalDesk::PlanCadenceSlice(int accounts, absl::Duration horizon,
+                                                  absl::Duration rest) {
+  const absl::Time now = clock_.Now();
+  std::string cursor;
+  {
+    std::lock_guard lock(mu_);
+    if (now < cadence_resume_) return 0;
+    cursor = cadence_cursor_;
+  }
+  auto slice = book_.ProfiledAccounts(cursor, accounts);
+  if (!slice.ok()) return slice.status();
+  auto policy = this->policy();
+  ReminderPlanner planner(*policy);
+  std::vector<PlannedReminder> planned;
+  for (const auto& account : slice->second) {
+    auto view = ViewOf(account);
+    if (!view.ok()) return view.status();
+    auto cadence = planner.Cadence(*view, now, now + horizon);
+    planned.insert(planned.end(), cadence.begin(), cadence.end());
+  }
+  auto scheduled = book_.Schedule(planned);
+  if (!scheduled.ok()) return scheduled.status();
+  std::lock_guard lock(mu_);
+  cadence_cursor_ = slice->first;
+  if (cadence_cursor_ == "0") cadence_resume_ = now + rest;  // a full pass done
+  return *scheduled;
+}
+
 }  // namespace firstline::renewal

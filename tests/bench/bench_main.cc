@@ -91,6 +91,15 @@ int main(int argc, char** argv) {
   engineers->add_option("--seconds", seconds)->capture_default_str();
   engineers->add_option("--out", out)->required();
 
+  int64_t contracts = 1'000'000;
+  auto* reminders = app.add_subcommand(
+      "reminders", "contracts scheduled, Redis memory per reminder, due reminders fired");
+  reminders->add_option("--redis-port", redis_port)->required();
+  reminders->add_option("--contracts", contracts)->capture_default_str();
+  reminders->add_option("--threads", threads)->capture_default_str();
+  reminders->add_option("--seconds", seconds, "longest firing run")->capture_default_str();
+  reminders->add_option("--out", out)->required();
+
   auto* report = app.add_subcommand("report", "print the table and write the run's JSON");
   report->add_option("--in", out)->required();
   report->add_option("--json", json_out)->required();
@@ -178,6 +187,20 @@ int main(int argc, char** argv) {
                 "", ""}}) {
         if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
       }
+    }
+  } else if (reminders->parsed()) {
+    auto r = fb::ReminderLoad(redis_port, contracts, threads, absl::Seconds(seconds));
+    if (!r.ok()) return Fail(r.status());
+    for (const auto& f : std::vector<fb::Figure>{
+             {"reminders", "contracts recorded", static_cast<double>(r->contracts), "", ""},
+             {"reminders", "reminders pending", static_cast<double>(r->reminders), "", ""},
+             {"reminders", "contracts scheduled/s", r->contracts_per_second, "1/s",
+              "redis EVALSHA calls/s"},
+             {"reminders", "Redis bytes per pending reminder", r->bytes_per_reminder, "B", ""},
+             {"reminders", "reminders fired onto the bus/s", r->fired_per_second, "1/s",
+              "redis EVALSHA calls/s"},
+             {"reminders", "reminders fired", static_cast<double>(r->fired), "", ""}}) {
+      if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
     }
   } else if (report->parsed()) {
     if (auto st = fb::Report(out, json_out); !st.ok()) return Fail(st);

@@ -133,28 +133,6 @@ class HeldStream final : public grpc::ClientReadReactor<Response> {
   std::atomic<bool> seen_metadata_{false};
 };
 
-// Runs `op(i)` for i in [begin, end) on `threads` threads; the first failure is returned.
-absl::Status ParallelFor(int64_t begin, int64_t end, int threads,
-                         const std::function<absl::Status(int64_t)>& op) {
-  std::atomic<int64_t> next{begin};
-  std::mutex mu;
-  absl::Status first = absl::OkStatus();
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (int64_t i = next++; i < end; i = next++) {
-        if (auto st = op(i); !st.ok()) {
-          std::lock_guard lock(mu);
-          if (first.ok()) first = st;
-          return;
-        }
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
-  return first;
-}
-
 std::string EngineerId(int64_t i) { return absl::StrCat("bench-eng-", i); }
 
 class EngineerRun {

@@ -18,6 +18,10 @@ struct LatencyFigures {
   int64_t errors = 0;
 };
 
+// Runs `op(i)` for i in [begin, end) on `threads` threads; the first failure is returned.
+absl::Status ParallelFor(int64_t begin, int64_t end, int threads,
+                         const std::function<absl::Status(int64_t)>& op);
+
 // Percentile (0..1) of durations in milliseconds; sorts `samples`.
 double PercentileMs(std::vector<absl::Duration>& samples, double q);
 
@@ -89,5 +93,19 @@ struct EngineerFigures {
 
 // The `engineers` scenario: one round per stream count (streams stay open across rounds).
 absl::StatusOr<std::vector<EngineerFigures>> EngineerLoad(const EngineerLoadConfig& config);
+
+struct ReminderFigures {
+  int64_t contracts = 0;
+  int64_t reminders = 0;            // pending after scheduling
+  double contracts_per_second = 0;  // RecordContract through the domain (plan, script)
+  double bytes_per_reminder = 0;    // Redis used_memory growth per pending reminder
+  int64_t fired = 0;
+  double fired_per_second = 0;  // due reminders claimed and put on the bus (outbox)
+};
+
+// The `reminders` scenario: `contracts` contracts recorded by `threads` callers, then every
+// reminder made due and fired for up to `fire_for`.
+absl::StatusOr<ReminderFigures> ReminderLoad(int redis_port, int64_t contracts, int threads,
+                                             absl::Duration fire_for);
 
 }  // namespace firstline::bench

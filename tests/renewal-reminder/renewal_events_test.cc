@@ -2,6 +2,9 @@
 // fake clock: referral rewards, health bands and at-risk tasks, follow-ups, owners.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
+
 #include "renewal-reminder/renewal_fixture.h"
 
 namespace firstline::renewal {
@@ -136,6 +139,39 @@ TEST_F(RenewalEventsTest, FollowUpOfAResolvedTicketGoesToTheServiceOwnerOnce) {
   EXPECT_EQ(tasks->front().reminder_id(), "follow-up:t-42");
   EXPECT_EQ(tasks->front().kind(), v1::REMINDER_KIND_SATISFACTION_FOLLOW_UP);
   EXPECT_EQ(*desk_.FireDue("t"), 0);
+}
+
+TEST_F(RenewalEventsTest, CareCallsInspectionsAndGreetingsOfProfiledAccountsGoOnTheTimerOnce) {
+  v1::AccountProfile vip;
+  vip.set_account_id("acct-vip");
+  vip.set_value_tier(v1::VALUE_TIER_VIP);
+  vip.set_time_zone("Asia/Shanghai");
+  ASSERT_TRUE(desk_.SetProfile(vip).ok());
+  v1::AccountProfile standard = vip;
+  standard.set_account_id("acct-std");
+  standard.set_value_tier(v1::VALUE_TIER_STANDARD);
+  ASSERT_TRUE(desk_.SetProfile(standard).ok());
+  clock_.Set(At("2026-12-20T00:00:00Z"));
+  auto first = desk_.PlanCadenceSlice(100, absl::Hours(24 * 35), absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Into 2027-01-24: the VIP gets a care call (every 30 days) and an inspection (every 91),
+  // both accounts the New Year greeting.
+  std::map<std::string, std::set<v1::ReminderKind>> kinds;
+  for (const char* account : {"acct-vip", "acct-std"}) {
+    auto upcoming = book_.Upcoming(account);
+    ASSERT_TRUE(upcoming.ok());
+    for (const auto& r : *upcoming) kinds[account].insert(r.kind());
+  }
+  EXPECT_EQ(kinds["acct-vip"],
+            (std::set<v1::ReminderKind>{v1::REMINDER_KIND_CARE_CALL, v1::REMINDER_KIND_INSPECTION,
+                                        v1::REMINDER_KIND_HOLIDAY_GREETING}));
+  EXPECT_EQ(kinds["acct-std"], std::set<v1::ReminderKind>{v1::REMINDER_KIND_HOLIDAY_GREETING});
+  EXPECT_EQ(*first, static_cast<int>(book_.Upcoming("acct-vip")->size() +
+                                     book_.Upcoming("acct-std")->size()));
+  // Resting after a full pass; the next pass plans nothing twice.
+  EXPECT_EQ(*desk_.PlanCadenceSlice(100, absl::Hours(24 * 35), absl::Hours(1)), 0);
+  clock_.Advance(absl::Hours(2));
+  EXPECT_EQ(*desk_.PlanCadenceSlice(100, absl::Hours(24 * 35), absl::Hours(1)), 0);
 }
 
 }  // namespace

@@ -1,0 +1,103 @@
+// The `reminders` scenario: contracts recorded through renewal-reminder's domain (plan and one
+// script each), Redis memory per pending reminder, then every reminder due at once and fired
+// (claimed, turned into a task and an event in the outbox) as fast as the scripts go.
+#include <atomic>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "bench/load.h"
+#include "renewal-reminder/renewal_desk.h"
+
+namespace firstline::bench {
+namespace {
+
+namespace fp = firstline::platform;
+namespace fr = firstline::renewal;
+
+absl::StatusOr<int64_t> UsedMemory(fp::RedisClient& client) {
+  auto info = client.Command({"INFO", "memory"});
+  if (!info.ok()) return info.status();
+  for (absl::string_view line : absl::StrSplit(info->str, "\r\n")) {
+    int64_t bytes = 0;
+    if (absl::ConsumePrefix(&line, "used_memory:") && absl::SimpleAtoi(line, &bytes)) return bytes;
+  }
+  return absl::InternalError("INFO memory has no used_memory");
+}
+
+google::protobuf::Timestamp Ts(absl::Time t) {
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  return ts;
+}
+
+}  // namespace
+
+absl::StatusOr<ReminderFigures> ReminderLoad(int redis_port, int64_t contracts, int threads,
+                                             absl::Duration fire_for) {
+  fp::RedisConfig redis;
+  redis.port = redis_port;
+  redis.pool_size = threads + 2;
+  fp::RedisClient client(redis);
+  const absl::Time start = absl::FromUnixSeconds(1'795'392'000);  // 2026-11-23
+  fp::FakeClock clock(start);
+  fr::ReminderBook book(client, clock);
+  fr::HealthBook health(client, clock);
+  fr::RenewalDesk desk(book, health, clock, fr::SchedulePolicy::Default());
+  if (auto st = client.Command({"DEL", "{rr}:due", fr::ReminderBook::OutboxKey()}); !st.ok()) {
+    return st.status();
+  }
+  auto before = UsedMemory(client);
+  if (!before.ok()) return before.status();
+
+  ReminderFigures f;
+  f.contracts = contracts;
+  const std::string run = absl::StrCat(absl::ToUnixMillis(absl::Now()));
+  const absl::Time t0 = absl::Now();
+  auto st = ParallelFor(0, contracts, threads, [&](int64_t i) -> absl::Status {
+    firstline::v1::Contract c;
+    c.set_contract_id(absl::StrCat("bench-", run, "-", i));
+    c.set_account_id(absl::StrCat("bench-acct-", run, "-", i));
+    c.add_product_lines("erp");
+    // Terms end over the coming year, so every offset of every contract is still ahead.
+    const absl::Time end = start + absl::Hours(24 * (100 + i % 365));
+    *c.mutable_service_start() = Ts(end - absl::Hours(24 * 365));
+    *c.mutable_service_end() = Ts(end);
+    c.set_status(firstline::v1::CONTRACT_STATUS_ACTIVE);
+    c.set_version(1);
+    auto r = desk.RecordContract(c, "");
+    return r.status();
+  });
+  if (!st.ok()) return st;
+  f.contracts_per_second = static_cast<double>(contracts) / absl::ToDoubleSeconds(absl::Now() - t0);
+  // The contract events wait in the outbox (no relay here): not reminder state.
+  if (auto d = client.Command({"DEL", fr::ReminderBook::OutboxKey()}); !d.ok()) return d.status();
+  auto after = UsedMemory(client);
+  if (!after.ok()) return after.status();
+  auto pending = client.Command({"ZCARD", "{rr}:due"});
+  if (!pending.ok()) return pending.status();
+  f.reminders = pending->integer;
+  f.bytes_per_reminder =
+      f.reminders > 0 ? static_cast<double>(*after - *before) / static_cast<double>(f.reminders)
+                      : 0;
+
+  clock.Set(start + absl::Hours(24 * 500));  // past every reminder
+  std::atomic<int64_t> fired{0};
+  const absl::Time f0 = absl::Now();
+  const absl::Time stop = f0 + fire_for;
+  st = ParallelFor(0, 2, 2, [&](int64_t) -> absl::Status {
+    while (absl::Now() < stop) {
+      auto n = book.FireDue(1000, "");
+      if (!n.ok()) return n.status();
+      fired += *n;
+      if (*n == 0) break;
+    }
+    return absl::OkStatus();
+  });
+  if (!st.ok()) return st;
+  f.fired = fired.load();
+  f.fired_per_second = static_cast<double>(f.fired) / absl::ToDoubleSeconds(absl::Now() - f0);
+  return f;
+}
+
+}  // namespace firstline::bench
