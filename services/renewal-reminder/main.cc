@@ -1,6 +1,8 @@
 // firstline-renewal-reminder: contracts, renewal reminders, care cadence, account health.
 // main only assembles: runtime, schedule policy, reminder book and desk, the task feed, the
 // gRPC service and the firing loop.
+#include <grpcpp/create_channel.h>
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +14,7 @@
 #include "platform/kafka/topics.h"
 #include "platform/redis/idempotent_answers.h"
 #include "platform/runtime/service_runtime.h"
+#include "renewal-reminder/inspection_client.h"
 #include "renewal-reminder/renewals_service.h"
 
 namespace {
@@ -51,6 +54,11 @@ int main(int argc, char** argv) {
   app.add_option("--fire-interval-ms", fire_ms, "how often due reminders are claimed")
       ->check(CLI::Range(10, 60'000))
       ->capture_default_str();
+  std::string ticket_dispatch = "127.0.0.1:7072";
+  app.add_option("--ticket-dispatch", ticket_dispatch,
+                 "ticket-dispatch gRPC address (due inspections become tickets there)")
+      ->envname("FIRSTLINE_TICKET_DISPATCH")
+      ->capture_default_str();
   int rpc_threads = 16;
   app.add_option("--rpc-threads", rpc_threads, "threads serving calls (they block on Redis)")
       ->check(CLI::Range(1, 256))
@@ -74,6 +82,9 @@ int main(int argc, char** argv) {
   fr::ReminderFeed feed(book, rt.config().redis, absl::Seconds(5));
   fp::WorkPool pool("renewal-reminder-rpc", rpc_threads, 10'000);
   fp::IdempotentAnswers answers(rt.redis(), "renewal-reminder");
+  fr::TicketDeskInspections inspections(
+      grpc::CreateChannel(ticket_dispatch, grpc::InsecureChannelCredentials()),
+      rt.config().auth_secret, rt.clock());
   fr::RenewalsService service(desk, book, feed, pool, answers, rt.authorizer());
   rt.grpc().AddService(&service);
   rt.AddOutboxStream(fr::ReminderBook::OutboxKey());
@@ -96,7 +107,8 @@ int main(int argc, char** argv) {
     if (auto st = desk.PlanCadenceSlice(200, absl::Hours(24 * 35), absl::Hours(1)); !st.ok()) {
       return st.status();
     }
-    return desk.FireDue("").status();
+    if (auto st = desk.FireDue(""); !st.ok()) return st.status();
+    return desk.RaiseInspections(inspections, 100).status();
   });
   firing.Start();
   int code = rt.RunUntilSignal();

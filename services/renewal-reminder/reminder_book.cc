@@ -97,6 +97,26 @@ absl::StatusOr<int> ReminderBook::Schedule(const std::vector<PlannedReminder>& p
   return static_cast<int>(r->integer);
 }
 
+absl::StatusOr<std::vector<std::string>> ReminderBook::InspectionsToRaise(int limit) {
+  auto r = redis_.Command({"LRANGE", Key("inspections"), "0", std::to_string(limit - 1)});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> ids;
+  for (const auto& v : r->elements) ids.push_back(v.str);
+  return ids;
+}
+
+absl::Status ReminderBook::InspectionRaised(const std::string& id, const std::string& ticket) {
+  // Ticket first: a crash in between raises it again, which ticket-dispatch answers with the
+  // same ticket (same idempotency key).
+  auto r = redis_.Pipeline(
+      {{"HSET", Key("r:" + id), "ticket", ticket}, {"LREM", Key("inspections"), "1", id}});
+  if (!r.ok()) return r.status();
+  for (const auto& reply : *r) {
+    if (!reply.ok()) return reply.status();
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReminderBook::NoteReferral(const std::string& account, const std::string& referrer) {
   return redis_.Command({"HSETNX", Key("referral:" + account), "referrer", referrer}).status();
 }

@@ -46,6 +46,10 @@ class ReminderBook {
   // were new.
   absl::StatusOr<int> Schedule(const std::vector<PlannedReminder>& planned);
 
+  // Due inspections waiting for their ticket (oldest first), and marking one raised.
+  absl::StatusOr<std::vector<std::string>> InspectionsToRaise(int limit);
+  absl::Status InspectionRaised(const std::string& reminder_id, const std::string& ticket_id);
+
   // Referrals: who referred an account (first one wins), and whether it was rewarded.
   absl::Status NoteReferral(const std::string& account_id, const std::string& referrer_id);
   absl::StatusOr<std::string> Referrer(const std::string& account_id);

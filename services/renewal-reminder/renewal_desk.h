@@ -10,6 +10,7 @@
 #include "platform/auth/principal.h"
 #include "platform/core/clock.h"
 #include "renewal-reminder/health_book.h"
+#include "renewal-reminder/inspection_tickets.h"
 #include "renewal-reminder/reminder_book.h"
 #include "renewal-reminder/schedule_policy.h"
 
@@ -37,6 +38,10 @@ class RenewalDesk {
   // coming `horizon` on the timer (idempotent); a pass over every account then rests for
   // `rest`. Returns how many reminders were new.
   absl::StatusOr<int> PlanCadenceSlice(int accounts, absl::Duration horizon, absl::Duration rest);
+
+  // Raises the tickets of due inspections (up to `limit`); a failing call stops the round and
+  // is retried at the next one. Returns how many were raised.
+  absl::StatusOr<int> RaiseInspections(InspectionTickets& tickets, int limit);
 
   // Fires every reminder due by now (in batches); returns how many.
   absl::StatusOr<int> FireDue(const std::string& trace_id);

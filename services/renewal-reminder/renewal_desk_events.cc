@@ -203,4 +203,27 @@ absl::StatusOr<int> RenewalDesk::PlanCadenceSlice(int accounts, absl::Duration h
   return *scheduled;
 }
 
+absl::StatusOr<int> RenewalDesk::RaiseInspections(InspectionTickets& tickets, int limit) {
+  auto ids = book_.InspectionsToRaise(limit);
+  if (!ids.ok()) return ids.status();
+  int raised = 0;
+  for (const auto& id : *ids) {
+    auto reminder = book_.Get(id);
+    if (!reminder.ok()) return reminder.status();
+    auto contracts = book_.ContractsOf(reminder->account_id());
+    if (!contracts.ok()) return contracts.status();
+    std::string product_line = "service";  // an account without a contract on record
+    for (const auto& c : *contracts) {
+      if (c.status() != v1::CONTRACT_STATUS_CANCELLED && c.product_lines_size() > 0) {
+        product_line = c.product_lines(0);
+      }
+    }
+    auto ticket = tickets.Raise(*reminder, product_line);
+    if (!ticket.ok()) return ticket.status();
+    if (auto st = book_.InspectionRaised(id, *ticket); !st.ok()) return st;
+    ++raised;
+  }
+  return raised;
+}
+
 }  // namespace firstline::renewal
