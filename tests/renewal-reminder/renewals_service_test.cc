@@ -5,6 +5,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "firstline/v1/events.pb.h"
 #include "firstline/v1/renewals.grpc.pb.h"
 #include "platform/kafka/topics.h"
@@ -138,6 +140,48 @@ TEST_F(RenewalsServiceTest, ContractToTaskOnTheOwnersStreamToCompletionWithEvent
   EXPECT_EQ(reminders[0].type(), "ReminderDue");
   EXPECT_EQ(reminders[1].type(), "ReminderCompleted");
   EXPECT_EQ(reminders[1].reminder_completed().completed_by(), "rep-7");
+}
+
+TEST_F(RenewalsServiceTest, UndoneTasksAreReplayedOnReconnectAndHealthIsServed) {
+  v1::RecordContractResponse recorded;
+  auto c1 = As(kService);
+  ASSERT_TRUE(stub_->RecordContract(c1.get(), Request("k-9", 1), &recorded).ok());
+  clock_.Set(At("2027-04-13T02:00:00Z"));  // T-90 and T-60 have fallen due, nobody watching
+  ASSERT_EQ(*desk_->FireDue("trace"), 2);
+
+  auto watch = As(kRep);
+  watch->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  auto stream = stub_->WatchReminders(watch.get(), v1::WatchRemindersRequest{});
+  std::set<std::string> replayed;
+  for (int i = 0; i < 2; ++i) {
+    v1::WatchRemindersResponse task;
+    ASSERT_TRUE(stream->Read(&task));
+    EXPECT_TRUE(task.replayed());
+    replayed.insert(task.reminder().reminder_id());
+  }
+  EXPECT_EQ(replayed, (std::set<std::string>{"renewal:c-100:2027-06-10:T-90",
+                                             "renewal:c-100:2027-06-10:T-60"}));
+  watch->TryCancel();
+
+  v1::ListRemindersRequest mine;
+  mine.add_states(v1::REMINDER_STATE_DUE);
+  v1::ListRemindersResponse list;
+  auto c2 = As(kRep);
+  ASSERT_TRUE(stub_->ListReminders(c2.get(), mine, &list).ok());
+  EXPECT_EQ(list.reminders_size(), 2);
+
+  v1::GetAccountHealthRequest health;
+  health.set_account_id("acct-9");
+  v1::GetAccountHealthResponse got;
+  auto c3 = As(kRep);
+  ASSERT_TRUE(stub_->GetAccountHealth(c3.get(), health, &got).ok());
+  EXPECT_EQ(got.health().score(), 95);  // 58 days left of the term: -5
+  EXPECT_EQ(got.health().band(), v1::HEALTH_BAND_GREEN);
+  EXPECT_EQ(got.health().days_to_expiry(), 58);
+  health.set_account_id("acct-nobody");
+  auto c4 = As(kRep);
+  EXPECT_EQ(stub_->GetAccountHealth(c4.get(), health, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(RenewalsServiceTest, BadInputNamesTheFieldAndOwnersSeeOnlyTheirOwn) {
