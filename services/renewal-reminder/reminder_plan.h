@@ -26,6 +26,7 @@ struct AccountView {
   v1::ValueTier value_tier = v1::VALUE_TIER_STANDARD;
   ContactRules rules;
   bool do_not_contact = false;
+  v1::RelationshipType relationship = v1::RELATIONSHIP_TYPE_UNSPECIFIED;  // weighs into health
 };
 
 // A reminder as the schedule wants it. The id is stable (contract, term end and offset, or

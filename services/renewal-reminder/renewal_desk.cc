@@ -3,15 +3,12 @@
 #include "absl/strings/str_cat.h"
 #include "platform/core/field_checks.h"
 #include "platform/core/field_errors.h"
+#include "platform/core/proto_time.h"
 #include "platform/events/envelope.h"
 #include "platform/kafka/topics.h"
 
 namespace firstline::renewal {
 namespace {
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
 
 absl::Status CheckContract(const v1::Contract& c) {
   platform::FieldErrors errors;
@@ -26,7 +23,7 @@ absl::Status CheckContract(const v1::Contract& c) {
   if (!c.has_service_start()) errors.Add("contract.service_start", "is required");
   if (!c.has_service_end()) errors.Add("contract.service_end", "is required");
   if (c.has_service_start() && c.has_service_end() &&
-      TimeOf(c.service_end()) <= TimeOf(c.service_start())) {
+      platform::FromProtoTime(c.service_end()) <= platform::FromProtoTime(c.service_start())) {
     errors.Add("contract.service_end", "must be after service_start");
   }
   if (c.annual_fee().minor_units() < 0) {
@@ -37,6 +34,10 @@ absl::Status CheckContract(const v1::Contract& c) {
   }
   if (c.version() < 1) errors.Add("contract.version", "must be at least 1");
   return errors.ToStatus();
+}
+
+absl::Status NotKnown(const std::string& account_id) {
+  return absl::NotFoundError(absl::StrCat("account ", account_id, " is not known"));
 }
 
 v1::ContractTerms TermsOf(const v1::Contract& c) {
@@ -106,6 +107,7 @@ absl::StatusOr<AccountView> RenewalDesk::ViewOf(const std::string& account_id) {
       view.rules.quiet = QuietWindow{p.quiet_hours().start_minute(), p.quiet_hours().end_minute()};
     }
     view.do_not_contact = p.do_not_contact();
+    view.relationship = p.relationship_type();
   }
   return view;
 }
@@ -119,9 +121,10 @@ absl::StatusOr<v1::RecordContractResponse> RenewalDesk::RecordContract(
   if (!view.ok()) return view.status();
   auto policy = this->policy();
   ReminderPlanner planner(*policy);
-  auto planned = planner.Renewals({contract.contract_id(), contract.account_id(),
-                                   TimeOf(contract.service_end()), contract.status()},
-                                  *view, clock_.Now());
+  auto planned =
+      planner.Renewals({contract.contract_id(), contract.account_id(),
+                        platform::FromProtoTime(contract.service_end()), contract.status()},
+                       *view, clock_.Now());
 
   auto envelope =
       platform::NewEnvelope("renewal-reminder", contract.account_id(), trace_id, clock_);
@@ -129,7 +132,8 @@ absl::StatusOr<v1::RecordContractResponse> RenewalDesk::RecordContract(
     *envelope.mutable_contract_cancelled()->mutable_terms() = TermsOf(contract);
   } else if (!previous->has_value()) {
     *envelope.mutable_contract_signed()->mutable_terms() = TermsOf(contract);
-  } else if (TimeOf(contract.service_end()) > TimeOf((*previous)->service_end())) {
+  } else if (platform::FromProtoTime(contract.service_end()) >
+             platform::FromProtoTime((*previous)->service_end())) {
     auto* renewed = envelope.mutable_contract_renewed();
     *renewed->mutable_terms() = TermsOf(contract);
     *renewed->mutable_previous_end() = (*previous)->service_end();
@@ -163,7 +167,11 @@ absl::StatusOr<v1::RecordContractResponse> RenewalDesk::RecordContract(
       if (auto st = RewardReferral(*referrer, contract, trace_id); !st.ok()) return st;
     }
   }
-  auto stored = book_.Contract(contract.contract_id());
+  if (outcome->applied) {
+    *response.mutable_contract() = contract;
+    return response;
+  }
+  auto stored = book_.Contract(contract.contract_id());  // the version already recorded
   if (!stored.ok()) return stored.status();
   if (stored->has_value()) *response.mutable_contract() = **stored;
   return response;
@@ -198,6 +206,21 @@ absl::StatusOr<v1::AccountProfile> RenewalDesk::SetProfile(const v1::AccountProf
   return p;
 }
 
+absl::Status RenewalDesk::CheckKnown(const std::string& account_id) {
+  auto profile = book_.Profile(account_id);
+  if (!profile.ok()) return profile.status();
+  if (profile->has_value()) return absl::OkStatus();
+  auto contracts = book_.ContractsOf(account_id);
+  if (!contracts.ok()) return contracts.status();
+  if (!contracts->empty()) return absl::OkStatus();
+  for (const char* role : {"sales", "service"}) {
+    auto owner = book_.Owner(account_id, role);
+    if (!owner.ok()) return owner.status();
+    if (!owner->empty()) return absl::OkStatus();
+  }
+  return NotKnown(account_id);
+}
+
 absl::StatusOr<v1::GetAccountResponse> RenewalDesk::GetAccount(const std::string& account_id) {
   v1::GetAccountResponse out;
   auto profile = book_.Profile(account_id);
@@ -209,7 +232,7 @@ absl::StatusOr<v1::GetAccountResponse> RenewalDesk::GetAccount(const std::string
   auto service = book_.Owner(account_id, "service");
   if (!service.ok()) return service.status();
   if (!profile->has_value() && contracts->empty() && sales->empty() && service->empty()) {
-    return absl::NotFoundError(absl::StrCat("account ", account_id, " is not known"));
+    return NotKnown(account_id);
   }
   if (profile->has_value()) {
     *out.mutable_profile() = **profile;

@@ -33,6 +33,8 @@ class RenewalDesk {
   absl::StatusOr<v1::AccountProfile> SetProfile(const v1::AccountProfile& profile);
   // NOT_FOUND for an account with neither profile, contract nor owner.
   absl::StatusOr<v1::GetAccountResponse> GetAccount(const std::string& account_id);
+  // OK when the account has a profile, a contract or an owner; NOT_FOUND otherwise.
+  absl::Status CheckKnown(const std::string& account_id);
 
   // Puts the next slice of profiled accounts' care calls, inspections and greetings of the
   // coming `horizon` on the timer (idempotent); a pass over every account then rests for

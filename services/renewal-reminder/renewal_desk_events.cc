@@ -2,27 +2,17 @@
 // signals, referral rewards — and the health recompute.
 #include "absl/strings/str_cat.h"
 #include "platform/core/log.h"
+#include "platform/core/proto_time.h"
 #include "platform/events/envelope.h"
 #include "platform/kafka/topics.h"
 #include "renewal-reminder/renewal_desk.h"
 
 namespace firstline::renewal {
-namespace {
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-google::protobuf::Timestamp Ts(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 absl::Status RenewalDesk::ApplyEvent(const v1::Envelope& e) {
-  const absl::Time when = e.has_occurred_at() ? TimeOf(e.occurred_at()) : clock_.Now();
+  const absl::Time when =
+      e.has_occurred_at() ? platform::FromProtoTime(e.occurred_at()) : clock_.Now();
   switch (e.payload_case()) {
     case v1::Envelope::kAccountOwnerChanged: {
       const auto& o = e.account_owner_changed();
@@ -46,8 +36,8 @@ absl::Status RenewalDesk::ApplyEvent(const v1::Envelope& e) {
       // ticket-dispatch says when the call-back is due; without that, our own delay applies.
       PlannedReminder follow_up = planner.FollowUp(t.ticket_id(), *view, when);
       if (t.has_follow_up_due()) {
-        follow_up.due =
-            ContactCalendar(*policy).NextWorkingSlot(TimeOf(t.follow_up_due()), view->rules);
+        follow_up.due = ContactCalendar(*policy).NextWorkingSlot(
+            platform::FromProtoTime(t.follow_up_due()), view->rules);
       }
       return book_.Schedule({follow_up}).status();
     }
@@ -87,16 +77,16 @@ absl::StatusOr<v1::AccountHealth> RenewalDesk::RecomputeHealth(const std::string
   std::optional<absl::Time> latest_end;
   for (const auto& c : *contracts) {
     if (c.status() == v1::CONTRACT_STATUS_CANCELLED) continue;
-    const absl::Time end = TimeOf(c.service_end());
+    const absl::Time end = platform::FromProtoTime(c.service_end());
     if (!latest_end || end > *latest_end) latest_end = end;
   }
   if (latest_end) {
     inputs->days_to_expiry =
         static_cast<int>(std::floor(absl::ToDoubleHours(*latest_end - now) / 24));
   }
-  auto profile = book_.Profile(account);
-  if (!profile.ok()) return profile.status();
-  if (profile->has_value()) inputs->relationship = (*profile)->relationship_type();
+  auto view = ViewOf(account);
+  if (!view.ok()) return view.status();
+  inputs->relationship = view->relationship;
   const HealthResult result = ScoreHealth(*inputs);
 
   v1::AccountHealth h;
@@ -108,10 +98,8 @@ absl::StatusOr<v1::AccountHealth> RenewalDesk::RecomputeHealth(const std::string
   h.set_satisfaction_average(inputs->satisfaction_average);
   h.set_care_calls_90d(inputs->care_calls_done);
   h.set_days_to_expiry(inputs->days_to_expiry);
-  *h.mutable_computed_at() = Ts(now);
+  *h.mutable_computed_at() = platform::ToProtoTime(now);
 
-  auto view = ViewOf(account);
-  if (!view.ok()) return view.status();
   auto policy = this->policy();
   PlannedReminder task;
   task.id = absl::StrCat("at-risk:", account, ":",
@@ -133,7 +121,9 @@ absl::Status RenewalDesk::RewardReferral(const std::string& referrer,
   const v1::Contract* latest = nullptr;
   for (const auto& c : *contracts) {
     if (c.status() == v1::CONTRACT_STATUS_CANCELLED) continue;
-    if (latest == nullptr || TimeOf(c.service_end()) > TimeOf(latest->service_end())) latest = &c;
+    if (latest == nullptr ||
+        platform::FromProtoTime(c.service_end()) > platform::FromProtoTime(latest->service_end()))
+      latest = &c;
   }
   if (latest == nullptr) {
     platform::Log::Info("referral_without_contract",
@@ -144,12 +134,14 @@ absl::Status RenewalDesk::RewardReferral(const std::string& referrer,
   v1::Contract extended = *latest;
   extended.set_version(latest->version() + 1);
   *extended.mutable_service_end() =
-      Ts(TimeOf(latest->service_end()) + absl::Hours(24) * policy->referral_extension_days);
+      platform::ToProtoTime(platform::FromProtoTime(latest->service_end()) +
+                            absl::Hours(24) * policy->referral_extension_days);
   auto view = ViewOf(referrer);
   if (!view.ok()) return view.status();
   auto planned = ReminderPlanner(*policy).Renewals(
-      {extended.contract_id(), referrer, TimeOf(extended.service_end()), extended.status()}, *view,
-      clock_.Now());
+      {extended.contract_id(), referrer, platform::FromProtoTime(extended.service_end()),
+       extended.status()},
+      *view, clock_.Now());
   std::vector<platform::OutboxEvent> events;
   auto changed = platform::NewEnvelope("renewal-reminder", referrer, trace_id, clock_);
   auto* terms = changed.mutable_contract_changed()->mutable_terms();

@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "platform/core/proto_time.h"
 #include "platform/grpc/call_guard.h"
 #include "platform/grpc/queued_stream.h"
 #include "platform/grpc/status_conversion.h"
@@ -52,10 +53,6 @@ class RefusedReminderStream final : public grpc::ServerWriteReactor<v1::WatchRem
   explicit RefusedReminderStream(grpc::Status status) { Finish(std::move(status)); }
   void OnDone() override { delete this; }
 };
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
 
 }  // namespace
 
@@ -196,8 +193,9 @@ grpc::ServerUnaryReactor* RenewalsService::SnoozeReminder(grpc::CallbackServerCo
       authorizer_, pool_, context, Method("SnoozeReminder"), [=, this](const Principal& p) {
         return answers_.Run(
             p.subject, "SnoozeReminder", request->idempotency_key(), *request, response, [&] {
-              auto r = desk_.Snooze(p, request->reminder_id(), TimeOf(request->until()),
-                                    platform::TraceIdOf(*context));
+              auto r =
+                  desk_.Snooze(p, request->reminder_id(), platform::FromProtoTime(request->until()),
+                               platform::TraceIdOf(*context));
               if (r.ok()) *response->mutable_reminder() = *r;
               return r.status();
             });
@@ -248,8 +246,7 @@ grpc::ServerUnaryReactor* RenewalsService::GetAccountHealth(
     v1::GetAccountHealthResponse* response) {
   return UnaryCall(authorizer_, pool_, context, Method("GetAccountHealth"),
                    [=, this](const Principal&) -> absl::Status {
-                     auto known = desk_.GetAccount(request->account_id());  // NOT_FOUND if not
-                     if (!known.ok()) return known.status();
+                     if (auto st = desk_.CheckKnown(request->account_id()); !st.ok()) return st;
                      auto h = desk_.RecomputeHealth(request->account_id(),
                                                     platform::TraceIdOf(*context));
                      if (h.ok()) *response->mutable_health() = std::move(*h);

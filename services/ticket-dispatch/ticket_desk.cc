@@ -7,6 +7,7 @@
 #include "platform/core/field_errors.h"
 #include "platform/core/ids.h"
 #include "platform/core/log.h"
+#include "platform/core/proto_time.h"
 #include "platform/core/request_fingerprint.h"
 #include "platform/events/envelope.h"
 #include "platform/kafka/topics.h"
@@ -16,12 +17,9 @@ namespace firstline::ticket_dispatch {
 namespace {
 
 namespace v1 = firstline::v1;
-using google::protobuf::util::TimeUtil;
 using platform::PrincipalKind;
 
-google::protobuf::Timestamp Ts(absl::Time t) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
+google::protobuf::Timestamp Ts(absl::Time t) { return platform::ToProtoTime(t); }
 
 // What a policy condition may test about a ticket, and the skills an engineer needs.
 routing::WorkItem WorkItemFor(const v1::Ticket& t, const std::string& routing_item) {

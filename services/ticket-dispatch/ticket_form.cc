@@ -3,15 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "platform/core/field_checks.h"
 #include "platform/core/field_errors.h"
+#include "platform/core/proto_time.h"
 
 namespace firstline::ticket_dispatch {
 namespace {
 
 namespace v1 = firstline::v1;
 
-absl::Time ToTime(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
+using platform::FromProtoTime;
 
 }  // namespace
 
@@ -49,10 +48,10 @@ absl::Status CheckTicketRequest(const v1::CreateTicketRequest& r, absl::Time now
     if (!a.has_start()) e.Add("appointment.start", "is required");
     if (!a.has_end()) e.Add("appointment.end", "is required");
     if (a.has_start() && a.has_end()) {
-      if (ToTime(a.end()) <= ToTime(a.start())) {
+      if (FromProtoTime(a.end()) <= FromProtoTime(a.start())) {
         e.Add("appointment.end", "must be after appointment.start");
       }
-      if (ToTime(a.end()) <= now) e.Add("appointment", "is in the past");
+      if (FromProtoTime(a.end()) <= now) e.Add("appointment", "is in the past");
     }
     absl::TimeZone zone;
     if (a.time_zone().empty() || !absl::LoadTimeZone(a.time_zone(), &zone)) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "bench/load.h"
+#include "platform/core/proto_time.h"
 #include "renewal-reminder/renewal_desk.h"
 
 namespace firstline::bench {
@@ -23,12 +24,6 @@ absl::StatusOr<int64_t> UsedMemory(fp::RedisClient& client) {
     if (absl::ConsumePrefix(&line, "used_memory:") && absl::SimpleAtoi(line, &bytes)) return bytes;
   }
   return absl::InternalError("INFO memory has no used_memory");
-}
-
-google::protobuf::Timestamp Ts(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
 }
 
 }  // namespace
@@ -61,8 +56,8 @@ absl::StatusOr<ReminderFigures> ReminderLoad(int redis_port, int64_t contracts, 
     c.add_product_lines("erp");
     // Terms end over the coming year, so every offset of every contract is still ahead.
     const absl::Time end = start + absl::Hours(24 * (100 + i % 365));
-    *c.mutable_service_start() = Ts(end - absl::Hours(24 * 365));
-    *c.mutable_service_end() = Ts(end);
+    *c.mutable_service_start() = platform::ToProtoTime(end - absl::Hours(24 * 365));
+    *c.mutable_service_end() = platform::ToProtoTime(end);
     c.set_status(firstline::v1::CONTRACT_STATUS_ACTIVE);
     c.set_version(1);
     auto r = desk.RecordContract(c, "");

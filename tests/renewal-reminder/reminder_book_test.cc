@@ -132,7 +132,8 @@ TEST_F(ReminderBookTest, RestartHalfwayAndTwoReplicasLoseAndRepeatNothing) {
 
 TEST_F(ReminderBookTest, BadInputIsNamedAndNothingIsWritten) {
   v1::Contract bad = Contract(0, "2027-06-10T04:00:00Z");
-  *bad.mutable_service_end() = Ts(At("2026-01-01T00:00:00Z"));  // before the start
+  *bad.mutable_service_end() =
+      platform::ToProtoTime(At("2026-01-01T00:00:00Z"));  // before the start
   bad.set_account_id("");
   auto st = desk_.RecordContract(bad, "t").status();
   EXPECT_EQ(st.code(), absl::StatusCode::kInvalidArgument);
@@ -176,6 +177,29 @@ TEST_F(ReminderBookTest, SnoozeAndReassignMoveTheTask) {
   EXPECT_EQ(account->sales_owner_id(), "rep-1");
   EXPECT_EQ(account->contracts_size(), 1);
   EXPECT_EQ(account->upcoming_size(), 7);  // the due task and six still scheduled
+}
+
+TEST_F(ReminderBookTest, APolicyReplacedThroughOneInstanceIsAdoptedByTheOthers) {
+  RenewalDesk other(book_, health_, clock_, SchedulePolicy::Default());
+  ASSERT_TRUE(desk_.SyncPolicy().ok());  // nothing stored yet: this instance's is stored
+  ASSERT_TRUE(other.SyncPolicy().ok());
+  EXPECT_EQ(other.policy()->version, 1);
+  v1::SchedulePolicy proposed = SchedulePolicyToProto(*desk_.policy());
+  proposed.clear_renewal_offset_days();
+  proposed.add_renewal_offset_days(-45);
+  auto replaced = desk_.ReplacePolicy(proposed);
+  ASSERT_TRUE(replaced.ok()) << replaced.status();
+  EXPECT_EQ(replaced->version(), 2);
+  EXPECT_EQ(other.policy()->renewal_offset_days, (std::vector<int>{-90, -60, -30, -7, 0, 7, 30}));
+  ASSERT_TRUE(other.SyncPolicy().ok());
+  EXPECT_EQ(other.policy()->version, 2);
+  EXPECT_EQ(other.policy()->renewal_offset_days, std::vector<int>{-45});
+  // The adopted policy plans the next contract: one reminder, T-45.
+  v1::Contract c = Contract(1, "2027-06-10T04:00:00Z");
+  auto recorded = other.RecordContract(c, "t");
+  ASSERT_TRUE(recorded.ok());
+  EXPECT_EQ(recorded->reminders_scheduled(), 1);
+  EXPECT_EQ(book_.Upcoming("acct-1")->front().reminder_id(), "renewal:c-1:2027-06-10:T-45");
 }
 
 }  // namespace

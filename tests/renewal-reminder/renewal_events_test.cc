@@ -15,7 +15,7 @@ class RenewalEventsTest : public RenewalFixture {
   v1::Envelope Event(const std::string& id) {
     v1::Envelope e;
     e.set_event_id(id);
-    *e.mutable_occurred_at() = Ts(clock_.Now());
+    *e.mutable_occurred_at() = platform::ToProtoTime(clock_.Now());
     return e;
   }
   void Apply(const v1::Envelope& e) {
@@ -127,7 +127,7 @@ TEST_F(RenewalEventsTest, FollowUpOfAResolvedTicketGoesToTheServiceOwnerOnce) {
   resolved.mutable_ticket_resolved()->set_ticket_id("t-42");
   resolved.mutable_ticket_resolved()->set_account_id("acct-1");
   *resolved.mutable_ticket_resolved()->mutable_follow_up_due() =
-      Ts(At("2026-11-24T03:00:00Z"));  // Tuesday 11:00 Shanghai
+      platform::ToProtoTime(At("2026-11-24T03:00:00Z"));  // Tuesday 11:00 Shanghai
   Apply(resolved);
   Apply(resolved);  // redelivered: still one reminder
   clock_.Set(At("2026-11-24T02:59:00Z"));

@@ -5,16 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "platform/core/proto_time.h"
 #include "renewal-reminder/renewal_desk.h"
 #include "support/redis_server.h"
 
 namespace firstline::renewal {
-
-inline google::protobuf::Timestamp Ts(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
-}
 
 inline absl::Time At(const std::string& rfc3339) {
   absl::Time t;
@@ -30,8 +25,8 @@ class RenewalFixture : public ::testing::Test {
     c.set_contract_id("c-1");
     c.set_account_id("acct-1");
     c.add_product_lines("erp");
-    *c.mutable_service_start() = Ts(At(end) - absl::Hours(24 * 365));
-    *c.mutable_service_end() = Ts(At(end));
+    *c.mutable_service_start() = platform::ToProtoTime(At(end) - absl::Hours(24 * 365));
+    *c.mutable_service_end() = platform::ToProtoTime(At(end));
     c.mutable_annual_fee()->set_currency("CNY");
     c.mutable_annual_fee()->set_minor_units(1'200'000);
     c.set_status(status);

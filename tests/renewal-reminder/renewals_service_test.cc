@@ -9,6 +9,7 @@
 
 #include "firstline/v1/events.pb.h"
 #include "firstline/v1/renewals.grpc.pb.h"
+#include "platform/core/proto_time.h"
 #include "platform/kafka/topics.h"
 #include "platform/redis/idempotent_answers.h"
 #include "platform/runtime/service_runtime.h"
@@ -26,12 +27,6 @@ absl::Time At(const std::string& rfc3339) {
   absl::Time t;
   EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, nullptr));
   return t;
-}
-
-google::protobuf::Timestamp Ts(absl::Time t) {
-  google::protobuf::Timestamp ts;
-  ts.set_seconds(absl::ToUnixSeconds(t));
-  return ts;
 }
 
 class RenewalsServiceTest : public ::testing::Test {
@@ -76,8 +71,8 @@ class RenewalsServiceTest : public ::testing::Test {
     c->set_contract_id("c-100");
     c->set_account_id("acct-9");
     c->add_product_lines("erp");
-    *c->mutable_service_start() = Ts(At("2026-06-10T04:00:00Z"));
-    *c->mutable_service_end() = Ts(At("2027-06-10T04:00:00Z"));
+    *c->mutable_service_start() = platform::ToProtoTime(At("2026-06-10T04:00:00Z"));
+    *c->mutable_service_end() = platform::ToProtoTime(At("2027-06-10T04:00:00Z"));
     c->set_status(v1::CONTRACT_STATUS_ACTIVE);
     c->set_version(version);
     c->set_closed_by_id("rep-7");
@@ -186,7 +181,8 @@ TEST_F(RenewalsServiceTest, UndoneTasksAreReplayedOnReconnectAndHealthIsServed) 
 
 TEST_F(RenewalsServiceTest, BadInputNamesTheFieldAndOwnersSeeOnlyTheirOwn) {
   v1::RecordContractRequest bad = Request("k-2", 1);
-  *bad.mutable_contract()->mutable_service_end() = Ts(At("2026-01-01T00:00:00Z"));
+  *bad.mutable_contract()->mutable_service_end() =
+      platform::ToProtoTime(At("2026-01-01T00:00:00Z"));
   v1::RecordContractResponse resp;
   auto c1 = As(kService);
   grpc::Status st = stub_->RecordContract(c1.get(), bad, &resp);
