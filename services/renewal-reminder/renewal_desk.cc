@@ -40,7 +40,9 @@ absl::Status NotKnown(const std::string& account_id) {
   return absl::NotFoundError(absl::StrCat("account ", account_id, " is not known"));
 }
 
-v1::ContractTerms TermsOf(const v1::Contract& c) {
+}  // namespace
+
+v1::ContractTerms ContractTermsOf(const v1::Contract& c) {
   v1::ContractTerms t;
   t.set_contract_id(c.contract_id());
   t.set_account_id(c.account_id());
@@ -53,8 +55,6 @@ v1::ContractTerms TermsOf(const v1::Contract& c) {
   t.set_closed_by_id(c.closed_by_id());
   return t;
 }
-
-}  // namespace
 
 RenewalDesk::RenewalDesk(ReminderBook& book, HealthBook& health, const platform::Clock& clock,
                          SchedulePolicy policy, RenewalDeskConfig config)
@@ -129,16 +129,16 @@ absl::StatusOr<v1::RecordContractResponse> RenewalDesk::RecordContract(
   auto envelope =
       platform::NewEnvelope("renewal-reminder", contract.account_id(), trace_id, clock_);
   if (contract.status() == v1::CONTRACT_STATUS_CANCELLED) {
-    *envelope.mutable_contract_cancelled()->mutable_terms() = TermsOf(contract);
+    *envelope.mutable_contract_cancelled()->mutable_terms() = ContractTermsOf(contract);
   } else if (!previous->has_value()) {
-    *envelope.mutable_contract_signed()->mutable_terms() = TermsOf(contract);
+    *envelope.mutable_contract_signed()->mutable_terms() = ContractTermsOf(contract);
   } else if (platform::FromProtoTime(contract.service_end()) >
              platform::FromProtoTime((*previous)->service_end())) {
     auto* renewed = envelope.mutable_contract_renewed();
-    *renewed->mutable_terms() = TermsOf(contract);
+    *renewed->mutable_terms() = ContractTermsOf(contract);
     *renewed->mutable_previous_end() = (*previous)->service_end();
   } else {
-    *envelope.mutable_contract_changed()->mutable_terms() = TermsOf(contract);
+    *envelope.mutable_contract_changed()->mutable_terms() = ContractTermsOf(contract);
   }
   std::vector<platform::OutboxEvent> events;
   events.push_back({std::string(platform::topics::kContracts), std::move(envelope)});

@@ -16,6 +16,9 @@
 
 namespace firstline::renewal {
 
+// The terms a contract event carries.
+v1::ContractTerms ContractTermsOf(const v1::Contract& contract);
+
 struct RenewalDeskConfig {
   int fire_batch = 1000;  // reminders claimed per script call
 };

@@ -144,16 +144,7 @@ absl::Status RenewalDesk::RewardReferral(const std::string& referrer,
       *view, clock_.Now());
   std::vector<platform::OutboxEvent> events;
   auto changed = platform::NewEnvelope("renewal-reminder", referrer, trace_id, clock_);
-  auto* terms = changed.mutable_contract_changed()->mutable_terms();
-  terms->set_contract_id(extended.contract_id());
-  terms->set_account_id(referrer);
-  *terms->mutable_product_lines() = extended.product_lines();
-  *terms->mutable_service_start() = extended.service_start();
-  *terms->mutable_service_end() = extended.service_end();
-  *terms->mutable_annual_fee() = extended.annual_fee();
-  terms->set_auto_renew(extended.auto_renew());
-  terms->set_version(extended.version());
-  terms->set_closed_by_id(extended.closed_by_id());
+  *changed.mutable_contract_changed()->mutable_terms() = ContractTermsOf(extended);
   events.push_back({std::string(platform::topics::kContracts), std::move(changed)});
   auto rewarded = platform::NewEnvelope("renewal-reminder", referrer, trace_id, clock_);
   auto* r = rewarded.mutable_referral_rewarded();

@@ -26,16 +26,17 @@ std::string OwnerOf(const Principal& p) {
 class ReminderStream final : public platform::QueuedServerStream<v1::WatchRemindersResponse> {
  public:
   ReminderStream(ReminderFeed& feed, const std::string& owner) : feed_(feed) {
-    StartSendInitialMetadata();  // the app learns the stream is live before any task
-    handle_ = feed_.Watch(owner, [this](const auto& tasks, bool replayed) {
-      std::vector<v1::WatchRemindersResponse> out;
-      for (const auto& t : tasks) {
-        v1::WatchRemindersResponse r;
-        *r.mutable_reminder() = t;
-        r.set_replayed(replayed);
-        out.push_back(std::move(r));
-      }
-      Send(std::move(out));
+    Open([&] {
+      handle_ = feed_.Watch(owner, [this](const auto& tasks, bool replayed) {
+        std::vector<v1::WatchRemindersResponse> out;
+        for (const auto& t : tasks) {
+          v1::WatchRemindersResponse r;
+          *r.mutable_reminder() = t;
+          r.set_replayed(replayed);
+          out.push_back(std::move(r));
+        }
+        Send(std::move(out));
+      });
     });
   }
   void OnDone() override {

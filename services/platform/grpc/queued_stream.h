@@ -33,6 +33,16 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
   }
 
  protected:
+  // Sends the initial metadata (the client learns the stream is live) only once `subscribe`
+  // has run, and holds back any Send that `subscribe` triggers until then: whatever happens
+  // after the client saw the stream open is reported live, never lost in between.
+  template <typename Subscribe>
+  void Open(Subscribe&& subscribe) {
+    std::lock_guard lock(mu_);
+    subscribe();
+    this->StartSendInitialMetadata();
+  }
+
   // Queues `messages` behind what is being sent; dropped once the stream has ended.
   void Send(std::vector<Response> messages) {
     std::lock_guard lock(mu_);

@@ -45,9 +45,9 @@ class OfferStream final : public platform::QueuedServerStream<Response> {
       return;
     }
     opened_ = true;
-    // Tells the app the stream is live (it is watched from here on) before any offer.
-    this->StartSendInitialMetadata();
-    handle_ = feed_.Watch(worker_id_, [this](const auto& notices) { Deliver(notices); });
+    this->Open([this] {
+      handle_ = feed_.Watch(worker_id_, [this](const auto& notices) { Deliver(notices); });
+    });
   }
 
   void OnDone() override {
