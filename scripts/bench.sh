@@ -7,7 +7,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${FIRSTLINE_BENCH_BUILD_DIR:-$ROOT/build-bench}"
 SECONDS_PER_RUN="${FIRSTLINE_BENCH_SECONDS:-5}"
-ALL_SCENARIOS=(outbox routing leads engineers reminders)
+ALL_SCENARIOS=(outbox routing leads engineers reminders attribution)
 SCENARIOS=("$@")
 ((${#SCENARIOS[@]})) || SCENARIOS=("${ALL_SCENARIOS[@]}")
 for s in "${SCENARIOS[@]}"; do
@@ -52,15 +52,15 @@ TOKEN="$(FIRSTLINE_AUTH_SECRET="$SECRET" "$BUILD/services/admin/firstline" token
 BENCH="$BUILD/tests/bench/firstline-bench"
 OUT="$RUN/figures.jsonl"
 
-# start_service <name> <policy file>: starts services/<name> on free ports and waits until it
-# is healthy; sets SERVICE_PORT and SERVICE_PID.
+# start_service <name> [flags...]: starts services/<name> on free ports with its own flags (e.g.
+# --policy <file>) and waits until it is healthy; sets SERVICE_PORT and SERVICE_PID.
 start_service() {
   SERVICE_PORT=$(free_port)
   local metrics
   metrics=$(free_port)
   FIRSTLINE_AUTH_SECRET="$SECRET" "$BUILD/services/$1/firstline-$1" \
     --grpc-port "$SERVICE_PORT" --metrics-port "$metrics" --redis-port "$REDIS_PORT" \
-    --kafka-bootstrap "$BOOTSTRAP" --policy "$2" --log-level warn >"$RUN/$1.log" 2>&1 &
+    --kafka-bootstrap "$BOOTSTRAP" --log-level warn "${@:2}" >"$RUN/$1.log" 2>&1 &
   SERVICE_PID=$!
   pids+=("$SERVICE_PID")
   wait_for curl -sf "http://127.0.0.1:$metrics/healthz"
@@ -83,7 +83,7 @@ for scenario in "${SCENARIOS[@]}"; do
       "$BENCH" routing --redis-port "$REDIS_PORT" --seconds "$SECONDS_PER_RUN" --out "$OUT"
       ;;
     leads)
-      start_service lead-intake "$ROOT/deploy/policies/leads.yaml"
+      start_service lead-intake --policy "$ROOT/deploy/policies/leads.yaml"
       "$BENCH" leads --target "127.0.0.1:$SERVICE_PORT" --secret "$SECRET" --bootstrap "$BOOTSTRAP" \
         --seconds "$SECONDS_PER_RUN" --out "$OUT"
       ;;
@@ -105,7 +105,7 @@ rules:
         offer_timeout: 10m
         max_offers: 3
 YAML
-      start_service ticket-dispatch "$RUN/bench-tickets.yaml"
+      start_service ticket-dispatch --policy "$RUN/bench-tickets.yaml"
       "$BENCH" engineers --target "127.0.0.1:$SERVICE_PORT" --secret "$SECRET" \
         --server-pid "$SERVICE_PID" --echo-target "127.0.0.1:$ECHO_PORT" --echo-token "$TOKEN" \
         --echo-pid "$ECHO_PID" --streams "${FIRSTLINE_BENCH_STREAMS:-2000,10000}" \
@@ -116,6 +116,12 @@ YAML
       "$BENCH" reminders --redis-port "$REDIS_PORT" \
         --contracts "${FIRSTLINE_BENCH_CONTRACTS:-1000000}" --seconds "$((SECONDS_PER_RUN * 6))" \
         --out "$OUT"
+      ;;
+    attribution)
+      start_service channel-attribution --settings "$ROOT/deploy/policies/attribution.yaml"
+      "$BENCH" attribution --redis-port "$REDIS_PORT" --target "127.0.0.1:$SERVICE_PORT" \
+        --secret "$SECRET" --leads "${FIRSTLINE_BENCH_LEADS:-1000000}" --threads 2 \
+        --seconds "$SECONDS_PER_RUN" --out "$OUT"
       ;;
   esac
 done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every OS package Firstline needs on Debian 12 (idempotent; silent when all present),
-# and the buf CLI (npm) used to lint the protos.
+# and the npm tools: buf (lints the protos), kubernetes-models and yaml (check the manifests).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
@@ -12,6 +12,7 @@ PACKAGES=(
   libspdlog-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
   prometheus-cpp-dev libcivetweb-dev libjwt-dev libabsl-dev
   redis-server redis-tools util-linux
+  docker-compose yamllint
 )
 
 missing=()
@@ -34,12 +35,19 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# buf (protobuf linter) from the npm registry, pinned, into a project-local directory.
+# npm tools, pinned, into a project-local directory: buf lints the protos; kubernetes-models
+# and yaml check the Kubernetes manifests offline (scripts/check-manifests.mjs).
 BUF_VERSION=1.47.2
+NPM_TOOLS=("@bufbuild/buf@$BUF_VERSION" kubernetes-models@5.1.0 yaml@2.9.1)
 TOOLS="$ROOT/.tools"
-if [[ ! -x "$TOOLS/node_modules/.bin/buf" ]] || \
-   [[ "$("$TOOLS/node_modules/.bin/buf" --version 2>/dev/null)" != "$BUF_VERSION" ]]; then
-  echo "setup: installing buf $BUF_VERSION (npm)"
+installed() {  # package@version
+  local name=${1%@*} version=${1##*@}
+  [[ "$(node -p "require('$TOOLS/node_modules/$name/package.json').version" 2>/dev/null)" == "$version" ]]
+}
+need=()
+for tool in "${NPM_TOOLS[@]}"; do installed "$tool" || need+=("$tool"); done
+if ((${#need[@]})); then
+  echo "setup: installing ${need[*]} (npm)"
   mkdir -p "$TOOLS"
-  npm install --silent --no-audit --no-fund --prefix "$TOOLS" "@bufbuild/buf@$BUF_VERSION" >/dev/null
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS" "${NPM_TOOLS[@]}" >/dev/null
 fi

@@ -24,6 +24,7 @@ export FIRSTLINE_KAFKA_BOOTSTRAP_FILE="$RUN/kafka.bootstrap"
 LEAD_POLICY="${FIRSTLINE_LEAD_POLICY:-$ROOT/deploy/policies/leads.yaml}"
 TICKET_POLICY="${FIRSTLINE_TICKET_POLICY:-$ROOT/deploy/policies/tickets.yaml}"
 REMINDER_POLICY="${FIRSTLINE_SCHEDULE_POLICY:-$ROOT/deploy/policies/reminders.yaml}"
+ATTRIBUTION_SETTINGS="${FIRSTLINE_ATTRIBUTION_SETTINGS:-$ROOT/deploy/policies/attribution.yaml}"
 rm -f "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE"
 
 pids=()
@@ -74,6 +75,7 @@ SERVICES=(
   "lead-intake|services/lead-intake/firstline-lead-intake|7071|9471|--policy $LEAD_POLICY"
   "ticket-dispatch|services/ticket-dispatch/firstline-ticket-dispatch|7072|9472|--policy $TICKET_POLICY"
   "renewal-reminder|services/renewal-reminder/firstline-renewal-reminder|7073|9473|--schedule-policy $REMINDER_POLICY"
+  "channel-attribution|services/channel-attribution/firstline-channel-attribution|7074|9474|--settings $ATTRIBUTION_SETTINGS"
 )
 for row in "${SERVICES[@]}"; do
   IFS='|' read -r name binary grpc_port metrics_port extra <<<"$row"

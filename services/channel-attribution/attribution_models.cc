@@ -136,29 +136,50 @@ absl::StatusOr<std::vector<double>> Credits(Model model, const Journey& j,
       "model: markov credits channels over many journeys (MarkovRemovalEffects), not one");
 }
 
-std::map<std::string, double> MarkovRemovalEffects(const std::vector<Path>& paths) {
-  // States: 0 start, 1 conversion, 2 null, 3.. channels.
-  std::map<std::string, int> index;
-  std::vector<std::string> names = {"(start)", "(conversion)", "(null)"};
-  auto state = [&](const std::string& channel) {
-    auto [it, fresh] = index.try_emplace(channel, static_cast<int>(names.size()));
-    if (fresh) names.push_back(channel);
-    return it->second;
-  };
-  std::map<std::pair<int, int>, double> counts;
-  std::vector<double> out_total;
+std::vector<std::string> PositionsOf(const Journey& journey, size_t i) {
+  std::vector<std::string> out;
+  if (i == 0) out.push_back("first");
+  if (journey.lead_touch == i) out.push_back("lead");
+  if (journey.opportunity_touch == i) out.push_back("opportunity");
+  if (journey.won_touch == i) out.push_back("won");
+  return out;
+}
+
+TransitionCounts TransitionsOf(const std::vector<Path>& paths) {
+  TransitionCounts counts;
   for (const auto& p : paths) {
     if (p.channels.empty()) continue;
-    int from = 0;
+    std::string from = kMarkovStart;
     for (const auto& c : p.channels) {
-      const int to = state(c);
-      counts[{from, to}] += 1;
-      from = to;
+      counts[{from, c}] += 1;
+      from = c;
     }
-    counts[{from, p.converted ? 1 : 2}] += 1;
+    counts[{from, p.converted ? kMarkovConversion : kMarkovNull}] += 1;
   }
-  const int states = static_cast<int>(names.size());
-  out_total.assign(states, 0);
+  return counts;
+}
+
+std::map<std::string, double> MarkovRemovalEffects(const std::vector<Path>& paths) {
+  return MarkovRemovalEffects(TransitionsOf(paths));
+}
+
+std::map<std::string, double> MarkovRemovalEffects(const TransitionCounts& transitions) {
+  // States: 0 start, 1 conversion, 2 null, 3.. channels.
+  std::map<std::string, int> index = {{kMarkovStart, 0}, {kMarkovConversion, 1}, {kMarkovNull, 2}};
+  int states = 3;
+  std::map<std::pair<int, int>, double> counts;
+  for (const auto& [edge, n] : transitions) {
+    if (n <= 0) continue;
+    int ends[2];
+    for (int k = 0; k < 2; ++k) {
+      const std::string& name = k == 0 ? edge.first : edge.second;
+      auto [it, fresh] = index.try_emplace(name, states);
+      if (fresh) ++states;
+      ends[k] = it->second;
+    }
+    counts[{ends[0], ends[1]}] += n;
+  }
+  std::vector<double> out_total(states, 0.0);
   for (const auto& [edge, n] : counts) out_total[edge.first] += n;
 
   // Probability of reaching conversion from start, with `removed` sending everything to null.
@@ -166,15 +187,14 @@ std::map<std::string, double> MarkovRemovalEffects(const std::vector<Path>& path
     std::vector<double> p(states, 0.0);
     p[1] = 1;
     for (int iteration = 0; iteration < 10'000; ++iteration) {
-      double change = 0;
       std::vector<double> next(states, 0.0);
-      next[1] = 1;
       for (const auto& [edge, n] : counts) {
-        if (edge.first == removed) continue;
+        if (edge.first == removed || edge.first == 1 || edge.first == 2) continue;
         next[edge.first] +=
             n / out_total[edge.first] * (edge.second == removed ? 0 : p[edge.second]);
       }
       next[1] = 1;
+      double change = 0;
       for (int s = 0; s < states; ++s) change = std::max(change, std::abs(next[s] - p[s]));
       p.swap(next);
       if (change < 1e-12) break;
@@ -185,9 +205,10 @@ std::map<std::string, double> MarkovRemovalEffects(const std::vector<Path>& path
   const double base = conversion(-1);
   if (base <= 0) return effects;
   double total = 0;
-  for (const auto& [channel, s] : index) {
-    const double effect = 1 - conversion(s) / base;
-    effects[channel] = effect;
+  for (const auto& [name, s] : index) {
+    if (s < 3) continue;
+    const double effect = std::max(0.0, 1 - conversion(s) / base);
+    if (name != kMarkovOther) effects[name] = effect;
     total += effect;
   }
   if (total <= 0) return {};

@@ -66,6 +66,9 @@ Journey Prepare(Journey journey, absl::Duration window, absl::Duration lookback)
 absl::StatusOr<std::vector<double>> Credits(Model model, const Journey& journey,
                                             absl::Duration half_life = absl::Hours(24 * 7));
 
+// The positions touch `i` holds: "first", "lead", "opportunity", "won".
+std::vector<std::string> PositionsOf(const Journey& journey, size_t i);
+
 // A path for the Markov model: its channels in order and whether it converted.
 struct Path {
   std::vector<std::string> channels;
@@ -76,5 +79,19 @@ struct Path {
 // each channel's removal effect (the share of conversions lost when its state sends
 // everything to null), normalised to sum to 1 over the channels. Empty when nothing converts.
 std::map<std::string, double> MarkovRemovalEffects(const std::vector<Path>& paths);
+
+// The chain's special states, as transition counts name them.
+inline constexpr const char* kMarkovStart = "(start)";
+inline constexpr const char* kMarkovConversion = "(conversion)";
+inline constexpr const char* kMarkovNull = "(null)";
+// The state of touches a grouping has no group for (a non-partner touch by partner).
+inline constexpr const char* kMarkovOther = "(other)";
+
+// Transition counts (from, to) of many paths summed, e.g. over the days of a period.
+using TransitionCounts = std::map<std::pair<std::string, std::string>, double>;
+TransitionCounts TransitionsOf(const std::vector<Path>& paths);
+// The same removal effects from summed transition counts (what reports keep per day). States
+// other than the special ones are channels; kMarkovOther takes part but is not returned.
+std::map<std::string, double> MarkovRemovalEffects(const TransitionCounts& transitions);
 
 }  // namespace firstline::attribution

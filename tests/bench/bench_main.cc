@@ -100,6 +100,17 @@ int main(int argc, char** argv) {
   reminders->add_option("--seconds", seconds, "longest firing run")->capture_default_str();
   reminders->add_option("--out", out)->required();
 
+  int64_t attribution_leads = 1'000'000;
+  auto* attribution = app.add_subcommand(
+      "attribution", "events folded per second and per core, report latency over a year");
+  attribution->add_option("--redis-port", redis_port)->required();
+  attribution->add_option("--target", target, "channel-attribution")->required();
+  attribution->add_option("--secret", secret, "token signing secret of the service")->required();
+  attribution->add_option("--leads", attribution_leads)->capture_default_str();
+  attribution->add_option("--threads", threads)->capture_default_str();
+  attribution->add_option("--seconds", seconds, "of each report run")->capture_default_str();
+  attribution->add_option("--out", out)->required();
+
   auto* report = app.add_subcommand("report", "print the table and write the run's JSON");
   report->add_option("--in", out)->required();
   report->add_option("--json", json_out)->required();
@@ -187,6 +198,27 @@ int main(int argc, char** argv) {
                 "", ""}}) {
         if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
       }
+    }
+  } else if (attribution->parsed()) {
+    auto a = fb::AttributionLoad(redis_port, attribution_leads, threads, target, secret,
+                                 absl::Seconds(seconds));
+    if (!a.ok()) return Fail(a.status());
+    std::vector<fb::Figure> figures = {
+        {"attribution", "leads in the year", static_cast<double>(a->leads), "", ""},
+        {"attribution", "events folded", static_cast<double>(a->events), "", ""},
+        {"attribution", "events folded/s", a->events_per_second, "1/s", "redis EVALSHA calls/s"},
+        {"attribution", "events folded per core-second", a->events_per_core_second, "1/s", ""},
+        {"attribution", "redis CPU per event", a->redis_cpu_us_per_event, "us", ""}};
+    for (const auto& [name, l] : std::vector<std::pair<std::string, const fb::LatencyFigures*>>{
+             {"year report by channel", &a->report_channel},
+             {"year report by keyword", &a->report_keyword},
+             {"year report by channel, Markov", &a->report_markov},
+             {"year CompareModels by channel", &a->compare}}) {
+      figures.push_back({"attribution", name + " p50", l->p50_ms, "ms", "echo unary p50"});
+      figures.push_back({"attribution", name + " p99", l->p99_ms, "ms", "echo unary p99"});
+    }
+    for (const auto& f : figures) {
+      if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
     }
   } else if (reminders->parsed()) {
     auto r = fb::ReminderLoad(redis_port, contracts, threads, absl::Seconds(seconds));

@@ -108,4 +108,25 @@ struct ReminderFigures {
 absl::StatusOr<ReminderFigures> ReminderLoad(int redis_port, int64_t contracts, int threads,
                                              absl::Duration fire_for);
 
+struct AttributionFigures {
+  int64_t leads = 0;
+  int64_t events = 0;
+  double events_per_second = 0;       // wall clock, all folding threads together
+  double events_per_core_second = 0;  // events / CPU seconds the folding threads used
+  double redis_cpu_us_per_event = 0;  // redis-server CPU per folded event
+  LatencyFigures report_channel;      // GetChannelReport, a year by channel
+  LatencyFigures report_keyword;      // GetChannelReport, a year by keyword
+  LatencyFigures report_markov;       // GetChannelReport, a year by channel, Markov
+  LatencyFigures compare;             // CompareModels, a year by channel
+};
+
+// The `attribution` scenario: a year of journeys for `leads` leads (touches, leads,
+// acceptances, qualifications, partner registrations, contracts) as serialized envelopes,
+// decoded and folded through channel-attribution's domain in batches by `threads` threads;
+// then reports over that year from the service at `target` (tokens minted with `secret`).
+absl::StatusOr<AttributionFigures> AttributionLoad(int redis_port, int64_t leads, int threads,
+                                                   const std::string& target,
+                                                   const std::string& secret,
+                                                   absl::Duration report_for);
+
 }  // namespace firstline::bench

@@ -6,15 +6,12 @@
 
 #include <map>
 
+#include "support/test_time.h"
+
 namespace firstline::renewal {
 namespace {
 
-absl::Time At(const std::string& rfc3339) {
-  absl::Time t;
-  std::string err;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, &err)) << err;
-  return t;
-}
+using firstline::testing::At;
 
 absl::TimeZone Zone(const std::string& name) {
   absl::TimeZone z;

@@ -8,14 +8,11 @@
 #include "platform/core/proto_time.h"
 #include "renewal-reminder/renewal_desk.h"
 #include "support/redis_server.h"
+#include "support/test_time.h"
 
 namespace firstline::renewal {
 
-inline absl::Time At(const std::string& rfc3339) {
-  absl::Time t;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, nullptr));
-  return t;
-}
+using firstline::testing::At;
 
 class RenewalFixture : public ::testing::Test {
  protected:

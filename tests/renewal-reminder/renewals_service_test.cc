@@ -16,6 +16,7 @@
 #include "support/mock_kafka.h"
 #include "support/redis_server.h"
 #include "support/service_test_support.h"
+#include "support/test_time.h"
 
 namespace firstline::renewal {
 namespace {
@@ -23,11 +24,7 @@ namespace {
 using platform::Principal;
 using platform::PrincipalKind;
 
-absl::Time At(const std::string& rfc3339) {
-  absl::Time t;
-  EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &t, nullptr));
-  return t;
-}
+using firstline::testing::At;
 
 class RenewalsServiceTest : public ::testing::Test {
  protected:

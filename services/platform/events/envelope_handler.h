@@ -15,4 +15,11 @@ using EnvelopeApply = std::function<absl::Status(const firstline::v1::Envelope&)
 // seen before is skipped, and an applied one is remembered.
 MessageHandler EnvelopeHandler(EnvelopeApply apply, ProcessedEvents* processed);
 
+using EnvelopeBatchApply = std::function<absl::Status(const std::vector<firstline::v1::Envelope>&)>;
+
+// The batch form: `apply` gets a batch's envelopes in order and must itself apply each event
+// id once (atomically with its state change). A message that does not decode or has no event
+// id fails the batch as INVALID_ARGUMENT, so the consumer isolates and dead-letters it.
+BatchHandler EnvelopeBatchHandler(EnvelopeBatchApply apply);
+
 }  // namespace firstline::platform

@@ -57,13 +57,24 @@ class EventConsumer::StatsListener : public RdKafka::EventCb {
 };
 
 EventConsumer::EventConsumer(ConsumerConfig config, EventProducer* dead_letters,
-                             MessageHandler handler)
+                             BatchHandler handler)
     : config_(std::move(config)), dead_letters_(dead_letters), handler_(std::move(handler)) {}
 
 absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::Create(const KafkaConfig& kafka,
                                                                      ConsumerConfig config,
                                                                      EventProducer* dead_letters,
                                                                      MessageHandler handler) {
+  config.max_batch = 1;
+  return CreateBatched(kafka, std::move(config), dead_letters,
+                       [handler = std::move(handler)](const std::vector<ConsumedMessage>& batch) {
+                         return handler(batch.front());
+                       });
+}
+
+absl::StatusOr<std::unique_ptr<EventConsumer>> EventConsumer::CreateBatched(
+    const KafkaConfig& kafka, ConsumerConfig config, EventProducer* dead_letters,
+    BatchHandler handler) {
+  if (config.max_batch == 0) return absl::InvalidArgumentError("consumer: max_batch is 0");
   if (config.group_id.empty()) return absl::InvalidArgumentError("consumer: group_id is empty");
   if (config.topics.empty()) return absl::InvalidArgumentError("consumer: no topics");
   if (dead_letters == nullptr) {
@@ -126,63 +137,106 @@ void EventConsumer::Stop() {
   }
 }
 
+namespace {
+
+bool ToConsumed(RdKafka::Message& msg, ConsumedMessage& m) {
+  if (msg.err() == RdKafka::ERR__TIMED_OUT || msg.err() == RdKafka::ERR__PARTITION_EOF) {
+    return false;
+  }
+  if (msg.err() != RdKafka::ERR_NO_ERROR) {
+    Log::Warn("kafka_consume_error", {{"error", msg.errstr()}});
+    return false;
+  }
+  m.topic = msg.topic_name();
+  m.partition = msg.partition();
+  m.offset = msg.offset();
+  if (msg.key() != nullptr) m.key = *msg.key();
+  m.value.assign(static_cast<const char*>(msg.payload()), msg.len());
+  if (RdKafka::Headers* headers = msg.headers(); headers != nullptr) {
+    for (const auto& h : headers->get_all()) {
+      m.headers[h.key()] = std::string(static_cast<const char*>(h.value()), h.value_size());
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 void EventConsumer::Run() {
+  std::vector<ConsumedMessage> batch;
   while (!stop_.load()) {
-    std::unique_ptr<RdKafka::Message> msg(consumer_->consume(100));
-    if (msg == nullptr) continue;
-    if (msg->err() == RdKafka::ERR__TIMED_OUT || msg->err() == RdKafka::ERR__PARTITION_EOF) {
-      continue;
+    batch.clear();
+    // Wait for one message, then take whatever else has already arrived.
+    for (int timeout_ms = 100; batch.size() < config_.max_batch; timeout_ms = 0) {
+      std::unique_ptr<RdKafka::Message> msg(consumer_->consume(timeout_ms));
+      if (msg == nullptr) break;
+      ConsumedMessage m;
+      if (!ToConsumed(*msg, m)) break;
+      batch.push_back(std::move(m));
     }
-    if (msg->err() != RdKafka::ERR_NO_ERROR) {
-      Log::Warn("kafka_consume_error", {{"error", msg->errstr()}});
-      continue;
+    if (batch.empty()) continue;
+    if (!Process(batch)) break;
+    std::map<std::pair<std::string, int32_t>, int64_t> next;
+    for (const auto& m : batch) next[{m.topic, m.partition}] = m.offset + 1;
+    std::vector<RdKafka::TopicPartition*> offsets;
+    for (const auto& [tp, offset] : next) {
+      offsets.push_back(RdKafka::TopicPartition::create(tp.first, tp.second, offset));
     }
-    ConsumedMessage m;
-    m.topic = msg->topic_name();
-    m.partition = msg->partition();
-    m.offset = msg->offset();
-    if (msg->key() != nullptr) m.key = *msg->key();
-    m.value.assign(static_cast<const char*>(msg->payload()), msg->len());
-    if (RdKafka::Headers* headers = msg->headers(); headers != nullptr) {
-      for (const auto& h : headers->get_all()) {
-        m.headers[h.key()] = std::string(static_cast<const char*>(h.value()), h.value_size());
-      }
-    }
-    if (!Process(m)) break;
-    std::vector<RdKafka::TopicPartition*> offsets = {
-        RdKafka::TopicPartition::create(m.topic, m.partition, m.offset + 1)};
     consumer_->offsets_store(offsets);
     RdKafka::TopicPartition::destroy(offsets);
   }
 }
 
-bool EventConsumer::Process(const ConsumedMessage& message) {
+std::optional<EventConsumer::Outcome> EventConsumer::Attempt(
+    const std::vector<ConsumedMessage>& batch) {
   Backoff backoff(config_.retry_initial, config_.retry_max);
   for (int attempt = 1;; ++attempt) {
-    absl::Status status = handler_(message);
-    if (status.ok()) {
-      handled_.fetch_add(1);
-      return true;
+    absl::Status status = handler_(batch);
+    if (status.ok() || !IsTransient(status) || attempt >= config_.max_attempts) {
+      return Outcome{std::move(status), attempt};
     }
-    if (IsTransient(status) && attempt < config_.max_attempts) {
-      retries_.fetch_add(1);
-      absl::Time until = absl::Now() + backoff.DelayFor(attempt);
-      while (absl::Now() < until) {
-        if (stop_.load()) return false;
-        absl::SleepFor(absl::Milliseconds(10));
-      }
-      continue;
+    retries_.fetch_add(1);
+    absl::Time until = absl::Now() + backoff.DelayFor(attempt);
+    while (absl::Now() < until) {
+      if (stop_.load()) return std::nullopt;
+      absl::SleepFor(absl::Milliseconds(10));
     }
-    // Poison, or transient for too long: park it on the DLQ so the partition moves on. If even
-    // the DLQ is unreachable the offset is not stored and the message comes back later.
-    while (!stop_.load()) {
-      absl::Status dlq = DeadLetter(message, status, attempt);
-      if (dlq.ok()) return true;
-      Log::Error("dead_letter_failed", {{"topic", message.topic}, {"error", dlq.ToString()}});
-      absl::SleepFor(backoff.DelayFor(attempt));
-    }
-    return false;
   }
+}
+
+bool EventConsumer::Process(const std::vector<ConsumedMessage>& batch) {
+  if (batch.size() == 1) return ProcessOne(batch.front());
+  auto tried = Attempt(batch);
+  if (!tried.has_value()) return false;
+  if (tried->status.ok()) {
+    handled_.fetch_add(batch.size());
+    return true;
+  }
+  Log::Warn("batch_failed_one_by_one", {{"messages", static_cast<int64_t>(batch.size())},
+                                        {"error", tried->status.ToString()}});
+  for (const auto& m : batch) {
+    if (!ProcessOne(m)) return false;
+  }
+  return true;
+}
+
+bool EventConsumer::ProcessOne(const ConsumedMessage& message) {
+  auto tried = Attempt({message});
+  if (!tried.has_value()) return false;
+  if (tried->status.ok()) {
+    handled_.fetch_add(1);
+    return true;
+  }
+  // Poison, or transient for too long: park it on the DLQ so the partition moves on. If even
+  // the DLQ is unreachable the offset is not stored and the message comes back later.
+  Backoff backoff(config_.retry_initial, config_.retry_max);
+  for (int attempt = 1; !stop_.load(); ++attempt) {
+    absl::Status dlq = DeadLetter(message, tried->status, tried->attempts);
+    if (dlq.ok()) return true;
+    Log::Error("dead_letter_failed", {{"topic", message.topic}, {"error", dlq.ToString()}});
+    absl::SleepFor(backoff.DelayFor(attempt));
+  }
+  return false;
 }
 
 absl::Status EventConsumer::DeadLetter(const ConsumedMessage& message, const absl::Status& error,

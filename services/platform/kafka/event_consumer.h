@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +32,10 @@ struct ConsumedMessage {
 // A handler returns OK when done, a transient code (UNAVAILABLE, ABORTED, DEADLINE_EXCEEDED,
 // RESOURCE_EXHAUSTED) to be retried with backoff, anything else for a poison message.
 using MessageHandler = std::function<absl::Status(const ConsumedMessage&)>;
+// A batch handler applies the messages in order, all or none; a failure that is not transient
+// (or stays transient) makes the consumer hand them over one by one, so a poison message is
+// dead-lettered alone and the rest are applied.
+using BatchHandler = std::function<absl::Status(const std::vector<ConsumedMessage>&)>;
 
 struct ConsumerConfig {
   std::string group_id;
@@ -40,6 +45,8 @@ struct ConsumerConfig {
   absl::Duration retry_initial = absl::Milliseconds(100);
   absl::Duration retry_max = absl::Seconds(5);
   absl::Duration stats_interval = absl::Seconds(1);
+  // Batches take what has arrived, up to this many messages (CreateBatched only).
+  size_t max_batch = 500;
 };
 
 bool IsTransient(const absl::Status& status);
@@ -53,6 +60,10 @@ class EventConsumer {
                                                                ConsumerConfig config,
                                                                EventProducer* dead_letters,
                                                                MessageHandler handler);
+  static absl::StatusOr<std::unique_ptr<EventConsumer>> CreateBatched(const KafkaConfig& kafka,
+                                                                      ConsumerConfig config,
+                                                                      EventProducer* dead_letters,
+                                                                      BatchHandler handler);
   ~EventConsumer();
 
   void Start();
@@ -68,15 +79,22 @@ class EventConsumer {
 
  private:
   class StatsListener;
-  EventConsumer(ConsumerConfig config, EventProducer* dead_letters, MessageHandler handler);
+  EventConsumer(ConsumerConfig config, EventProducer* dead_letters, BatchHandler handler);
   void Run();
-  // Returns false when stopping interrupted the work (the offset must not be stored).
-  bool Process(const ConsumedMessage& message);
+  // Returns false when stopping interrupted the work (the offsets must not be stored).
+  bool Process(const std::vector<ConsumedMessage>& batch);
+  bool ProcessOne(const ConsumedMessage& message);
+  struct Outcome {
+    absl::Status status;
+    int attempts = 0;
+  };
+  // Runs the handler, retrying transient failures; nullopt when stopping interrupted it.
+  std::optional<Outcome> Attempt(const std::vector<ConsumedMessage>& batch);
   absl::Status DeadLetter(const ConsumedMessage& message, const absl::Status& error, int attempts);
 
   ConsumerConfig config_;
   EventProducer* dead_letters_;
-  MessageHandler handler_;
+  BatchHandler handler_;
   std::unique_ptr<StatsListener> stats_;
   std::unique_ptr<RdKafka::KafkaConsumer> consumer_;
   std::atomic<bool> stop_{false};

@@ -79,6 +79,17 @@ absl::Status ServiceRuntime::AddEnvelopeConsumer(const std::string& group,
   return absl::OkStatus();
 }
 
+absl::Status ServiceRuntime::AddBatchEnvelopeConsumer(const std::string& group,
+                                                      std::vector<std::string> topics,
+                                                      size_t max_batch, EnvelopeBatchApply apply) {
+  auto consumer = EventConsumer::CreateBatched(
+      config_.kafka, {.group_id = group, .topics = std::move(topics), .max_batch = max_batch},
+      producer_.get(), EnvelopeBatchHandler(std::move(apply)));
+  if (!consumer.ok()) return consumer.status();
+  AddConsumer(std::move(*consumer));
+  return absl::OkStatus();
+}
+
 void ServiceRuntime::AddOutboxStream(std::string stream_key) {
   extra_streams_.push_back(std::move(stream_key));
 }

@@ -52,6 +52,10 @@ class ServiceRuntime {
   // once (remembered in Redis), poison and exhausted messages go to the dead-letter topic.
   absl::Status AddEnvelopeConsumer(const std::string& group, std::vector<std::string> topics,
                                    EnvelopeApply apply);
+  // A batched consumer: `apply` gets up to `max_batch` envelopes at once and applies each event
+  // id once itself (see EnvelopeBatchHandler).
+  absl::Status AddBatchEnvelopeConsumer(const std::string& group, std::vector<std::string> topics,
+                                        size_t max_batch, EnvelopeBatchApply apply);
   // Publishes another outbox stream (e.g. a routing engine's) besides the keyspace's own;
   // before Start().
   void AddOutboxStream(std::string stream_key);

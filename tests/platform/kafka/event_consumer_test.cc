@@ -111,6 +111,46 @@ TEST_F(EventConsumerTest, PoisonGoesToDeadLetterWithItsErrorAndTheNextIsProcesse
   consumer->Stop();
 }
 
+TEST_F(EventConsumerTest, BatchesTakeWhatArrivedAndAPoisonMessageIsIsolated) {
+  // Published before the consumer starts, so its first batches hold several messages.
+  for (int i = 0; i < 30; ++i) {
+    if (i == 12) Publish("acct-b", "\xff\xff poison inside a batch");
+    Publish("acct-b", Event("acct-b", "rep-" + std::to_string(i)).SerializeAsString());
+  }
+  size_t largest = 0;
+  ConsumerConfig config;
+  config.group_id = "g-batch";
+  config.topics = {kTopic};
+  config.max_batch = 8;
+  config.retry_initial = absl::Milliseconds(20);
+  auto consumer = EventConsumer::CreateBatched(
+      kafka_.Config(), config, producer_.get(),
+      EnvelopeBatchHandler([&](const std::vector<firstline::v1::Envelope>& batch) {
+        std::lock_guard lock(mu_);
+        largest = std::max(largest, batch.size());
+        for (const auto& e : batch) applied_.push_back(e.account_owner_changed().owner_id());
+        return absl::OkStatus();
+      }));
+  ASSERT_TRUE(consumer.ok()) << consumer.status();
+  (*consumer)->Start();
+  ASSERT_TRUE(Eventually([&] { return (*consumer)->handled() >= 30; }, absl::Seconds(30)));
+  EXPECT_EQ((*consumer)->dead_lettered(), 1u);
+  {
+    std::lock_guard lock(mu_);
+    // Every good message once, in order, though the poison failed the batch it came in.
+    ASSERT_EQ(applied_.size(), 30u);
+    for (int i = 0; i < 30; ++i) EXPECT_EQ(applied_[i], "rep-" + std::to_string(i));
+    EXPECT_GT(largest, 1u);
+    EXPECT_LE(largest, 8u);
+  }
+  testing::TopicReader dlq(kafka_.Config(), kDlq, 1);
+  const auto& dead = dlq.ReadAtLeast(1, absl::Seconds(10));
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].value, "\xff\xff poison inside a batch");
+  EXPECT_EQ(dead[0].headers.at("x-attempts"), "1");
+  (*consumer)->Stop();
+}
+
 TEST_F(EventConsumerTest, TransientFailureIsRetriedThenApplied) {
   Publish("acct-2", Event("acct-2", "rep-retry").SerializeAsString());
   int calls = 0;

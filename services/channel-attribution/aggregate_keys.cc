@@ -1,0 +1,117 @@
+#include "channel-attribution/aggregate_keys.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace firstline::attribution {
+namespace {
+constexpr char kSeparator = '\x1f';
+}
+
+const char* GroupingCode(Grouping g) {
+  switch (g) {
+    case Grouping::kChannel:
+      return "ch";
+    case Grouping::kCampaign:
+      return "cp";
+    case Grouping::kKeyword:
+      return "kw";
+    case Grouping::kPartner:
+      return "pt";
+    case Grouping::kRegion:
+      return "rg";
+  }
+  return "ch";
+}
+
+std::string GroupOf(Grouping g, absl::string_view channel, absl::string_view campaign,
+                    absl::string_view keyword, absl::string_view region) {
+  switch (g) {
+    case Grouping::kChannel:
+      return std::string(channel);
+    case Grouping::kCampaign:
+      return absl::StrCat(channel, "/", campaign);
+    case Grouping::kKeyword:
+      return absl::StrCat(channel, "/", campaign, "/", keyword);
+    case Grouping::kPartner:
+      return channel == kPartnerChannel ? std::string(campaign) : std::string();
+    case Grouping::kRegion:
+      return region.empty() ? std::string(kUnknownRegion) : std::string(region);
+  }
+  return std::string(channel);
+}
+
+absl::string_view StageMetric(int stage) {
+  switch (stage) {
+    case 1:
+      return metric::kLeads;
+    case 2:
+      return metric::kAccepted;
+    case 3:
+      return metric::kQualified;
+    case 4:
+      return metric::kOpportunities;
+    default:
+      return metric::kWon;
+  }
+}
+
+std::string Field(absl::string_view group, absl::string_view metric) {
+  return absl::StrCat(group, absl::string_view(&kSeparator, 1), metric);
+}
+
+bool SplitField(absl::string_view field, std::string* group, std::string* metric) {
+  const size_t at = field.rfind(kSeparator);
+  if (at == absl::string_view::npos) return false;
+  *group = std::string(field.substr(0, at));
+  *metric = std::string(field.substr(at + 1));
+  return true;
+}
+
+int64_t FirstResponseBucket(int64_t seconds) {
+  if (seconds < 120) return std::max<int64_t>(seconds, 0);
+  const double step = std::log(1.05);
+  const auto n = static_cast<int64_t>(std::floor(std::log(seconds / 120.0) / step));
+  return static_cast<int64_t>(std::ceil(120.0 * std::exp(static_cast<double>(n) * step)));
+}
+
+DayKeys DateKeys(absl::Time t) {
+  const absl::CivilDay d = absl::ToCivilDay(t, absl::UTCTimeZone());
+  return {absl::StrFormat("d:%04d-%02d-%02d", d.year(), d.month(), d.day()),
+          absl::StrFormat("m:%04d-%02d", d.year(), d.month())};
+}
+
+std::vector<std::string> PeriodKeys(absl::Time start, absl::Time end) {
+  std::vector<std::string> keys;
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  absl::CivilDay day = absl::ToCivilDay(start, utc);
+  if (absl::FromCivil(day, utc) < start) ++day;  // a partial first day is left out
+  while (absl::FromCivil(day, utc) < end) {
+    const absl::CivilMonth month(day);
+    const absl::CivilDay month_end = absl::CivilDay(month + 1);
+    if (day == absl::CivilDay(month) && absl::FromCivil(month_end, utc) <= end) {
+      keys.push_back(absl::StrFormat("m:%04d-%02d", month.year(), month.month()));
+      day = month_end;
+      continue;
+    }
+    keys.push_back(absl::StrFormat("d:%04d-%02d-%02d", day.year(), day.month(), day.day()));
+    ++day;
+  }
+  return keys;
+}
+
+std::string CountsKey(Grouping g, absl::string_view date) {
+  return absl::StrCat(kTag, ":agg:", GroupingCode(g), ":", date);
+}
+std::string CreditsKey(Grouping g, Model m, absl::string_view date) {
+  return absl::StrCat(kTag, ":cr:", GroupingCode(g), ":", ModelName(m), ":", date);
+}
+std::string MarkovKey(Grouping g, absl::string_view date) {
+  return absl::StrCat(kTag, ":mk:", GroupingCode(g), ":", date);
+}
+std::string JourneyKey(absl::string_view account) { return absl::StrCat(kTag, ":j:", account); }
+std::string OutboxKey() { return absl::StrCat(kTag, ":outbox"); }
+
+}  // namespace firstline::attribution

@@ -1,0 +1,117 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "channel-attribution/aggregate_keys.h"
+#include "channel-attribution/attribution_models.h"
+#include "channel-attribution/attribution_proto.h"
+#include "channel-attribution/attribution_settings.h"
+#include "firstline/v1/attribution_events.pb.h"
+
+namespace firstline::attribution {
+
+// One thing that happened to an account, decoded from an event or a RecordTouch call.
+struct FoldInput {
+  enum class Kind {
+    kTouch,               // a touch that is not a lead (RecordTouch)
+    kLead,                // LeadReceived: a lead and its touch
+    kLeadMerged,          // LeadMerged: a duplicate inquiry, a touch of the open lead
+    kLeadAccepted,        // WorkItemAssigned of a lead: accepted, first response
+    kLeadQualified,       // LeadStatusChanged to QUALIFIED
+    kLeadDisqualified,    // LeadStatusChanged to DISQUALIFIED: a journey that did not convert
+    kPartnerOpportunity,  // OpportunityRegistered: the partner's touch and the opportunity
+    kWon,                 // ContractSigned: a conversion
+    kRenewed,             // ContractRenewed: renewal revenue
+  };
+  Kind kind = Kind::kTouch;
+  std::string event_id;  // idempotency key
+  std::string account_id;
+  absl::Time at;
+  std::string lead_id;
+  std::string channel, campaign, keyword;
+  std::string source_id;  // touch, lead or registration id (a touch is stored once per id)
+  std::string region;     // kLead
+  std::vector<std::string> contact_journeys;  // kLead: contacts' journeys merged into it
+  std::string contract_id;                    // kWon, kRenewed
+  int64_t revenue_minor = 0;                  // kWon, kRenewed, reporting currency
+};
+
+// Increments for aggregate hashes, summed per (key, field) over a batch: counts are integers
+// (HINCRBY), credits and attributed revenue fractional (HINCRBYFLOAT).
+class AggregateDelta {
+ public:
+  using Field = std::pair<std::string, std::string>;
+  void AddCount(const std::string& key, const std::string& field, int64_t n) {
+    counts_[{key, field}] += n;
+  }
+  void AddCredit(const std::string& key, const std::string& field, double x) {
+    credits_[{key, field}] += x;
+  }
+  const std::map<Field, int64_t>& counts() const { return counts_; }
+  const std::map<Field, double>& credits() const { return credits_; }
+  bool empty() const { return counts_.empty() && credits_.empty(); }
+
+ private:
+  std::map<Field, int64_t> counts_;
+  std::map<Field, double> credits_;
+};
+
+// The journeys a batch touches, as loaded (version) and as folded.
+struct JourneySlot {
+  v1::StoredJourney journey;
+  int64_t version = 0;   // 0: not stored
+  bool changed = false;  // write back
+  bool erase = false;    // a contact's journey merged into an account
+};
+using JourneySet = std::map<std::string, JourneySlot>;
+
+// The stored journey seen from a conversion at `at`: its touches collapsed and inside the
+// lookback, with the first lead's touch, the opportunity's and the winning one marked. A
+// conversion without any touch gets one "(direct)" touch holding every position.
+Journey ViewAt(const v1::StoredJourney& journey, absl::Time at, const AttributionSettings& s);
+
+// Folds inputs into journeys and aggregates. Pure: no I/O, no clock.
+//
+// Counts are kept per lead cohort (the day the lead came in, its source): leads, accepted,
+// qualified, opportunities, customers won, first-response histogram. A lead's stage only
+// advances; reaching a stage counts every stage before it not counted yet. Attributed
+// conversions and revenue are kept per day they happened, credited to the touches under every
+// per-journey model; a touch arriving after a conversion it falls before (inside the
+// lookback) re-credits that conversion. Markov transitions are kept per day of conversion or
+// disqualification.
+class JourneyFold {
+ public:
+  explicit JourneyFold(const AttributionSettings& settings) : s_(settings) {}
+
+  // Returns false when the input changed nothing (a touch seen before, an unknown lead).
+  bool Apply(const FoldInput& in, JourneySet& journeys, AggregateDelta& delta,
+             std::vector<v1::ConversionAttributed>& conversions) const;
+
+  // Each per-journey model's credits for a view, in kJourneyModels order.
+  std::vector<std::vector<double>> AllCredits(const Journey& view) const;
+
+ private:
+  bool AddTouch(v1::StoredJourney& j, v1::StoredTouch touch, AggregateDelta& delta,
+                std::vector<v1::ConversionAttributed>& conversions) const;
+  void CatchUp(v1::StoredJourney& j, const std::string& lead_id, AggregateDelta& delta) const;
+  void AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage,
+                   AggregateDelta& delta) const;
+  void CountLead(const v1::StoredJourney& j, const v1::StoredLead& lead, absl::string_view metric,
+                 int64_t n, AggregateDelta& delta) const;
+  void Credit(const Journey& view, const std::string& region, absl::Time when, double conversions,
+              double new_business, double renewal, AggregateDelta& delta) const;
+  void RecordPath(const Journey& view, const std::string& region, absl::Time when, bool converted,
+                  AggregateDelta& delta) const;
+  void Convert(const FoldInput& in, v1::StoredJourney& j, AggregateDelta& delta,
+               std::vector<v1::ConversionAttributed>& conversions) const;
+  void Renew(const FoldInput& in, const v1::StoredJourney& j, AggregateDelta& delta) const;
+  v1::ConversionAttributed Describe(const v1::StoredJourney& j, const v1::StoredConversion& c,
+                                    bool recredited) const;
+
+  const AttributionSettings& s_;
+};
+
+}  // namespace firstline::attribution
