@@ -85,6 +85,8 @@ absl::StatusOr<std::optional<FoldInput>> InputOf(const v1::Envelope& e,
     }
     case v1::Envelope::kOpportunityRegistered: {
       const auto& p = e.opportunity_registered();
+      // Held for review it is no opportunity yet; lead-intake emits the event again on approval.
+      if (p.status() != v1::REGISTRATION_STATUS_APPROVED) return std::nullopt;
       FoldInput in = Base(e, K::kPartnerOpportunity, p.account_id());
       in.channel = std::string(kPartnerChannel);
       in.campaign = p.partner_id();

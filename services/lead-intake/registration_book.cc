@@ -140,6 +140,7 @@ absl::StatusOr<v1::Registration> RegistrationBook::Change(const std::string& id,
     case RegistrationChange::kApprove: {
       op = "approve";
       auto m = std::make_unique<v1::OpportunityRegistered>();
+      m->set_status(v1::REGISTRATION_STATUS_APPROVED);
       m->set_registration_id(id);
       m->set_partner_id(current->partner_id());
       m->set_account_id(current->account_id());

@@ -107,6 +107,7 @@ std::vector<std::string> JourneyOf(int64_t i, int64_t leads, const fp::Clock& cl
       r->set_registration_id(absl::StrCat("bench-r", i));
       r->set_partner_id(absl::StrCat("p", i % 50));
       r->set_account_id(account);
+      r->set_status(v1::REGISTRATION_STATUS_APPROVED);
     });
   }
   if (i % 12 == 0) {

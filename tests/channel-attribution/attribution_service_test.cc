@@ -146,10 +146,18 @@ class AttributionServiceTest : public ::testing::Test {
     item->set_account_id("a1");
     Publish(platform::topics::kLeads, std::move(accepted));
     Lead("a2", "L2", "2026-09-04T10:00:00Z");
+    // Another partner's registration held for review is no opportunity (nor a touch).
+    v1::Envelope held = Event("a1", "2026-09-04T10:00:00Z");
+    held.mutable_opportunity_registered()->set_registration_id("reg-9");
+    held.mutable_opportunity_registered()->set_partner_id("p-9");
+    held.mutable_opportunity_registered()->set_account_id("a1");
+    held.mutable_opportunity_registered()->set_status(v1::REGISTRATION_STATUS_PENDING_REVIEW);
+    Publish(platform::topics::kOpportunities, std::move(held));
     v1::Envelope registered = Event("a1", "2026-09-05T10:00:00Z");
     registered.mutable_opportunity_registered()->set_registration_id("reg-1");
     registered.mutable_opportunity_registered()->set_partner_id("p-1");
     registered.mutable_opportunity_registered()->set_account_id("a1");
+    registered.mutable_opportunity_registered()->set_status(v1::REGISTRATION_STATUS_APPROVED);
     Publish(platform::topics::kOpportunities, std::move(registered));
     // Topics are consumed independently; the contract goes out once the rest is folded here
     // (OutOfOrderTopicsStillCount covers the other order).
@@ -333,6 +341,7 @@ TEST_F(AttributionServiceTest, OutOfOrderTopicsStillCount) {
   registered.mutable_opportunity_registered()->set_registration_id("reg-3");
   registered.mutable_opportunity_registered()->set_partner_id("p-3");
   registered.mutable_opportunity_registered()->set_account_id("a3");
+  registered.mutable_opportunity_registered()->set_status(v1::REGISTRATION_STATUS_APPROVED);
   Publish(platform::topics::kOpportunities, std::move(registered));
   Lead("a3", "L3", "2026-09-03T10:00:00Z");
   ASSERT_TRUE(Eventually([&] {

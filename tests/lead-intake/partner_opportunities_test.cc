@@ -95,6 +95,13 @@ TEST_F(PartnerOpportunitiesTest, AccountWithAnOpenDirectLeadGoesToReview) {
   EXPECT_EQ(approved.status(), v1::REGISTRATION_STATUS_APPROVED);
   EXPECT_TRUE(approved.has_protected_until());
   EXPECT_EQ(review(true, "", nullptr).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Both events say which state the registration is in (attribution counts only approved ones).
+  std::vector<v1::RegistrationStatus> states;
+  for (const auto& e : ReadEvents(std::string(platform::topics::kOpportunities), 2)) {
+    if (e.has_opportunity_registered()) states.push_back(e.opportunity_registered().status());
+  }
+  EXPECT_EQ(states, (std::vector<v1::RegistrationStatus>{v1::REGISTRATION_STATUS_PENDING_REVIEW,
+                                                         v1::REGISTRATION_STATUS_APPROVED}));
 }
 
 TEST_F(PartnerOpportunitiesTest, ExtendsOnceAndProtectionEndsByItselfWithAnEvent) {

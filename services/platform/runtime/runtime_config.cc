@@ -59,6 +59,8 @@ void BindRuntimeFlags(CLI::App& app, RuntimeConfig& c) {
   DurationOption(app, "outbox-lease-ms", c.relay.lease_ttl, "relay lease per outbox stream");
   DurationOption(app, "drain-timeout-ms", c.drain_timeout, "graceful shutdown budget");
   DurationOption(app, "probe-interval-ms", c.probe_interval, "dependency probe period");
+  Option(app, "clock-shift-file", c.clock_shift_file,
+         "tests and demos only: run the clock ahead by the seconds written in this file");
 }
 
 absl::Status ValidateRuntimeConfig(const RuntimeConfig& c) {

@@ -24,6 +24,8 @@ struct RuntimeConfig {
   int outbox_shards = 8;
   absl::Duration drain_timeout = absl::Seconds(10);
   absl::Duration probe_interval = absl::Seconds(2);
+  // Tests and demos only: the service's clock runs ahead by the seconds written in this file.
+  std::string clock_shift_file;
   GrpcServerConfig grpc;
   RedisConfig redis;
   KafkaConfig kafka;

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "platform/core/log.h"
+#include "platform/core/shifted_clock.h"
 
 namespace firstline::platform {
 namespace {
@@ -37,7 +38,10 @@ void GrpcLog(gpr_log_func_args* args) {
 
 ServiceRuntime::ServiceRuntime(RuntimeConfig config, const Clock& clock)
     : config_(std::move(config)),
-      clock_(clock),
+      shifted_clock_(config_.clock_shift_file.empty()
+                         ? nullptr
+                         : std::make_unique<ShiftedClock>(config_.clock_shift_file, clock)),
+      clock_(shifted_clock_ ? *shifted_clock_ : clock),
       registry_(std::make_shared<prometheus::Registry>()),
       metrics_(*registry_),
       verifier_(config_.auth_secret, clock_),

@@ -76,6 +76,7 @@ class ServiceRuntime {
   void RefreshMetrics();
 
   RuntimeConfig config_;
+  std::unique_ptr<Clock> shifted_clock_;  // with --clock-shift-file
   const Clock& clock_;
   std::shared_ptr<prometheus::Registry> registry_;
   PlatformMetrics metrics_;
