@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the embedded stack in the foreground:
 # redis-server (AOF), the dev broker (in-memory Kafka) and every Firstline service.
+# --demo also runs simulated users (firstline-demo) and prints their summary every 5 s;
+# renewal-reminder's clock then runs 7,200 times faster so follow-ups and renewals fall due.
 # Ctrl-C or SIGTERM stops everything cleanly.
 set -euo pipefail
+DEMO=0
+for arg in "$@"; do
+  case "$arg" in
+    --demo) DEMO=1 ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "up.sh: unknown argument '$arg' (usage: scripts/up.sh [--demo])" >&2; exit 2 ;;
+  esac
+done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${FIRSTLINE_BUILD_DIR:-$ROOT/build}"
 RUN="${FIRSTLINE_RUN_DIR:-$ROOT/.run}"
@@ -26,6 +36,12 @@ TICKET_POLICY="${FIRSTLINE_TICKET_POLICY:-$ROOT/deploy/policies/tickets.yaml}"
 REMINDER_POLICY="${FIRSTLINE_SCHEDULE_POLICY:-$ROOT/deploy/policies/reminders.yaml}"
 ATTRIBUTION_SETTINGS="${FIRSTLINE_ATTRIBUTION_SETTINGS:-$ROOT/deploy/policies/attribution.yaml}"
 rm -f "$FIRSTLINE_KAFKA_BOOTSTRAP_FILE"
+REMINDER_EXTRA=""
+if ((DEMO)); then
+  DEMO_CLOCK="$RUN/demo-clock"
+  echo 0 > "$DEMO_CLOCK"
+  REMINDER_EXTRA="--clock-shift-file $DEMO_CLOCK"
+fi
 
 pids=()
 stop_all() {
@@ -74,7 +90,7 @@ SERVICES=(
   "echo|services/echo/firstline-echo|7070|9470|"
   "lead-intake|services/lead-intake/firstline-lead-intake|7071|9471|--policy $LEAD_POLICY"
   "ticket-dispatch|services/ticket-dispatch/firstline-ticket-dispatch|7072|9472|--policy $TICKET_POLICY"
-  "renewal-reminder|services/renewal-reminder/firstline-renewal-reminder|7073|9473|--schedule-policy $REMINDER_POLICY"
+  "renewal-reminder|services/renewal-reminder/firstline-renewal-reminder|7073|9473|--schedule-policy $REMINDER_POLICY $REMINDER_EXTRA"
   "channel-attribution|services/channel-attribution/firstline-channel-attribution|7074|9474|--settings $ATTRIBUTION_SETTINGS"
 )
 for row in "${SERVICES[@]}"; do
@@ -103,6 +119,13 @@ Talk to it: mint a token, then call any service with 'authorization: Bearer <tok
   FIRSTLINE_AUTH_SECRET=\$(cat $RUN/auth.secret) $BUILD/services/admin/firstline token mint --kind operator --subject me
 Health: curl http://127.0.0.1:9470/healthz   Ctrl-C stops everything.
 INFO
+
+if ((DEMO)); then
+  echo "up: starting simulated users (firstline-demo); its summary follows every 5 s"
+  "$BUILD/services/demo/firstline-demo" --clock-shift-file "$DEMO_CLOCK" \
+    2> >(tee -a "$RUN/logs/demo.log" >&2) &
+  pids+=($!)
+fi
 
 # Stay in the foreground until a signal arrives or a component dies.
 while true; do
