@@ -50,9 +50,12 @@ absl::Status AttributionStore::Load(const std::vector<std::string>& accounts, Jo
 absl::StatusOr<AttributionStore::Outcome> AttributionStore::Commit(
     const std::vector<std::string>& event_ids, const JourneySet& journeys,
     const AggregateDelta& delta, const std::vector<OutboxEntry>& events) {
+  size_t fields = 0;
+  for (const auto& [key, by_field] : delta.counts()) fields += by_field.size();
+  for (const auto& [key, by_field] : delta.credits()) fields += by_field.size();
   std::vector<std::string> args;
-  args.reserve(8 + event_ids.size() + journeys.size() * 4 + delta.counts().size() * 3 +
-               delta.credits().size() * 3 + events.size() * 5);
+  args.reserve(8 + event_ids.size() + journeys.size() * 4 + delta.counts().size() * 2 +
+               delta.credits().size() * 2 + fields * 2 + events.size() * 5);
   args.push_back(std::to_string(absl::ToInt64Seconds(seen_retention_)));
   args.push_back(std::to_string(event_ids.size()));
   args.insert(args.end(), event_ids.begin(), event_ids.end());
@@ -66,17 +69,24 @@ absl::StatusOr<AttributionStore::Outcome> AttributionStore::Commit(
     args.push_back(slot.erase ? "d" : "w");
     args.push_back(slot.erase ? "" : slot.journey.SerializeAsString());
   }
+  // Each hash once, then its fields: (key, n, (field, by)...).
   args.push_back(std::to_string(delta.counts().size()));
-  for (const auto& [field, n] : delta.counts()) {
-    args.push_back(field.first);
-    args.push_back(field.second);
-    args.push_back(std::to_string(n));
+  for (const auto& [key, by_field] : delta.counts()) {
+    args.push_back(key);
+    args.push_back(std::to_string(by_field.size()));
+    for (const auto& [field, n] : by_field) {
+      args.push_back(field);
+      args.push_back(std::to_string(n));
+    }
   }
   args.push_back(std::to_string(delta.credits().size()));
-  for (const auto& [field, x] : delta.credits()) {
-    args.push_back(field.first);
-    args.push_back(field.second);
-    args.push_back(absl::StrFormat("%.17g", x));
+  for (const auto& [key, by_field] : delta.credits()) {
+    args.push_back(key);
+    args.push_back(std::to_string(by_field.size()));
+    for (const auto& [field, x] : by_field) {
+      args.push_back(field);
+      args.push_back(absl::StrFormat("%.17g", x));
+    }
   }
   args.push_back(std::to_string(events.size()));
   for (const auto& e : events) {

@@ -123,8 +123,9 @@ bool JourneyFold::Apply(const FoldInput& in, JourneySet& journeys, AggregateDelt
       if (lead == nullptr || lead->accepted_ms() != 0) return false;
       lead->set_accepted_ms(at_ms);
       const int64_t seconds = std::max<int64_t>(0, (at_ms - lead->received_ms()) / 1000);
-      CountLead(j, *lead, absl::StrCat(metric::kFirstResponsePrefix, FirstResponseBucket(seconds)),
-                1, delta);
+      const std::string bucket =
+          absl::StrCat(metric::kFirstResponsePrefix, FirstResponseBucket(seconds));
+      CountLead(j, *lead, {bucket}, 1, delta);
       AdvanceLead(j, *lead, 2, delta);
       changed = true;
       break;
@@ -217,19 +218,26 @@ void JourneyFold::CatchUp(v1::StoredJourney& j, const std::string& lead_id,
 }
 
 void JourneyFold::CountLead(const v1::StoredJourney& j, const v1::StoredLead& lead,
-                            absl::string_view metric, int64_t n, AggregateDelta& delta) const {
+                            const std::vector<absl::string_view>& metrics, int64_t n,
+                            AggregateDelta& delta) const {
+  if (metrics.empty()) return;
   const auto dates = Dates(FromMillis(lead.received_ms()));
   for (Grouping g : kGroupings) {
     const std::string group =
         GroupOf(g, lead.channel(), lead.campaign(), lead.keyword(), j.region());
     if (group.empty()) continue;
-    for (const auto& date : dates) delta.AddCount(CountsKey(g, date), Field(group, metric), n);
+    for (const auto& date : dates) {
+      const std::string key = CountsKey(g, date);
+      for (absl::string_view metric : metrics) delta.AddCount(key, Field(group, metric), n);
+    }
   }
 }
 
 void JourneyFold::AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage,
                               AggregateDelta& delta) const {
-  for (int s = lead.stage() + 1; s <= stage; ++s) CountLead(j, lead, StageMetric(s), 1, delta);
+  std::vector<absl::string_view> reached;
+  for (int s = lead.stage() + 1; s <= stage; ++s) reached.push_back(StageMetric(s));
+  CountLead(j, lead, reached, 1, delta);
   lead.set_stage(std::max(lead.stage(), stage));
 }
 
@@ -238,23 +246,30 @@ void JourneyFold::Credit(const Journey& view, const std::string& region, absl::T
                          AggregateDelta& delta) const {
   const auto dates = Dates(when);
   const auto all = AllCredits(view);
-  for (size_t m = 0; m < kJourneyModels.size(); ++m) {
-    for (size_t i = 0; i < view.touches.size(); ++i) {
-      const double c = all[m][i];
-      if (c == 0) continue;
-      const Touch& t = view.touches[i];
-      for (Grouping g : kGroupings) {
-        const std::string group = GroupOf(g, t.channel, t.campaign, t.keyword, region);
-        if (group.empty()) continue;
-        for (const auto& date : dates) {
-          const std::string key = CreditsKey(g, kJourneyModels[m], date);
-          if (conversions != 0) {
-            delta.AddCredit(key, Field(group, metric::kConversions), conversions * c);
-          }
-          if (new_business != 0) {
-            delta.AddCredit(key, Field(group, metric::kNewBusiness), new_business * c);
-          }
-          if (renewal != 0) delta.AddCredit(key, Field(group, metric::kRenewal), renewal * c);
+  // Keys and fields are the same for every touch and model: built once per conversion.
+  std::vector<std::string> keys;  // [model][grouping][date]
+  for (Model m : kJourneyModels) {
+    for (Grouping g : kGroupings) {
+      for (const auto& date : dates) keys.push_back(CreditsKey(g, m, date));
+    }
+  }
+  const size_t per_model = kGroupings.size() * dates.size();
+  for (size_t i = 0; i < view.touches.size(); ++i) {
+    const Touch& t = view.touches[i];
+    for (size_t gi = 0; gi < kGroupings.size(); ++gi) {
+      const std::string group = GroupOf(kGroupings[gi], t.channel, t.campaign, t.keyword, region);
+      if (group.empty()) continue;
+      const std::string conversions_field = Field(group, metric::kConversions);
+      const std::string new_business_field = Field(group, metric::kNewBusiness);
+      const std::string renewal_field = Field(group, metric::kRenewal);
+      for (size_t m = 0; m < kJourneyModels.size(); ++m) {
+        const double c = all[m][i];
+        if (c == 0) continue;
+        for (size_t d = 0; d < dates.size(); ++d) {
+          const std::string& key = keys[m * per_model + gi * dates.size() + d];
+          if (conversions != 0) delta.AddCredit(key, conversions_field, conversions * c);
+          if (new_business != 0) delta.AddCredit(key, new_business_field, new_business * c);
+          if (renewal != 0) delta.AddCredit(key, renewal_field, renewal * c);
         }
       }
     }

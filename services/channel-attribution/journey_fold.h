@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
 #include "channel-attribution/aggregate_keys.h"
 #include "channel-attribution/attribution_models.h"
@@ -40,23 +41,40 @@ struct FoldInput {
 };
 
 // Increments for aggregate hashes, summed per (key, field) over a batch: counts are integers
-// (HINCRBY), credits and attributed revenue fractional (HINCRBYFLOAT).
+// (HINCRBY), credits and attributed revenue fractional (HINCRBYFLOAT). Grouped by key, so a
+// batch names each hash once however many of its fields change.
 class AggregateDelta {
  public:
-  using Field = std::pair<std::string, std::string>;
-  void AddCount(const std::string& key, const std::string& field, int64_t n) {
-    counts_[{key, field}] += n;
+  template <typename V>
+  using ByKey = absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, V>>;
+
+  void AddCount(const std::string& key, std::string field, int64_t n) {
+    counts_[key][std::move(field)] += n;
   }
-  void AddCredit(const std::string& key, const std::string& field, double x) {
-    credits_[{key, field}] += x;
+  void AddCredit(const std::string& key, std::string field, double x) {
+    credits_[key][std::move(field)] += x;
   }
-  const std::map<Field, int64_t>& counts() const { return counts_; }
-  const std::map<Field, double>& credits() const { return credits_; }
+  const ByKey<int64_t>& counts() const { return counts_; }
+  const ByKey<double>& credits() const { return credits_; }
+  int64_t Count(const std::string& key, const std::string& field) const {
+    return Find(counts_, key, field);
+  }
+  double CreditOf(const std::string& key, const std::string& field) const {
+    return Find(credits_, key, field);
+  }
   bool empty() const { return counts_.empty() && credits_.empty(); }
 
  private:
-  std::map<Field, int64_t> counts_;
-  std::map<Field, double> credits_;
+  template <typename V>
+  static V Find(const ByKey<V>& map, const std::string& key, const std::string& field) {
+    auto k = map.find(key);
+    if (k == map.end()) return V{};
+    auto f = k->second.find(field);
+    return f == k->second.end() ? V{} : f->second;
+  }
+
+  ByKey<int64_t> counts_;
+  ByKey<double> credits_;
 };
 
 // The journeys a batch touches, as loaded (version) and as folded.
@@ -99,8 +117,9 @@ class JourneyFold {
   void CatchUp(v1::StoredJourney& j, const std::string& lead_id, AggregateDelta& delta) const;
   void AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage,
                    AggregateDelta& delta) const;
-  void CountLead(const v1::StoredJourney& j, const v1::StoredLead& lead, absl::string_view metric,
-                 int64_t n, AggregateDelta& delta) const;
+  void CountLead(const v1::StoredJourney& j, const v1::StoredLead& lead,
+                 const std::vector<absl::string_view>& metrics, int64_t n,
+                 AggregateDelta& delta) const;
   void Credit(const Journey& view, const std::string& region, absl::Time when, double conversions,
               double new_business, double renewal, AggregateDelta& delta) const;
   void RecordPath(const Journey& view, const std::string& region, absl::Time when, bool converted,

@@ -147,6 +147,16 @@ class SuiteTest : public ::testing::Test {
     ASSERT_EQ(std::rename((clock_shift_file_ + ".tmp").c_str(), clock_shift_file_.c_str()), 0);
   }
 
+  // The address of a service started by SetUp (lead-intake, ticket-dispatch, ...).
+  std::string Target(const std::string& name) const {
+    for (const auto& s : services_) {
+      if (s.name == name) return "127.0.0.1:" + std::to_string(s.grpc_port);
+    }
+    return "";
+  }
+  const std::string& KafkaBootstrapFile() const { return broker_.bootstrap_file(); }
+  const std::string& WorkDir() const { return broker_.dir(); }
+
   static inline const Principal kOperator{"op-1", PrincipalKind::kOperator, "vendor"};
   static inline const Principal kCallCentre{"cc-1", PrincipalKind::kCallCentre, "cc-shanghai"};
 

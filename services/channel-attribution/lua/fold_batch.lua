@@ -4,8 +4,8 @@
 -- ARGV: seen_retention_seconds,
 --   n_events, event ids...,
 --   n_journeys, (account, expected_version, op 'w'|'d', record)...,
---   n_counts, (key, field, integer)...,        HINCRBY
---   n_credits, (key, field, number)...,        HINCRBYFLOAT
+--   n_count_keys, (key, n_fields, (field, integer)...)...,   HINCRBY
+--   n_credit_keys, (key, n_fields, (field, number)...)...,   HINCRBYFLOAT
 --   n_outbox, (topic, partition_key, event_id, type, envelope bytes)...
 -- Returns {'ok'}, {'seen', ids...} (already applied: the caller folds again without them) or
 -- {'conflict', accounts...} (changed since read: the caller reloads them and folds again).
@@ -49,13 +49,19 @@ for _, j in ipairs(journeys) do
 end
 n = tonumber(take())
 for _ = 1, n do
-  local key, field, by = take(), take(), take()
-  redis.call('HINCRBY', key, field, by)
+  local key, fields = take(), tonumber(take())
+  for _ = 1, fields do
+    local field, by = take(), take()
+    redis.call('HINCRBY', key, field, by)
+  end
 end
 n = tonumber(take())
 for _ = 1, n do
-  local key, field, by = take(), take(), take()
-  redis.call('HINCRBYFLOAT', key, field, by)
+  local key, fields = take(), tonumber(take())
+  for _ = 1, fields do
+    local field, by = take(), take()
+    redis.call('HINCRBYFLOAT', key, field, by)
+  end
 end
 n = tonumber(take())
 for _ = 1, n do
