@@ -47,22 +47,18 @@ for _, j in ipairs(journeys) do
     redis.call('HSET', key, 'v', j.version + 1, 'd', j.record)
   end
 end
-n = tonumber(take())
-for _ = 1, n do
-  local key, fields = take(), tonumber(take())
-  for _ = 1, fields do
-    local field, by = take(), take()
-    redis.call('HINCRBY', key, field, by)
+local function increments(command)
+  local keys = tonumber(take())
+  for _ = 1, keys do
+    local key, fields = take(), tonumber(take())
+    for _ = 1, fields do
+      local field, by = take(), take()
+      redis.call(command, key, field, by)
+    end
   end
 end
-n = tonumber(take())
-for _ = 1, n do
-  local key, fields = take(), tonumber(take())
-  for _ = 1, fields do
-    local field, by = take(), take()
-    redis.call('HINCRBYFLOAT', key, field, by)
-  end
-end
+increments('HINCRBY')
+increments('HINCRBYFLOAT')
 n = tonumber(take())
 for _ = 1, n do
   local topic, pkey, id, type_name, bytes = take(), take(), take(), take(), take()
