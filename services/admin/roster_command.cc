@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "absl/strings/str_split.h"
 #include "admin/suite_client.h"
 #include "firstline/v1/lead_intake.grpc.pb.h"
 #include "firstline/v1/ticket_dispatch.grpc.pb.h"
@@ -49,6 +50,38 @@ void Fill(const WorkerOptions& o, Worker* w) {
   w->set_daily_cap(o.daily_cap);
   w->set_weight(o.weight);
   w->set_time_zone(o.time_zone);
+}
+
+struct RosterOptions {
+  SuiteTargets targets;
+  std::string date;
+  std::vector<std::string> shifts;  // "eng-1=09:00-18:00", "eng-2=off"
+};
+
+// "eng-1=09:00-12:00,13:00-18:00" or "eng-1=off"; false with the reason printed otherwise.
+bool ParseShift(const std::string& text, v1::RosterEntry* entry) {
+  std::vector<std::string> parts = absl::StrSplit(text, absl::MaxSplits('=', 1));
+  if (parts.size() != 2 || parts[0].empty()) {
+    std::fprintf(stderr,
+                 "engineer roster: --shift '%s' is not ENGINEER=HH:MM-HH:MM[,…] or "
+                 "ENGINEER=off\n",
+                 text.c_str());
+    return false;
+  }
+  entry->set_engineer_id(parts[0]);
+  if (parts[1] == "off") return true;
+  for (absl::string_view span : absl::StrSplit(parts[1], ',')) {
+    std::vector<std::string> ends = absl::StrSplit(span, '-');
+    if (ends.size() != 2 || ends[0].size() != 5 || ends[1].size() != 5) {
+      std::fprintf(stderr, "engineer roster: --shift '%s': '%s' is not HH:MM-HH:MM\n", text.c_str(),
+                   std::string(span).c_str());
+      return false;
+    }
+    auto* s = entry->add_spans();
+    s->set_start(ends[0]);
+    s->set_end(ends[1]);
+  }
+  return true;
 }
 
 }  // namespace
@@ -106,6 +139,32 @@ void AddRosterCommands(CLI::App& app, int& exit_code) {
       return;
     }
     std::printf("engineer %s is on the roster\n", o->id.c_str());
+  });
+  auto roster_opts = std::make_shared<RosterOptions>();
+  auto* roster = engineer->add_subcommand("roster", "SetShiftRoster: who is on duty on a day");
+  AddTargetOptions(*roster, roster_opts->targets);
+  roster->add_option("--date", roster_opts->date, "the day, YYYY-MM-DD")->required();
+  roster
+      ->add_option("--shift", roster_opts->shifts,
+                   "ENGINEER=HH:MM-HH:MM[,HH:MM-HH:MM] or ENGINEER=off; repeat per engineer")
+      ->required();
+  roster->callback([o = roster_opts, &exit_code] {
+    v1::SetShiftRosterRequest r;
+    r.set_date(o->date);
+    for (const auto& shift : o->shifts) {
+      if (!ParseShift(shift, r.add_entries())) {
+        exit_code = 2;
+        return;
+      }
+    }
+    v1::SetShiftRosterResponse out;
+    auto stub = v1::FieldEngineer::NewStub(ChannelTo(o->targets.ticket_dispatch));
+    grpc::Status st = stub->SetShiftRoster(OperatorContext(o->targets).get(), r, &out);
+    if (!st.ok()) {
+      exit_code = Failed("engineer roster", st);
+      return;
+    }
+    std::printf("%d engineer(s) rostered for %s\n", out.engineers_updated(), o->date.c_str());
   });
   auto eng_remove_opts = std::make_shared<WorkerOptions>();
   auto* eng_remove = engineer->add_subcommand("remove", "take an engineer off the roster");

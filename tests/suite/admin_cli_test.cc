@@ -105,6 +105,19 @@ TEST_F(AdminCliTest, RosterExplainReportsAtRiskAndTail) {
 
   run = Cli({"rep", "remove", "--id", "rep-cli"});
   EXPECT_EQ(run.exit_code, 0) << run.output;
+
+  run = Cli({"engineer", "upsert", "--id", "eng-cli", "--pools", "field-engineers", "--skills",
+             "erp,erp:v9"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  run = Cli({"engineer", "roster", "--date", "2026-12-01", "--shift", "eng-cli=09:00-18:00"});
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("1 engineer(s) rostered for 2026-12-01"), std::string::npos)
+      << run.output;
+  run = Cli({"engineer", "roster", "--date", "2026-12-01", "--shift", "eng-cli=9-18"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("'9-18' is not HH:MM-HH:MM"), std::string::npos) << run.output;
+  run = Cli({"engineer", "roster", "--date", "2026-12-01", "--shift", "nobody=09:00-18:00"});
+  EXPECT_EQ(run.exit_code, 1) << run.output;  // the service names the unknown engineer
 }
 
 TEST_F(AdminCliTest, BadInputAndUnreachableServicesGetClearErrors) {
