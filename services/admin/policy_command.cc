@@ -18,6 +18,7 @@ struct PolicyOptions {
   std::string policy_file;
   std::string item_file;
   std::string roster_file;
+  std::string live_file;
 };
 
 std::optional<std::string> ReadFile(const std::string& path) {
@@ -85,6 +86,37 @@ int DryRun(const PolicyOptions& o) {
   return 0;
 }
 
+// Checks NEW and puts it in place of LIVE atomically (a temporary file beside LIVE, then a
+// rename), so a service watching LIVE never reads a broken or half-written policy.
+int Reload(const PolicyOptions& o) {
+  auto next = routing::LoadPolicyFile(o.policy_file);
+  if (!next.ok()) return Fail(std::string(next.status().message()) + " (nothing replaced)");
+  auto current = routing::LoadPolicyFile(o.live_file);
+  if (current.ok() && current->version == next->version) {
+    return Fail(o.live_file + " already holds version " + next->version +
+                ": give the new policy a new version (nothing replaced)");
+  }
+  auto text = ReadFile(o.policy_file);
+  if (!text) return Fail("policy file " + o.policy_file + " cannot be read");
+  const std::string tmp = o.live_file + ".reload.tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << *text;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      return Fail("cannot write " + tmp + " (nothing replaced)");
+    }
+  }
+  if (std::rename(tmp.c_str(), o.live_file.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Fail("cannot replace " + o.live_file + " (nothing replaced)");
+  }
+  std::printf("%s: now version %s; the services watching it adopt it within a sweep interval\n",
+              o.live_file.c_str(), next->version.c_str());
+  return 0;
+}
+
 }  // namespace
 
 void AddPolicyCommands(CLI::App& app, int& exit_code) {
@@ -108,6 +140,12 @@ void AddPolicyCommands(CLI::App& app, int& exit_code) {
   dry->add_option("ITEM", opts->item_file, "work item JSON")->required();
   dry->add_option("--roster", opts->roster_file, "JSON array of workers (as UpsertWorker takes)");
   dry->callback([opts, &exit_code] { exit_code = DryRun(*opts); });
+  auto* reload = policy->add_subcommand(
+      "reload", "check NEW, then replace the LIVE file the services watch, atomically");
+  reload->add_option("NEW", opts->policy_file, "the new policy YAML")->required();
+  reload->add_option("LIVE", opts->live_file, "the file a service runs with (--policy)")
+      ->required();
+  reload->callback([opts, &exit_code] { exit_code = Reload(*opts); });
 }
 
 }  // namespace firstline::admin

@@ -54,6 +54,30 @@ TEST(PolicyCliTest, BadPolicyFailsNamingTheLine) {
   EXPECT_NE(r.output.find("a default rule"), std::string::npos) << r.output;
 }
 
+TEST(PolicyCliTest, ReloadReplacesTheLiveFileOnlyWithAValidNewVersion) {
+  testing::TempDir dir;
+  auto policy = [](const std::string& version) {
+    return "version: \"" + version +
+           "\"\nrules:\n  - name: all\n    default: true\n    targets:\n"
+           "      - {strategy: round_robin, pool: inside-sales}\n";
+  };
+  const std::string live = Write(dir, "live.yaml", policy("v1"));
+  const std::string broken = Write(dir, "broken.yaml", "version: v2\nrules: []\n");
+  CliRun r = Firstline({"policy", "reload", broken, live}, dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("nothing replaced"), std::string::npos) << r.output;
+  EXPECT_EQ(testing::ReadFile(live), policy("v1"));
+  const std::string same = Write(dir, "same.yaml", policy("v1"));
+  r = Firstline({"policy", "reload", same, live}, dir);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("already holds version v1"), std::string::npos) << r.output;
+  const std::string next = Write(dir, "next.yaml", policy("v2"));
+  r = Firstline({"policy", "reload", next, live}, dir);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("now version v2"), std::string::npos) << r.output;
+  EXPECT_EQ(testing::ReadFile(live), policy("v2"));
+}
+
 TEST(PolicyCliTest, DryRunShowsRuleTargetsCandidatesAndWhy) {
   testing::TempDir dir;
   std::string item = Write(dir, "item.json",
