@@ -237,6 +237,11 @@ TEST_F(CustomerJourneyTest, ReferralLeadToRenewalRemindersAndChannelCredit) {
     v1::FieldEngineerSetAvailabilityResponse out;
     ASSERT_TRUE(field_->SetAvailability(As(kEngineerPrincipal).get(), r, &out).ok());
   }
+  // Entitlement is ticket-dispatch's copy of the contract events: wait until both contracts
+  // (the referrer's and this one) reached it, as a hotline would only after signing anyway.
+  ASSERT_TRUE(WaitFor([&] { return ConsumerHandled("ticket-dispatch", "ticket-dispatch") >= 2; },
+                      absl::Seconds(30)))
+      << "ticket-dispatch never consumed the contracts";
   v1::CreateTicketRequest raise;
   raise.set_idempotency_key("ticket-1");
   raise.set_account_id(account);

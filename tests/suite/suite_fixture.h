@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "firstline/v1/attribution.grpc.pb.h"
@@ -153,6 +154,22 @@ class SuiteTest : public ::testing::Test {
       if (s.name == name) return "127.0.0.1:" + std::to_string(s.grpc_port);
     }
     return "";
+  }
+  // Events a service's consumer group has handled so far, from its /metrics (-1 if absent).
+  int64_t ConsumerHandled(const std::string& name, const std::string& group) const {
+    for (const auto& s : services_) {
+      if (s.name != name) continue;
+      std::string body;
+      if (firstline::testing::HttpGetStatus(s.metrics_port, "/metrics", &body) != 200) return -1;
+      std::istringstream lines(body);
+      for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("firstline_consumer_handled_total{", 0) == 0 &&
+            line.find("group=\"" + group + "\"") != std::string::npos) {
+          return static_cast<int64_t>(std::stod(line.substr(line.rfind(' ') + 1)));
+        }
+      }
+    }
+    return -1;
   }
   const std::string& KafkaBootstrapFile() const { return broker_.bootstrap_file(); }
   const std::string& WorkDir() const { return broker_.dir(); }
