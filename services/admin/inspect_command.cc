@@ -14,6 +14,7 @@
 #include "firstline/v1/events.pb.h"
 #include "firstline/v1/lead_intake.grpc.pb.h"
 #include "firstline/v1/ticket_dispatch.grpc.pb.h"
+#include "platform/core/shutdown_signals.h"
 #include "platform/kafka/event_consumer.h"
 #include "platform/kafka/event_producer.h"
 #include "platform/kafka/topics.h"
@@ -91,11 +92,7 @@ int Tail(const TailOptions& o) {
     std::fprintf(stderr, "tail: %s\n", std::string(consumer.status().message()).c_str());
     return 3;
   }
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = platform::BlockShutdownSignals();
   (*consumer)->Start();
   const absl::Time until =
       o.seconds > 0 ? absl::Now() + absl::Seconds(o.seconds) : absl::InfiniteFuture();

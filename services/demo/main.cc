@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "demo/demo_users.h"
+#include "platform/core/shutdown_signals.h"
 
 namespace fd = firstline::demo;
 
@@ -55,11 +56,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   // Signals are taken by the main loop only, never by a worker thread.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = firstline::platform::BlockShutdownSignals();
 
   fd::DemoTally tally;
   fd::DemoUsers users(config, tally);

@@ -10,6 +10,7 @@
 #include "devbroker/control_server.h"
 #include "devbroker/mock_cluster.h"
 #include "platform/core/log.h"
+#include "platform/core/shutdown_signals.h"
 #include "platform/kafka/topics.h"
 
 namespace {
@@ -59,11 +60,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = fl::platform::BlockShutdownSignals();
   fl::platform::Log::Init("devbroker", log_level);
 
   auto cluster = fl::devbroker::MockCluster::Create(brokers);

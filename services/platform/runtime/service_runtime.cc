@@ -7,17 +7,10 @@
 #include "absl/strings/str_cat.h"
 #include "platform/core/log.h"
 #include "platform/core/shifted_clock.h"
+#include "platform/core/shutdown_signals.h"
 
 namespace firstline::platform {
 namespace {
-
-sigset_t ShutdownSignals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  return set;
-}
 
 // gRPC core logs through our JSON logger, so the output stays one JSON object per line.
 void GrpcLog(gpr_log_func_args* args) {
@@ -51,8 +44,7 @@ ServiceRuntime::ServiceRuntime(RuntimeConfig config, const Clock& clock)
 
 absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeConfig config,
                                                                        const Clock& clock) {
-  sigset_t signals = ShutdownSignals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  BlockShutdownSignals();  // before any thread starts: only RunUntilSignal takes them
   if (absl::Status st = ValidateRuntimeConfig(config); !st.ok()) return st;
   Log::Init(config.service_name, config.log_level);
   gpr_set_log_function(GrpcLog);
@@ -158,7 +150,7 @@ void ServiceRuntime::RefreshMetrics() {
 }
 
 int ServiceRuntime::RunUntilSignal() {
-  sigset_t signals = ShutdownSignals();
+  const sigset_t signals = BlockShutdownSignals();
   int sig = 0;
   sigwait(&signals, &sig);
   Log::Info("shutdown_requested", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
