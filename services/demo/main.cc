@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "demo/demo_users.h"
+#include "platform/core/mutex_mode.h"
 #include "platform/core/shutdown_signals.h"
 
 namespace fd = firstline::demo;
@@ -57,6 +58,7 @@ int main(int argc, char** argv) {
 
   // Signals are taken by the main loop only, never by a worker thread.
   const sigset_t signals = firstline::platform::BlockShutdownSignals();
+  firstline::platform::UseProductionMutexMode();
 
   fd::DemoTally tally;
   fd::DemoUsers users(config, tally);

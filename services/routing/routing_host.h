@@ -33,6 +33,12 @@ void BindRoutingHostFlags(CLI::App& app, RoutingHostConfig& config);
 // periodic sweep.
 class RoutingHost {
  public:
+  // Redis connections a routing service's runtime should pool: every RPC thread, every offer
+  // delivery lane and the background work (sweep, feed, relay, consumers) block on one at a
+  // time. With fewer, offer delivery queued behind CreateTicket calls for seconds under load.
+  static constexpr int kRedisPoolSize =
+      RoutingHostConfig{}.rpc_threads + static_cast<int>(OfferFeed::kDeliveryLanes) + 8;
+
   // FAILED_PRECONDITION / INVALID_ARGUMENT when the policy file cannot be used.
   static absl::StatusOr<std::unique_ptr<RoutingHost>> Create(platform::ServiceRuntime& runtime,
                                                              RoutingHostConfig config,

@@ -5,6 +5,7 @@
 // engineer has a connection of its own, as real apps do.
 #include <grpcpp/create_channel.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <fstream>
@@ -316,6 +317,7 @@ class EngineerRun {
       std::lock_guard lock(mu_);
       delivery_.clear();
       accept_.clear();
+      create_.clear();
     }
     delivered_ = 0;
     assigned_ = 0;
@@ -334,6 +336,7 @@ class EngineerRun {
         grpc::ClientContext context;
         v1::CreateTicketRequest request;
         v1::CreateTicketResponse response;
+        absl::Time start;
       };
       auto* call = new Call;
       call->context.AddMetadata("authorization", hotline);
@@ -349,11 +352,19 @@ class EngineerRun {
       r.set_channel(v1::TICKET_CHANNEL_HOTLINE);
       r.mutable_location()->set_region(absl::StrCat("R", rng() % kRegions));
       r.set_description(absl::StrCat("bench ticket ", n));
-      created_at_[n] = absl::ToUnixNanos(absl::Now());
+      call->start = absl::Now();
+      created_at_[n] = absl::ToUnixNanos(call->start);
       ++in_flight;
       desk->async()->CreateTicket(&call->context, &call->request, &call->response,
                                   [this, call, &in_flight](grpc::Status st) {
-                                    if (!st.ok()) ++errors_;
+                                    const absl::Time now = absl::Now();
+                                    if (st.ok()) {
+                                      std::lock_guard lock(mu_);
+                                      create_.push_back(now - call->start);
+                                      last_answer_ = std::max(last_answer_, now);
+                                    } else {
+                                      ++errors_;
+                                    }
                                     delete call;
                                     --in_flight;
                                   });
@@ -367,6 +378,11 @@ class EngineerRun {
     }
     while (in_flight > 0) absl::SleepFor(absl::Milliseconds(20));  // calls hold `desk`
     std::lock_guard lock(mu_);
+    f.answered_rate = last_answer_ > t0 ? static_cast<double>(create_.size()) /
+                                              absl::ToDoubleSeconds(last_answer_ - t0)
+                                        : 0;
+    f.create_p50_ms = PercentileMs(create_, 0.50);
+    f.create_p99_ms = PercentileMs(create_, 0.99);
     f.delivery_p50_ms = PercentileMs(delivery_, 0.50);
     f.delivery_p99_ms = PercentileMs(delivery_, 0.99);
     f.accept_p50_ms = PercentileMs(accept_, 0.50);
@@ -410,6 +426,8 @@ class EngineerRun {
   std::mutex mu_;
   std::vector<absl::Duration> delivery_;
   std::vector<absl::Duration> accept_;
+  std::vector<absl::Duration> create_;
+  absl::Time last_answer_ = absl::InfinitePast();
   std::atomic<int64_t> delivered_{0};
   std::atomic<int64_t> assigned_{0};
   std::atomic<int64_t> errors_{0};

@@ -82,8 +82,11 @@ struct EngineerFigures {
   int streams = 0;
   double stream_kib = 0;           // ticket-dispatch memory growth per idle offer stream
   double baseline_stream_kib = 0;  // the echo server's per idle stream, same count
-  double ticket_rate = 0;          // tickets created per second (paced)
-  double delivery_p50_ms = 0;      // CreateTicket call start -> offer on the engineer's stream
+  double ticket_rate = 0;          // CreateTicket calls issued per second (paced)
+  double answered_rate = 0;        // CreateTicket answers per second, first call to last answer
+  double create_p50_ms = 0;        // CreateTicket round trip (entitlement, save, route, record)
+  double create_p99_ms = 0;
+  double delivery_p50_ms = 0;  // CreateTicket call start -> offer on the engineer's stream
   double delivery_p99_ms = 0;
   double accept_p50_ms = 0;  // AcceptOffer round trip
   double accept_p99_ms = 0;

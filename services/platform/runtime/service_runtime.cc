@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "platform/core/log.h"
+#include "platform/core/mutex_mode.h"
 #include "platform/core/shifted_clock.h"
 #include "platform/core/shutdown_signals.h"
 
@@ -45,6 +46,7 @@ ServiceRuntime::ServiceRuntime(RuntimeConfig config, const Clock& clock)
 absl::StatusOr<std::unique_ptr<ServiceRuntime>> ServiceRuntime::Create(RuntimeConfig config,
                                                                        const Clock& clock) {
   BlockShutdownSignals();  // before any thread starts: only RunUntilSignal takes them
+  UseProductionMutexMode();
   if (absl::Status st = ValidateRuntimeConfig(config); !st.ok()) return st;
   Log::Init(config.service_name, config.log_level);
   gpr_set_log_function(GrpcLog);
