@@ -1,21 +1,40 @@
 #pragma once
 // A server stream that sends what it is given in order: the callback API allows one
 // outstanding write, so messages wait in a queue and each write starts the next.
+//
+// An app that stops reading (a phone that lost its network with the connection still up)
+// stalls the writes. Rather than queue without end, the stream ends with RESOURCE_EXHAUSTED
+// when more than `max_queued` messages wait and no write has completed for `stall`. A large
+// replay to an app that keeps reading is never cut. The streams built on this replay what is
+// still pending on reconnect (the truth is in Redis), so ending one loses nothing.
 
 #include <grpcpp/support/server_callback.h>
 
 #include <deque>
 #include <mutex>
+#include <string>
 #include <vector>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace firstline::platform {
 
 template <typename Response>
 class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
  public:
+  struct Limits {
+    size_t max_queued = 1000;
+    absl::Duration stall = absl::Seconds(30);
+  };
+
+  QueuedServerStream() : QueuedServerStream(Limits{}) {}
+  explicit QueuedServerStream(Limits limits) : limits_(limits) {}
+
   void OnWriteDone(bool ok) override {
     std::lock_guard lock(mu_);
     queue_.pop_front();
+    last_progress_ = absl::Now();
     if (!ok) {
       EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "the app went away"));
       return;
@@ -50,7 +69,13 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
     for (auto& m : messages) queue_.push_back(std::move(m));
     if (!writing_ && !queue_.empty()) {
       writing_ = true;
+      last_progress_ = absl::Now();
       this->StartWrite(&queue_.front());
+    } else if (queue_.size() > limits_.max_queued && absl::Now() - last_progress_ > limits_.stall) {
+      // The message being written stays queued until its OnWriteDone.
+      EndLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                             "the app stopped reading with " + std::to_string(queue_.size()) +
+                                 " messages waiting; reconnect to have what is pending replayed"));
     }
   }
 
@@ -67,8 +92,10 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
     this->Finish(std::move(status));
   }
 
+  const Limits limits_;
   std::mutex mu_;
   std::deque<Response> queue_;
+  absl::Time last_progress_;  // the last write started on an idle stream or completed
   bool writing_ = false;
   bool finished_ = false;
 };
