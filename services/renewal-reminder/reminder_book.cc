@@ -224,12 +224,19 @@ absl::StatusOr<v1::Reminder> ReminderBook::Get(const std::string& id) {
   return std::move(r->front());
 }
 
-absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Tasks(const std::string& owner) {
+absl::StatusOr<std::vector<std::string>> ReminderBook::TaskIds(const std::string& owner) {
   auto ids = redis_.Command({"ZRANGE", Key("tasks:" + owner), "0", "-1"});
   if (!ids.ok()) return ids.status();
   std::vector<std::string> list;
-  for (const auto& v : ids->elements) list.push_back(v.str);
-  return Load(list);
+  list.reserve(ids->elements.size());
+  for (auto& v : ids->elements) list.push_back(std::move(v.str));
+  return list;
+}
+
+absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Tasks(const std::string& owner) {
+  auto ids = TaskIds(owner);
+  if (!ids.ok()) return ids.status();
+  return Load(*ids);
 }
 
 absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Upcoming(const std::string& account) {

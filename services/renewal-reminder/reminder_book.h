@@ -67,6 +67,8 @@ class ReminderBook {
   absl::StatusOr<v1::Reminder> Get(const std::string& reminder_id);
   // Due tasks of an owner (kOperatorsQueue: the operators'), soonest first.
   absl::StatusOr<std::vector<v1::Reminder>> Tasks(const std::string& owner);
+  // Just their ids, in the same order: what a feed compares before loading only what is new.
+  absl::StatusOr<std::vector<std::string>> TaskIds(const std::string& owner);
   // Reminders of an account not yet done, soonest first.
   absl::StatusOr<std::vector<v1::Reminder>> Upcoming(const std::string& account_id);
 
@@ -84,9 +86,10 @@ class ReminderBook {
                         const std::string& owner_id);
   absl::StatusOr<std::string> Owner(const std::string& account_id, const std::string& role);
 
- private:
+  // The reminders with these ids, in order, pipelined; ids that no longer exist are left out.
   absl::StatusOr<std::vector<v1::Reminder>> Load(const std::vector<std::string>& ids);
 
+ private:
   platform::RedisClient& redis_;
   const platform::Clock& clock_;
   std::string producer_;

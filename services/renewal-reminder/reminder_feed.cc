@@ -1,5 +1,7 @@
 #include "renewal-reminder/reminder_feed.h"
 
+#include <map>
+
 #include "platform/core/log.h"
 
 namespace firstline::renewal {
@@ -78,19 +80,42 @@ void ReminderFeed::Poll(const std::set<std::string>& owners) {
     }
   }
   for (const auto& owner : targets) {
-    auto tasks = book_.Tasks(owner);
-    if (!tasks.ok()) {
-      platform::Log::Warn("reminder_feed_poll_failed", {{"error", tasks.status().ToString()}});
+    // An owner's list can hold thousands of open tasks (the operators' queue): every nudge
+    // reads the ids, but only tasks some watch has not seen yet are loaded.
+    auto ids = book_.TaskIds(owner);
+    if (!ids.ok()) {
+      platform::Log::Warn("reminder_feed_poll_failed", {{"error", ids.status().ToString()}});
       return;
     }
+    std::vector<std::string> unseen;
+    {
+      std::lock_guard lock(mu_);
+      std::set<std::string> wanted;
+      for (const auto& [handle, w] : watchers_) {
+        if (w.owner != owner) continue;
+        for (const auto& id : *ids) {
+          if (!w.known.contains(id) && wanted.insert(id).second) unseen.push_back(id);
+        }
+      }
+    }
+    auto loaded = book_.Load(unseen);
+    if (!loaded.ok()) {
+      platform::Log::Warn("reminder_feed_poll_failed", {{"error", loaded.status().ToString()}});
+      return;
+    }
+    std::map<std::string, const v1::Reminder*> by_id;
+    for (const auto& t : *loaded) by_id.emplace(t.reminder_id(), &t);
     std::lock_guard lock(mu_);
     for (auto& [handle, w] : watchers_) {
       if (w.owner != owner) continue;
       std::vector<v1::Reminder> fresh;
       std::set<std::string> now;
-      for (const auto& t : *tasks) {
-        now.insert(t.reminder_id());
-        if (!w.known.contains(t.reminder_id())) fresh.push_back(t);
+      for (const auto& id : *ids) {
+        auto task = by_id.find(id);
+        // A task that went between the two reads is not reported (nor remembered).
+        if (!w.known.contains(id) && task == by_id.end()) continue;
+        now.insert(id);
+        if (!w.known.contains(id)) fresh.push_back(*task->second);
       }
       const bool replayed = !w.primed;
       w.known = std::move(now);

@@ -153,7 +153,6 @@ TEST_F(RenewalsServiceTest, UndoneTasksAreReplayedOnReconnectAndHealthIsServed) 
   }
   EXPECT_EQ(replayed, (std::set<std::string>{"renewal:c-100:2027-06-10:T-90",
                                              "renewal:c-100:2027-06-10:T-60"}));
-  watch->TryCancel();
 
   v1::ListRemindersRequest mine;
   mine.add_states(v1::REMINDER_STATE_DUE);
@@ -174,6 +173,18 @@ TEST_F(RenewalsServiceTest, UndoneTasksAreReplayedOnReconnectAndHealthIsServed) 
   auto c4 = As(kRep);
   EXPECT_EQ(stub_->GetAccountHealth(c4.get(), health, &got).error_code(),
             grpc::StatusCode::NOT_FOUND);
+
+  // The next task to fall due arrives alone: what the stream already reported is not sent again.
+  clock_.Set(At("2027-05-12T02:00:00Z"));
+  ASSERT_EQ(*desk_->FireDue("trace"), 1);
+  v1::WatchRemindersResponse next;
+  ASSERT_TRUE(stream->Read(&next));
+  EXPECT_EQ(next.reminder().reminder_id(), "renewal:c-100:2027-06-10:T-30");
+  EXPECT_FALSE(next.replayed());
+  watch->TryCancel();
+  while (stream->Read(&next)) {
+    ADD_FAILURE() << "sent again: " << next.reminder().reminder_id();
+  }
 }
 
 TEST_F(RenewalsServiceTest, BadInputNamesTheFieldAndOwnersSeeOnlyTheirOwn) {
