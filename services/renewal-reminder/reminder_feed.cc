@@ -24,11 +24,13 @@ void ReminderFeed::Nudge(const std::string& owner) {
 }
 
 uint64_t ReminderFeed::Watch(const std::string& owner, Sink sink) {
+  std::optional<std::set<std::string>> open_now;
+  if (auto ids = book_.TaskIds(owner); ids.ok()) open_now.emplace(ids->begin(), ids->end());
   uint64_t handle = 0;
   {
     std::lock_guard lock(mu_);
     handle = next_handle_++;
-    watchers_[handle] = Watcher{owner, std::move(sink), false, {}};
+    watchers_[handle] = Watcher{owner, std::move(sink), false, {}, std::move(open_now)};
   }
   Nudge(owner);  // replay the open tasks right away
   return handle;
@@ -108,19 +110,22 @@ void ReminderFeed::Poll(const std::set<std::string>& owners) {
     std::lock_guard lock(mu_);
     for (auto& [handle, w] : watchers_) {
       if (w.owner != owner) continue;
-      std::vector<v1::Reminder> fresh;
+      std::vector<v1::Reminder> replayed, live;
       std::set<std::string> now;
       for (const auto& id : *ids) {
         auto task = by_id.find(id);
         // A task that went between the two reads is not reported (nor remembered).
         if (!w.known.contains(id) && task == by_id.end()) continue;
         now.insert(id);
-        if (!w.known.contains(id)) fresh.push_back(*task->second);
+        if (w.known.contains(id)) continue;
+        const bool was_open = !w.primed && (!w.open_at_start || w.open_at_start->contains(id));
+        (was_open ? replayed : live).push_back(*task->second);
       }
-      const bool replayed = !w.primed;
       w.known = std::move(now);
       w.primed = true;
-      if (!fresh.empty()) w.sink(fresh, replayed);
+      w.open_at_start.reset();
+      if (!replayed.empty()) w.sink(replayed, true);
+      if (!live.empty()) w.sink(live, false);
     }
   }
 }

@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -19,7 +20,9 @@ namespace firstline::renewal {
 // task list in Redis, so a feed is right whichever instance fired the reminder: a new watch
 // replays the open tasks, then reports each task that appears. The scripts nudge every
 // instance over pub/sub ("{rr}:feed", payload the owner); a reconcile every
-// `reconcile_interval` covers nudges lost with a dropped connection.
+// `reconcile_interval` covers nudges lost with a dropped connection. Which tasks count as
+// replayed is decided when the watch begins (the ids open then), not at the feed's first read,
+// so a task that falls due in between is reported live.
 class ReminderFeed {
  public:
   // Called on the feed's thread, never after Unwatch returns.
@@ -41,6 +44,9 @@ class ReminderFeed {
     Sink sink;
     bool primed = false;
     std::set<std::string> known;
+    // Ids open when the watch began; nullopt when they could not be read (the first read's
+    // tasks are then all taken as replayed).
+    std::optional<std::set<std::string>> open_at_start;
   };
   void Nudge(const std::string& owner);
 

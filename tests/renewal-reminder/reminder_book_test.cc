@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "renewal-reminder/reminder_feed.h"
 #include "renewal-reminder/renewal_fixture.h"
 
 namespace firstline::renewal {
@@ -200,6 +201,29 @@ TEST_F(ReminderBookTest, APolicyReplacedThroughOneInstanceIsAdoptedByTheOthers) 
   ASSERT_TRUE(recorded.ok());
   EXPECT_EQ(recorded->reminders_scheduled(), 1);
   EXPECT_EQ(book_.Upcoming("acct-1")->front().reminder_id(), "renewal:c-1:2027-06-10:T-45");
+}
+
+TEST_F(ReminderBookTest, AFeedReplaysWhatWasOpenWhenTheWatchBeganAndReportsTheRestLive) {
+  ASSERT_TRUE(desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  clock_.Set(At("2027-03-12T01:00:00Z"));
+  ASSERT_EQ(*desk_.FireDue("t"), 1);  // T-90 open before the watch
+  // The feed's thread is not started: its reads happen exactly when the test polls.
+  ReminderFeed feed(book_, server_.Config(), absl::Hours(1));
+  std::vector<std::pair<std::string, bool>> got;  // id, replayed
+  const uint64_t watch = feed.Watch("rep-1", [&](const auto& tasks, bool replayed) {
+    for (const auto& t : tasks) got.emplace_back(t.reminder_id(), replayed);
+  });
+  // T-60 falls due after the watch began but before the feed's first read.
+  clock_.Set(At("2027-04-12T01:00:00Z"));
+  ASSERT_EQ(*desk_.FireDue("t"), 1);
+  feed.Poll({});
+  EXPECT_EQ(got,
+            (std::vector<std::pair<std::string, bool>>{{"renewal:c-1:2027-06-10:T-90", true},
+                                                       {"renewal:c-1:2027-06-10:T-60", false}}));
+  got.clear();
+  feed.Poll({});  // nothing new: nothing sent again
+  EXPECT_TRUE(got.empty());
+  feed.Unwatch(watch);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "routing/engine_fixture.h"
+#include "routing/offer_feed.h"
 
 namespace firstline::routing {
 namespace {
@@ -291,6 +292,28 @@ TEST_F(WithdrawTest, CancelFreesCapacityAndLeavesNothingBehind) {
   EXPECT_EQ(engine_->Cancel("l1").code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(engine_->Complete("l1", a->fencing_version).code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(OffersTest, AFeedReplaysWhatWasPendingWhenTheWatchBeganAndReportsTheRestLive) {
+  AddWorker(*engine_, "s1", {"sales"}, 5);
+  auto before = engine_->Route(Lead("l1", "a1"));
+  ASSERT_TRUE(before.ok() && !before->offers.empty());
+  // Not started: the feed reads Redis exactly when the test polls, and delivers inline.
+  OfferFeed feed(*engine_, redis_.Config(), absl::Hours(1));
+  std::vector<std::pair<std::string, bool>> got;  // item, replayed
+  const uint64_t watch = feed.Watch("s1", [&](const std::vector<OfferNotice>& notices) {
+    for (const auto& n : notices) got.emplace_back(n.item_id, n.replayed);
+  });
+  // Offered after the watch began but before the feed's first read: live, not a replay.
+  auto after = engine_->Route(Lead("l2", "a2"));
+  ASSERT_TRUE(after.ok() && !after->offers.empty());
+  ASSERT_TRUE(feed.PollOnce().ok());
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, bool>>{{"l1", true}, {"l2", false}}));
+  got.clear();
+  ASSERT_TRUE(feed.PollOnce().ok());  // nothing new: nothing sent again
+  EXPECT_TRUE(got.empty());
+  feed.Unwatch(watch);
 }
 
 }  // namespace
