@@ -112,14 +112,20 @@ absl::StatusOr<std::pair<std::string, bool>> TicketBook::Create(
   return std::make_pair(r->elements.at(1).str, r->elements.at(0).str == "new");
 }
 
-absl::StatusOr<std::string> TicketBook::RecordDispatch(
+absl::StatusOr<RecordedDispatch> TicketBook::RecordDispatch(
     const std::string& ticket_id, const std::string& status, const std::string& offered_to,
     const std::string& organisation, const std::string& rule, int64_t fencing_version) {
   auto r = redis_.Eval(dispatch_, {OutboxKey()},
                        {std::to_string(NowMs()), ticket_id, status, offered_to, organisation, rule,
                         std::to_string(fencing_version)});
   if (!r.ok()) return r.status();
-  return r->str;
+  if (r->elements.size() != 11) {
+    return absl::InternalError(absl::StrCat("ticket_dispatch.lua answered ", r->elements.size(),
+                                            " fields for ticket ", ticket_id, ", not 11"));
+  }
+  auto ticket = TicketFromFields(ticket_id, r->elements, 1);
+  if (!ticket.ok()) return ticket.status();
+  return RecordedDispatch{r->elements[0].str, std::move(*ticket)};
 }
 
 absl::StatusOr<StatusMove> TicketBook::Move(const std::string& ticket_id,
@@ -154,8 +160,17 @@ absl::StatusOr<v1::Ticket> TicketBook::Get(const std::string& id) {
   auto r = redis_.Command({"HMGET", Key("t:" + id), "doc", "status", "offered", "engineer", "org",
                            "rule", "flagged", "breached", "notes", "sat"});
   if (!r.ok()) return r.status();
-  const auto& f = r->elements;
-  if (f.at(0).is_nil()) return absl::NotFoundError(absl::StrCat("ticket ", id, " does not exist"));
+  return TicketFromFields(id, r->elements, 0);
+}
+
+absl::StatusOr<v1::Ticket> TicketBook::TicketFromFields(
+    const std::string& id, const std::vector<platform::RedisValue>& fields, size_t from) {
+  if (fields.size() < from + 10) {
+    return absl::InternalError(
+        absl::StrCat("ticket ", id, ": ", fields.size() - from, " stored fields read, not 10"));
+  }
+  const platform::RedisValue* f = fields.data() + from;
+  if (f[0].is_nil()) return absl::NotFoundError(absl::StrCat("ticket ", id, " does not exist"));
   v1::Ticket t;
   if (!t.ParseFromString(f[0].str)) {
     return absl::DataLossError(absl::StrCat("ticket ", id, " has an unreadable record"));

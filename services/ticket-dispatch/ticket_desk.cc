@@ -69,7 +69,7 @@ bool TicketDesk::CanSee(const platform::Principal& caller, const v1::Ticket& t) 
   }
 }
 
-absl::Status TicketDesk::Record(const routing::Decision& d) {
+absl::Status TicketDesk::Record(const routing::Decision& d, std::optional<v1::Ticket>* stored) {
   if (d.outcome == routing::Decision::Outcome::kTaken) return absl::OkStatus();
   std::string status = "parked", offered, org;
   if (d.outcome == routing::Decision::Outcome::kOffered) {
@@ -79,15 +79,18 @@ absl::Status TicketDesk::Record(const routing::Decision& d) {
     offered = absl::StrJoin(workers, ",");
     if (!d.offers.empty()) org = d.offers.front().organisation_id;
   }
-  return book_.RecordDispatch(TicketBook::TicketOfItem(d.item_id), status, offered, org, d.rule, 0)
-      .status();
+  auto recorded =
+      book_.RecordDispatch(TicketBook::TicketOfItem(d.item_id), status, offered, org, d.rule, 0);
+  if (!recorded.ok()) return recorded.status();
+  if (stored != nullptr) *stored = std::move(recorded->ticket);
+  return absl::OkStatus();
 }
 
 absl::Status TicketDesk::Dispatch(const v1::Ticket& ticket, const std::string& routing_item,
-                                  const std::string& trace_id) {
+                                  const std::string& trace_id, std::optional<v1::Ticket>* stored) {
   auto d = engine_.Route(WorkItemFor(ticket, routing_item), trace_id);
   if (!d.ok()) return d.status();
-  return Record(*d);
+  return Record(*d, stored);
 }
 
 absl::StatusOr<v1::Ticket> TicketDesk::Create(const platform::Principal& caller,
@@ -160,11 +163,13 @@ absl::StatusOr<v1::Ticket> TicketDesk::Create(const platform::Principal& caller,
                            platform::RequestFingerprint(r), d, std::move(events));
   if (!made.ok()) return made.status();
   if (made->second) {
-    if (auto st = Dispatch(t, t.ticket_id(), trace_id); !st.ok()) {
+    std::optional<v1::Ticket> stored;
+    if (auto st = Dispatch(t, t.ticket_id(), trace_id, &stored); !st.ok()) {
       // Safely raised; Sweep dispatches it later. Say so rather than fail the call.
       platform::Log::Warn("ticket_dispatch_deferred",
                           {{"ticket", t.ticket_id()}, {"error", st.ToString()}});
     }
+    if (stored.has_value()) return std::move(*stored);  // as stored: no read-back
   }
   return book_.Get(made->first);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -83,9 +84,12 @@ class TicketDesk {
   static bool CanSee(const platform::Principal& caller, const firstline::v1::Ticket& ticket);
 
  private:
+  // `stored`, when given, receives the ticket as recorded (left empty when nothing was).
   absl::Status Dispatch(const firstline::v1::Ticket& ticket, const std::string& routing_item,
-                        const std::string& trace_id);
-  absl::Status Record(const routing::Decision& decision);
+                        const std::string& trace_id,
+                        std::optional<firstline::v1::Ticket>* stored = nullptr);
+  absl::Status Record(const routing::Decision& decision,
+                      std::optional<firstline::v1::Ticket>* stored = nullptr);
   // Records the engine's current state of a round whose decision was never recorded.
   absl::Status Adopt(const std::string& ticket_id, const std::string& routing_item);
 

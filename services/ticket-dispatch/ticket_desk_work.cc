@@ -21,13 +21,11 @@ absl::StatusOr<v1::AcceptOfferResponse> TicketDesk::Accept(const platform::Princ
   auto a = engine_.Accept(offer_id, engineer.subject);
   if (!a.ok()) return a.status();
   const std::string ticket_id = TicketBook::TicketOfItem(a->item_id);
-  auto st = book_.RecordDispatch(ticket_id, "assigned", engineer.subject, a->organisation_id, "",
-                                 a->fencing_version);
-  if (!st.ok()) return st.status();
-  auto t = book_.Get(ticket_id);
-  if (!t.ok()) return t.status();
+  auto recorded = book_.RecordDispatch(ticket_id, "assigned", engineer.subject, a->organisation_id,
+                                       "", a->fencing_version);
+  if (!recorded.ok()) return recorded.status();
   v1::AcceptOfferResponse response;
-  *response.mutable_ticket() = std::move(*t);
+  *response.mutable_ticket() = std::move(recorded->ticket);
   response.set_became_owner(a->became_owner);
   return response;
 }
