@@ -24,13 +24,14 @@ void ReminderFeed::Nudge(const std::string& owner) {
 }
 
 uint64_t ReminderFeed::Watch(const std::string& owner, Sink sink) {
-  std::optional<std::set<std::string>> open_now;
-  if (auto ids = book_.TaskIds(owner); ids.ok()) open_now.emplace(ids->begin(), ids->end());
+  std::optional<std::set<std::string>> pending_now;
+  if (auto ids = book_.TaskIds(owner); ids.ok()) pending_now.emplace(ids->begin(), ids->end());
   uint64_t handle = 0;
   {
     std::lock_guard lock(mu_);
     handle = next_handle_++;
-    watchers_[handle] = Watcher{owner, std::move(sink), false, {}, std::move(open_now)};
+    watchers_.emplace(
+        handle, Watcher{owner, std::move(sink), platform::ReplayMark(std::move(pending_now)), {}});
   }
   Nudge(owner);  // replay the open tasks right away
   return handle;
@@ -113,17 +114,17 @@ void ReminderFeed::Poll(const std::set<std::string>& owners) {
       std::vector<v1::Reminder> replayed, live;
       std::set<std::string> now;
       for (const auto& id : *ids) {
+        if (w.known.contains(id)) {
+          now.insert(id);
+          continue;
+        }
         auto task = by_id.find(id);
-        // A task that went between the two reads is not reported (nor remembered).
-        if (!w.known.contains(id) && task == by_id.end()) continue;
+        if (task == by_id.end()) continue;  // gone between the two reads: neither sent nor kept
         now.insert(id);
-        if (w.known.contains(id)) continue;
-        const bool was_open = !w.primed && (!w.open_at_start || w.open_at_start->contains(id));
-        (was_open ? replayed : live).push_back(*task->second);
+        (w.replay.IsReplay(id) ? replayed : live).push_back(*task->second);
       }
       w.known = std::move(now);
-      w.primed = true;
-      w.open_at_start.reset();
+      w.replay.Delivered();
       if (!replayed.empty()) w.sink(replayed, true);
       if (!live.empty()) w.sink(live, false);
     }

@@ -4,13 +4,13 @@
 #include <functional>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "platform/grpc/replay_mark.h"
 #include "platform/redis/redis_subscriber.h"
 #include "renewal-reminder/reminder_book.h"
 
@@ -42,11 +42,8 @@ class ReminderFeed {
   struct Watcher {
     std::string owner;
     Sink sink;
-    bool primed = false;
+    platform::ReplayMark replay;  // what the first read reports as replayed
     std::set<std::string> known;
-    // Ids open when the watch began; nullopt when they could not be read (the first read's
-    // tasks are then all taken as replayed).
-    std::optional<std::set<std::string>> open_at_start;
   };
   void Nudge(const std::string& owner);
 

@@ -33,17 +33,19 @@ void OfferFeed::Nudge(const std::string& worker_id) {
 OfferFeed::~OfferFeed() { Stop(); }
 
 uint64_t OfferFeed::Watch(const std::string& worker_id, Sink sink) {
-  std::optional<std::set<std::string>> open_now;
+  std::optional<std::set<std::string>> pending_now;
   if (auto pending = engine_.PendingOffersOf({worker_id}); pending.ok()) {
-    open_now.emplace();
-    for (const auto& p : (*pending)[worker_id]) open_now->insert(p.offer_id);
+    pending_now.emplace();
+    for (const auto& p : (*pending)[worker_id]) pending_now->insert(p.offer_id);
   }
   uint64_t handle = 0;
   {
     std::lock_guard lock(mu_);
     handle = next_handle_++;
-    watchers_[handle] =
-        Watcher{worker_id, std::make_shared<Sink>(std::move(sink)), false, {}, std::move(open_now)};
+    watchers_.emplace(handle, Watcher{worker_id,
+                                      std::make_shared<Sink>(std::move(sink)),
+                                      platform::ReplayMark(std::move(pending_now)),
+                                      {}});
     by_worker_.emplace(worker_id, handle);
   }
   Nudge(worker_id);  // replay what is pending right away
@@ -194,8 +196,8 @@ absl::Status OfferFeed::Poll(const Targets& targets) {
       const Watcher& w = it->second;
       for (const auto& [id, p] : c.now) {
         if (!w.known.contains(id)) {
-          const bool replayed = !w.primed && (!w.open_at_start || w.open_at_start->contains(id));
-          c.notices.push_back({OfferNotice::Change::kOffered, id, p.item_id, p.deadline, replayed});
+          c.notices.push_back(
+              {OfferNotice::Change::kOffered, id, p.item_id, p.deadline, w.replay.IsReplay(id)});
         }
       }
       for (const auto& [id, p] : w.known) {
@@ -226,8 +228,7 @@ absl::Status OfferFeed::Poll(const Targets& targets) {
       auto it = watchers_.find(c.handle);
       if (it == watchers_.end()) continue;  // unwatched meanwhile: deliver nothing
       it->second.known = std::move(c.now);
-      it->second.primed = true;
-      it->second.open_at_start.reset();
+      it->second.replay.Delivered();
     }
     if (c.notices.empty()) continue;
     if (!lanes_running_) {

@@ -9,13 +9,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/time/time.h"
+#include "platform/grpc/replay_mark.h"
 #include "platform/redis/redis_subscriber.h"
 #include "routing/routing_engine.h"
 
@@ -68,11 +68,8 @@ class OfferFeed {
   struct Watcher {
     std::string worker_id;
     std::shared_ptr<Sink> sink;
-    bool primed = false;  // the first poll replays what was pending when the watch began
+    platform::ReplayMark replay;  // what the first poll reports as replayed
     std::map<std::string, PendingOffer> known;
-    // Offer ids pending when the watch began; nullopt when they could not be read (the first
-    // poll's offers are then all taken as replayed). An offer made in between is live.
-    std::optional<std::set<std::string>> open_at_start;
   };
 
   using Targets = std::vector<std::pair<uint64_t, std::string>>;  // watch handle, worker

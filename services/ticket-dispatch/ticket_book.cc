@@ -1,6 +1,7 @@
 #include "ticket-dispatch/ticket_book.h"
 
 #include <algorithm>
+#include <array>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,11 @@
 
 namespace firstline::ticket_dispatch {
 namespace {
+
+// The ticket hash's fields a Ticket is built from, in TicketFromFields' order; Get reads them
+// and the dispatch script answers with them.
+constexpr std::array<const char*, 10> kTicketFields = {
+    "doc", "status", "offered", "engineer", "org", "rule", "flagged", "breached", "notes", "sat"};
 
 namespace v1 = firstline::v1;
 using google::protobuf::util::TimeUtil;
@@ -112,20 +118,16 @@ absl::StatusOr<std::pair<std::string, bool>> TicketBook::Create(
   return std::make_pair(r->elements.at(1).str, r->elements.at(0).str == "new");
 }
 
-absl::StatusOr<RecordedDispatch> TicketBook::RecordDispatch(
+absl::StatusOr<v1::Ticket> TicketBook::RecordDispatch(
     const std::string& ticket_id, const std::string& status, const std::string& offered_to,
     const std::string& organisation, const std::string& rule, int64_t fencing_version) {
-  auto r = redis_.Eval(dispatch_, {OutboxKey()},
-                       {std::to_string(NowMs()), ticket_id, status, offered_to, organisation, rule,
-                        std::to_string(fencing_version)});
+  std::vector<std::string> args = {
+      std::to_string(NowMs()),        ticket_id, status, offered_to, organisation, rule,
+      std::to_string(fencing_version)};
+  args.insert(args.end(), kTicketFields.begin(), kTicketFields.end());
+  auto r = redis_.Eval(dispatch_, {OutboxKey()}, args);
   if (!r.ok()) return r.status();
-  if (r->elements.size() != 11) {
-    return absl::InternalError(absl::StrCat("ticket_dispatch.lua answered ", r->elements.size(),
-                                            " fields for ticket ", ticket_id, ", not 11"));
-  }
-  auto ticket = TicketFromFields(ticket_id, r->elements, 1);
-  if (!ticket.ok()) return ticket.status();
-  return RecordedDispatch{r->elements[0].str, std::move(*ticket)};
+  return TicketFromFields(ticket_id, r->elements);
 }
 
 absl::StatusOr<StatusMove> TicketBook::Move(const std::string& ticket_id,
@@ -157,19 +159,19 @@ absl::StatusOr<StatusMove> TicketBook::Close(const std::string& ticket_id, const
 }
 
 absl::StatusOr<v1::Ticket> TicketBook::Get(const std::string& id) {
-  auto r = redis_.Command({"HMGET", Key("t:" + id), "doc", "status", "offered", "engineer", "org",
-                           "rule", "flagged", "breached", "notes", "sat"});
+  std::vector<std::string> argv = {"HMGET", Key("t:" + id)};
+  argv.insert(argv.end(), kTicketFields.begin(), kTicketFields.end());
+  auto r = redis_.Command(argv);
   if (!r.ok()) return r.status();
-  return TicketFromFields(id, r->elements, 0);
+  return TicketFromFields(id, r->elements);
 }
 
 absl::StatusOr<v1::Ticket> TicketBook::TicketFromFields(
-    const std::string& id, const std::vector<platform::RedisValue>& fields, size_t from) {
-  if (fields.size() < from + 10) {
-    return absl::InternalError(
-        absl::StrCat("ticket ", id, ": ", fields.size() - from, " stored fields read, not 10"));
+    const std::string& id, const std::vector<platform::RedisValue>& f) {
+  if (f.size() != kTicketFields.size()) {
+    return absl::InternalError(absl::StrCat("ticket ", id, ": ", f.size(),
+                                            " stored fields read, not ", kTicketFields.size()));
   }
-  const platform::RedisValue* f = fields.data() + from;
   if (f[0].is_nil()) return absl::NotFoundError(absl::StrCat("ticket ", id, " does not exist"));
   v1::Ticket t;
   if (!t.ParseFromString(f[0].str)) {

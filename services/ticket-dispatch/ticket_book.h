@@ -44,11 +44,6 @@ struct TicketQuery {
   std::string page_token;
 };
 
-struct RecordedDispatch {
-  std::string status;  // the status now stored ("offered", "parked", "assigned", or later)
-  firstline::v1::Ticket ticket;
-};
-
 struct StatusMove {
   firstline::v1::TicketStatus before = firstline::v1::TICKET_STATUS_UNSPECIFIED;
   std::string account_id;
@@ -75,12 +70,10 @@ class TicketBook {
                                                       const Deadlines& deadlines,
                                                       std::vector<platform::OutboxEvent> events);
   // status: "offered" (offered_to = comma list), "parked", "assigned" (offered_to = assignee).
-  // Returns the status now stored and the ticket as it stands after the write.
-  absl::StatusOr<RecordedDispatch> RecordDispatch(const std::string& ticket_id,
-                                                  const std::string& status,
-                                                  const std::string& offered_to,
-                                                  const std::string& organisation,
-                                                  const std::string& rule, int64_t fencing_version);
+  // Returns the ticket as it stands after the write (a stale decision leaves it as it was).
+  absl::StatusOr<firstline::v1::Ticket> RecordDispatch(
+      const std::string& ticket_id, const std::string& status, const std::string& offered_to,
+      const std::string& organisation, const std::string& rule, int64_t fencing_version);
   // new_status: en_route, on_site, resolved, reopen.
   absl::StatusOr<StatusMove> Move(const std::string& ticket_id, const std::string& new_status,
                                   const std::string& engineer, const std::string& notes,
@@ -103,10 +96,9 @@ class TicketBook {
                                      const std::vector<std::string>& product_lines);
 
  private:
-  // The ticket from its stored fields (doc, status, offered, engineer, org, rule, flagged,
-  // breached, notes, sat) starting at fields[from].
+  // The ticket from the values of kTicketFields, in that order.
   static absl::StatusOr<firstline::v1::Ticket> TicketFromFields(
-      const std::string& id, const std::vector<platform::RedisValue>& fields, size_t from);
+      const std::string& id, const std::vector<platform::RedisValue>& fields);
   int64_t NowMs() const;
 
   platform::RedisClient& redis_;

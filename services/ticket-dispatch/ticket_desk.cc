@@ -82,7 +82,7 @@ absl::Status TicketDesk::Record(const routing::Decision& d, std::optional<v1::Ti
   auto recorded =
       book_.RecordDispatch(TicketBook::TicketOfItem(d.item_id), status, offered, org, d.rule, 0);
   if (!recorded.ok()) return recorded.status();
-  if (stored != nullptr) *stored = std::move(recorded->ticket);
+  if (stored != nullptr) *stored = std::move(*recorded);
   return absl::OkStatus();
 }
 

@@ -25,7 +25,7 @@ absl::StatusOr<v1::AcceptOfferResponse> TicketDesk::Accept(const platform::Princ
                                        "", a->fencing_version);
   if (!recorded.ok()) return recorded.status();
   v1::AcceptOfferResponse response;
-  *response.mutable_ticket() = std::move(recorded->ticket);
+  *response.mutable_ticket() = std::move(*recorded);
   response.set_became_owner(a->became_owner);
   return response;
 }

@@ -2,23 +2,17 @@
 -- overwrites a newer one; once assigned, only status changes move the ticket on.
 -- KEYS[1] "{td}:outbox"
 -- ARGV: 1 decided_at ms, 2 ticket, 3 status, 4 offered-to (comma list) or the assignee,
---   5 organisation, 6 rule, 7 fencing version
--- Returns the status now stored, then the ticket's fields as TicketBook::Get reads them (doc,
--- status, offered, engineer, org, rule, flagged, breached, notes, sat), so the caller needs no
--- read-back.
+--   5 organisation, 6 rule, 7 fencing version, 8.. the ticket fields to answer with
+--   (TicketBook's kTicketFields)
+-- Returns those fields as they stand after the write, so the caller needs no read-back.
 local t = P .. 't:' .. ARGV[2]
-local function stored(now_status)
-  local v = redis.call('HMGET', t, 'doc', 'status', 'offered', 'engineer', 'org', 'rule', 'flagged',
-    'breached', 'notes', 'sat')
-  table.insert(v, 1, now_status)
-  return v
-end
+local function stored() return redis.call('HMGET', t, unpack(ARGV, 8)) end
 local f = redis.call('HMGET', t, 'status', 'rts', 'engineer')
 if not f[1] then return redis.error_reply('NOT_FOUND ticket ' .. ARGV[2] .. ' does not exist') end
 local at, status = tonumber(ARGV[1]), ARGV[3]
 if status == 'assigned' then
   if not ROUTABLE[f[1]] then
-    if f[1] == 'assigned' and f[3] == ARGV[4] then return stored('assigned') end
+    if f[1] == 'assigned' and f[3] == ARGV[4] then return stored() end
     return redis.error_reply('FAILED_PRECONDITION ticket ' .. ARGV[2] .. ' is already ' .. f[1])
   end
   redis.call('HSET', t, 'status', 'assigned', 'engineer', ARGV[4], 'org', ARGV[5], 'offered', '',
@@ -27,9 +21,9 @@ if status == 'assigned' then
   if ARGV[5] ~= '' then redis.call('ZADD', P .. 'ot:' .. ARGV[5], at, ARGV[2]) end
   disarm(ARGV[2], 'accept')
   redis.call('ZREM', P .. 'unrouted', ARGV[2])
-  return stored('assigned')
+  return stored()
 end
-if not ROUTABLE[f[1]] or at < tonumber(f[2] or '0') then return stored(f[1]) end
+if not ROUTABLE[f[1]] or at < tonumber(f[2] or '0') then return stored() end
 redis.call('HSET', t, 'status', status, 'offered', ARGV[4], 'rule', ARGV[6], 'rts', at)
 redis.call('ZREM', P .. 'unrouted', ARGV[2])
-return stored(status)
+return stored()
