@@ -310,12 +310,12 @@ absl::StatusOr<std::optional<v1::AccountProfile>> ReminderBook::Profile(
 
 absl::Status ReminderBook::SetOwner(const std::string& account, const std::string& role,
                                     const std::string& owner) {
-  return redis_.Command({"HSET", Key("acct:" + account), role, owner}).status();
+  return redis_.Command({"HSET", Key("owners:" + role), account, owner}).status();
 }
 
 absl::StatusOr<std::string> ReminderBook::Owner(const std::string& account,
                                                 const std::string& role) {
-  auto r = redis_.Command({"HGET", Key("acct:" + account), role});
+  auto r = redis_.Command({"HGET", Key("owners:" + role), account});
   if (!r.ok()) return r.status();
   return r->is_nil() ? std::string() : r->str;
 }

@@ -1,8 +1,33 @@
 #include "platform/outbox/outbox_event.h"
 
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "platform/events/envelope.h"
 
 namespace firstline::platform {
+
+absl::StatusOr<std::vector<OutboxBatchRecord>> DecodeOutboxBatch(absl::string_view records,
+                                                                 int64_t count) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(records.data()),
+                                            static_cast<int>(records.size()));
+  std::vector<OutboxBatchRecord> out;
+  while (in.BytesUntilLimit() > 0) {
+    OutboxBatchRecord r;
+    for (std::string* part : {&r.key, &r.id, &r.type, &r.value}) {
+      uint32_t length = 0;
+      if (!in.ReadVarint32(&length) || !in.ReadString(part, static_cast<int>(length))) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("outbox batch: record ", out.size() + 1, " is cut short"));
+      }
+    }
+    out.push_back(std::move(r));
+  }
+  if (static_cast<int64_t>(out.size()) != count) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("outbox batch: n says ", count, " records, b holds ", out.size()));
+  }
+  return out;
+}
 
 absl::Status AppendOutboxArgs(OutboxEvent event, std::vector<std::string>& args) {
   if (event.topic.empty()) return absl::InvalidArgumentError("outbox event has no topic");

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "firstline/v1/events.pb.h"
 
 namespace firstline::platform {
@@ -20,6 +21,22 @@ struct OutboxEvent {
   std::string topic;
   firstline::v1::Envelope envelope;
 };
+
+// A sweep that emits thousands of events of one topic appends them as one batch entry,
+//   XADD outbox_key * t topic n count b records
+// where `records` holds per event its partition key, event id, type and serialized envelope,
+// each as a varint length and the bytes (outbox_emit_batch in outbox_pb.lua writes it).
+struct OutboxBatchRecord {
+  std::string key;
+  std::string id;
+  std::string type;
+  std::string value;
+};
+
+// Reads a batch entry's `b` field; INVALID_ARGUMENT when it is cut short or `count` (its `n`
+// field) disagrees with the records found.
+absl::StatusOr<std::vector<OutboxBatchRecord>> DecodeOutboxBatch(absl::string_view records,
+                                                                 int64_t count);
 
 // Seals the envelope and appends the event's script arguments to `args`.
 absl::Status AppendOutboxArgs(OutboxEvent event, std::vector<std::string>& args);

@@ -3,17 +3,19 @@
 -- The C++ side prebuilds what it knows (see platform/outbox/event_template.h); protobuf
 -- parsers accept fields in any order, so the script appends the rest.
 
+local varint_bytes = {}  -- reused: a long varint is one string.char call, not one per byte
 local function pb_varint(n)
   if n < 128 then return string.char(n) end  -- tags and short lengths: the common case
   if n < 16384 then return string.char(n % 128 + 128, math.floor(n / 128)) end
-  local out = {}
+  local k = 0
   repeat
     local b = n % 128
     n = math.floor(n / 128)
     if n > 0 then b = b + 128 end
-    out[#out + 1] = string.char(b)
+    k = k + 1
+    varint_bytes[k] = b
   until n == 0
-  return table.concat(out)
+  return string.char(unpack(varint_bytes, 1, k))
 end
 local function pb_str(field, s)
   if s == nil or s == false or s == '' then return '' end
@@ -42,6 +44,32 @@ end
 local function outbox_emit(stream, topic, key, id, type_name, header, field, body)
   redis.call('XADD', stream, '*', 't', topic, 'k', key, 'i', id, 'y', type_name,
     'v', header .. pb_str(5, key) .. pb_msg(field, body))
+end
+
+-- A sweep that emits thousands of events of one topic appends them as one entry (t, n, b)
+-- instead of one entry each: per event, `b` holds its partition key, event id, type and
+-- value, each a varint length and then the bytes (DecodeOutboxBatch in outbox_event.h reads
+-- it). Entries of this kind cost Redis and its AOF one stream entry per call.
+-- A batch is a list of pieces that one table.concat joins at the end: a record's value may
+-- be given in up to four parts, so large values are never copied per event.
+local function outbox_batch_add(batch, key, id, type_name, v1, v2, v3, v4)
+  v2, v3, v4 = v2 or '', v3 or '', v4 or ''
+  local n = #batch
+  batch[n + 1] = pb_varint(#key)
+  batch[n + 2] = key
+  batch[n + 3] = pb_varint(#id)
+  batch[n + 4] = id
+  batch[n + 5] = pb_varint(#type_name)
+  batch[n + 6] = type_name
+  batch[n + 7] = pb_varint(#v1 + #v2 + #v3 + #v4)
+  batch[n + 8] = v1
+  batch[n + 9] = v2
+  batch[n + 10] = v3
+  batch[n + 11] = v4
+end
+local function outbox_emit_batch(stream, topic, count, batch)
+  if count == 0 then return end
+  redis.call('XADD', stream, '*', 't', topic, 'n', count, 'b', table.concat(batch))
 end
 
 -- Completes the event template passed as ARGV[at .. at+4] (see event_template.h) with its

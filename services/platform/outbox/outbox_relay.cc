@@ -1,8 +1,10 @@
 #include "platform/outbox/outbox_relay.h"
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "outbox/outbox_lease.lua.h"
@@ -10,6 +12,7 @@
 #include "platform/core/backoff.h"
 #include "platform/core/ids.h"
 #include "platform/core/log.h"
+#include "platform/outbox/outbox_event.h"
 
 namespace firstline::platform {
 namespace {
@@ -71,7 +74,7 @@ void OutboxRelay::RunStream(const std::string& stream) {
   auto conn = redis_.Dedicated();
   const std::string lease_key = LeaseKey(stream);
   const std::string ttl_ms = std::to_string(absl::ToInt64Milliseconds(config_.lease_ttl));
-  const std::string count = std::to_string(config_.batch_size);
+  int64_t entries_per_read = config_.batch_size;
   const std::string block_ms = std::to_string(absl::ToInt64Milliseconds(config_.block));
   const absl::Duration read_timeout = config_.block + absl::Seconds(2);
   Backoff backoff(config_.retry_initial, config_.retry_max);
@@ -88,8 +91,9 @@ void OutboxRelay::RunStream(const std::string& stream) {
       continue;
     }
     // Entries are deleted once published, so reading from the start gives the oldest pending.
-    auto read = conn->Command(
-        {"XREAD", "COUNT", count, "BLOCK", block_ms, "STREAMS", stream, "0-0"}, read_timeout);
+    auto read = conn->Command({"XREAD", "COUNT", std::to_string(entries_per_read), "BLOCK",
+                               block_ms, "STREAMS", stream, "0-0"},
+                              read_timeout);
     if (!read.ok()) {
       Log::Warn("outbox_read_failed", {{"stream", stream}, {"error", read.status().ToString()}});
       Pause(backoff.DelayFor(++failures));
@@ -97,43 +101,25 @@ void OutboxRelay::RunStream(const std::string& stream) {
     }
     if (read->is_nil() || read->elements.empty()) continue;
     std::vector<Entry> batch;
-    for (const auto& raw : read->elements[0].elements[1].elements) {
-      Entry e;
-      e.id = raw.elements[0].str;
-      const RedisValue& fields = raw.elements[1];
-      const std::string* topic = Field(fields, "t");
-      const std::string* key = Field(fields, "k");
-      const std::string* value = Field(fields, "v");
-      if (topic == nullptr || key == nullptr || value == nullptr) {
-        // Cannot be published anywhere sensible; keep it visible rather than drop it silently.
-        Log::Error("outbox_entry_malformed", {{"stream", stream}, {"id", e.id}});
-        e.message.topic = "firstline.dlq.v1";
-        e.message.value = value != nullptr ? *value : "";
-        e.message.headers.emplace_back("x-error", "outbox entry lacks t/k/v fields");
-      } else {
-        e.message.topic = *topic;
-        e.message.key = *key;
-        e.message.value = *value;
-      }
-      if (const std::string* id = Field(fields, "i"))
-        e.message.headers.emplace_back("event-id", *id);
-      if (const std::string* type = Field(fields, "y")) {
-        e.message.headers.emplace_back("event-type", *type);
-      }
-      batch.push_back(std::move(e));
-    }
-    std::vector<std::string> acked = Publish(batch);
-    if (!acked.empty()) {
+    const auto& entries = read->elements[0].elements[1].elements;
+    for (const auto& raw : entries) AppendMessages(stream, raw, batch);
+    // A batch entry carries many events: read fewer entries next time, so one round stays
+    // near batch_size messages.
+    entries_per_read =
+        std::max<int64_t>(1, config_.batch_size * static_cast<int64_t>(entries.size()) /
+                                 std::max<int64_t>(1, static_cast<int64_t>(batch.size())));
+    Acked acked = Publish(batch);
+    if (!acked.ids.empty()) {
       std::vector<std::string> xdel = {"XDEL", stream};
-      xdel.insert(xdel.end(), acked.begin(), acked.end());
+      xdel.insert(xdel.end(), acked.ids.begin(), acked.ids.end());
       // If XDEL fails the entries are published again later; consumers deduplicate.
       if (auto del = conn->Command(xdel); !del.ok()) {
         Log::Warn("outbox_delete_failed", {{"stream", stream}, {"error", del.status().ToString()}});
       }
-      published_.fetch_add(acked.size());
     }
-    if (acked.size() < batch.size()) {
-      failed_.fetch_add(batch.size() - acked.size());
+    published_.fetch_add(acked.messages);
+    if (acked.messages < batch.size()) {
+      failed_.fetch_add(batch.size() - acked.messages);
       Pause(backoff.DelayFor(++failures));
     } else {
       failures = 0;
@@ -142,7 +128,64 @@ void OutboxRelay::RunStream(const std::string& stream) {
   (void)EvalOn(*conn, release_script_, {lease_key}, {config_.instance_id});
 }
 
-std::vector<std::string> OutboxRelay::Publish(std::vector<Entry>& batch) {
+void OutboxRelay::AppendMessages(const std::string& stream, const RedisValue& raw,
+                                 std::vector<Entry>& out) {
+  const std::string& entry_id = raw.elements[0].str;
+  const RedisValue& fields = raw.elements[1];
+  const std::string* topic = Field(fields, "t");
+  auto dead_letter = [&](const std::string* value, const std::string& error) {
+    // Cannot be published anywhere sensible; keep it visible rather than drop it silently.
+    Log::Error("outbox_entry_malformed", {{"stream", stream}, {"id", entry_id}, {"error", error}});
+    Entry e;
+    e.id = entry_id;
+    e.message.topic = "firstline.dlq.v1";
+    e.message.value = value != nullptr ? *value : "";
+    e.message.headers.emplace_back("x-error", error);
+    out.push_back(std::move(e));
+  };
+  if (const std::string* records = Field(fields, "b")) {
+    const std::string* n = Field(fields, "n");
+    int64_t count = 0;
+    if (topic == nullptr || n == nullptr || !absl::SimpleAtoi(*n, &count)) {
+      dead_letter(records, "outbox batch entry lacks t/n fields");
+      return;
+    }
+    auto decoded = DecodeOutboxBatch(*records, count);
+    if (!decoded.ok()) {
+      dead_letter(records, std::string(decoded.status().message()));
+      return;
+    }
+    for (auto& r : *decoded) {
+      Entry e;
+      e.id = entry_id;
+      e.message.topic = *topic;
+      e.message.key = std::move(r.key);
+      e.message.value = std::move(r.value);
+      e.message.headers.emplace_back("event-id", std::move(r.id));
+      e.message.headers.emplace_back("event-type", std::move(r.type));
+      out.push_back(std::move(e));
+    }
+    return;
+  }
+  const std::string* key = Field(fields, "k");
+  const std::string* value = Field(fields, "v");
+  if (topic == nullptr || key == nullptr || value == nullptr) {
+    dead_letter(value, "outbox entry lacks t/k/v fields");
+    return;
+  }
+  Entry e;
+  e.id = entry_id;
+  e.message.topic = *topic;
+  e.message.key = *key;
+  e.message.value = *value;
+  if (const std::string* id = Field(fields, "i")) e.message.headers.emplace_back("event-id", *id);
+  if (const std::string* type = Field(fields, "y")) {
+    e.message.headers.emplace_back("event-type", *type);
+  }
+  out.push_back(std::move(e));
+}
+
+OutboxRelay::Acked OutboxRelay::Publish(std::vector<Entry>& batch) {
   struct Tracker {
     std::mutex mu;
     std::condition_variable cv;
@@ -181,8 +224,15 @@ std::vector<std::string> OutboxRelay::Publish(std::vector<Entry>& batch) {
   }
   // Only the acknowledged prefix is deleted: an entry after a failed one is republished with
   // it, so per-key order never inverts (at worst a duplicate, which consumers drop).
-  std::vector<std::string> acked;
-  for (size_t i = 0; i < batch.size() && tracker->ok[i]; ++i) acked.push_back(batch[i].id);
+  // A batch entry's messages share its id: it is deleted only when all of them are in.
+  size_t prefix = 0;
+  while (prefix < batch.size() && tracker->ok[prefix]) ++prefix;
+  Acked acked;
+  for (size_t i = 0; i < prefix; ++i) {
+    const bool entry_complete = i + 1 == batch.size() || batch[i + 1].id != batch[i].id;
+    if (entry_complete) acked.ids.push_back(batch[i].id);
+  }
+  acked.messages = prefix;
   return acked;
 }
 

@@ -18,7 +18,7 @@ struct OutboxRelayConfig {
   std::vector<std::string> streams;  // outbox stream keys, e.g. Keyspace::AllOutboxKeys()
   std::string instance_id;           // unique per process; empty: a random id
   absl::Duration lease_ttl = absl::Seconds(5);
-  int batch_size = 256;
+  int batch_size = 256;  // messages per round (a batch entry is never split)
   absl::Duration block = absl::Milliseconds(100);  // XREAD BLOCK while a stream is empty
   absl::Duration delivery_timeout = absl::Seconds(35);
   absl::Duration retry_initial = absl::Milliseconds(100);
@@ -40,6 +40,7 @@ class OutboxRelay {
 
   // Entries waiting in all streams (XLEN sum).
   absl::StatusOr<int64_t> Depth();
+  // Messages (events), not stream entries: a batch entry counts as its events.
   uint64_t published() const { return published_.load(); }
   uint64_t failed() const { return failed_.load(); }
   const std::string& instance_id() const { return config_.instance_id; }
@@ -50,8 +51,14 @@ class OutboxRelay {
     OutgoingMessage message;
   };
   void RunStream(const std::string& stream);
-  // Publishes a batch; returns the ids the broker acknowledged.
-  std::vector<std::string> Publish(std::vector<Entry>& batch);
+  // The messages of one stream entry: one, or a batch entry's many (all with the entry's id).
+  void AppendMessages(const std::string& stream, const RedisValue& raw, std::vector<Entry>& out);
+  struct Acked {
+    std::vector<std::string> ids;  // stream entries whose every message the broker acknowledged
+    size_t messages = 0;           // the acknowledged prefix of the batch
+  };
+  // Publishes a batch in order; what is acknowledged is an unbroken prefix of it.
+  Acked Publish(std::vector<Entry>& batch);
   void Pause(absl::Duration d);
 
   RedisClient& redis_;

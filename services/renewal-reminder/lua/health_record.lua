@@ -19,7 +19,7 @@ if previous ~= band then
   emit(topic, account, event_id(ARGV[6], 1), 'AccountHealthChanged', now, ARGV[7], ARGV[8], 313,
     pb_msg(1, ARGV[5]) .. pb_int(2, previous))
   if band == 1 then
-    local owner = redis.call('HGET', P .. 'acct:' .. account, 'sales') or ''
+    local owner = redis.call('HGET', P .. 'owners:sales', account) or ''
     emit(topic, account, event_id(ARGV[6], 2), 'AccountAtRisk', now, ARGV[7], ARGV[8], 314,
       pb_msg(1, ARGV[5]) .. pb_str(2, owner))
     local id = ARGV[9]

@@ -9,7 +9,7 @@ local LIVE = { scheduled = true, due = true, snoozed = true }
 local OPS = '-ops'  -- task list of reminders without an owner: the operators' queue
 
 -- Reminder hash "{rr}:r:<id>": doc (Reminder without due_at, owner, state, outcome, notes),
--- state, due (ms), role (sales|service), owner (once due), account, contract, outcome, notes.
+-- state, due (ms), role (sales|service), owner (once due), account, outcome, notes.
 local function rkey(id) return P .. 'r:' .. id end
 local function task_key(owner)
   if owner == nil or owner == false or owner == '' then return P .. 'tasks:' .. OPS end

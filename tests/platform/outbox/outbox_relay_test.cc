@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "platform/events/envelope.h"
 #include "platform/kafka/topics.h"
+#include "platform/outbox/batch_change.lua.h"
 #include "platform/outbox/counter_change.lua.h"
 #include "platform/outbox/keyspace.h"
 #include "platform/outbox/outbox_event.h"
@@ -25,12 +26,18 @@ const std::string kTopic(topics::kLeads);
 
 class OutboxRelayTest : public ::testing::Test {
  protected:
-  // One state change (a counter) and its event, in one script, as services do it.
-  absl::StatusOr<int64_t> Change(const std::string& account, int seq) {
+  // The test's event: item "<account>#<seq>" parked, so VerifyDelivered can check the order.
+  firstline::v1::Envelope Event(const std::string& account, int seq) {
     auto envelope = NewEnvelope("outbox-test", account, "", clock_);
     auto* parked = envelope.mutable_work_item_parked();
     parked->mutable_item()->set_account_id(account);
     parked->mutable_item()->set_item_id(absl::StrCat(account, "#", seq));
+    return envelope;
+  }
+
+  // One state change (a counter) and its event, in one script, as services do it.
+  absl::StatusOr<int64_t> Change(const std::string& account, int seq) {
+    auto envelope = Event(account, seq);
     std::vector<std::string> args;
     if (auto st = AppendOutboxArgs({kTopic, envelope}, args); !st.ok()) return st;
     int shard = keyspace_.ShardOf(account);
@@ -39,6 +46,31 @@ class OutboxRelayTest : public ::testing::Test {
     if (!r.ok()) return r.status();
     expected_ids_.insert(envelope.event_id());
     return r->integer;
+  }
+
+  // `events` events of `account` (sequence numbers from `first_seq` on) as one batch entry,
+  // the way a sweep appends thousands at once.
+  absl::Status BatchChange(const std::string& account, int first_seq, int events) {
+    std::vector<std::string> args = {kTopic};
+    for (int seq = first_seq; seq < first_seq + events; ++seq) {
+      auto envelope = Event(account, seq);
+      std::vector<std::string> one;
+      if (auto st = AppendOutboxArgs({kTopic, envelope}, one); !st.ok()) return st;
+      args.insert(args.end(), one.begin() + 1, one.end());  // key, id, type, value
+      expected_ids_.insert(envelope.event_id());
+    }
+    auto r = client_.Eval(batch_script_, {keyspace_.OutboxKey(keyspace_.ShardOf(account))}, args);
+    if (!r.ok()) return r.status();
+    if (r->integer != events) return absl::InternalError("batch script appended a wrong count");
+    return absl::OkStatus();
+  }
+
+  int64_t Depth() {
+    int64_t total = 0;
+    for (const auto& key : keyspace_.AllOutboxKeys()) {
+      total += client_.Command({"XLEN", key}).value_or(RedisValue{}).integer;
+    }
+    return total;
   }
 
   // Every expected event is there; per account the sequence numbers arrive in order; returns
@@ -75,6 +107,7 @@ class OutboxRelayTest : public ::testing::Test {
   RedisClient client_{redis_.Config()};
   Keyspace keyspace_{"outbox-test", 4};
   RedisScript script_{"counter_change", kCounterChangeLua};
+  RedisScript batch_script_{"batch_change", kBatchChangeLua};
   std::set<std::string> expected_ids_;
 };
 
@@ -113,6 +146,66 @@ TEST_F(OutboxRelayTest, BrokerDownDelaysEventsNeverLosesThem) {
     absl::SleepFor(absl::Milliseconds(20));
   }
   EXPECT_EQ(relay.Depth().value_or(-1), 0);
+  relay.Stop();
+}
+
+TEST_F(OutboxRelayTest, BatchEntriesArePublishedAsTheirEventsInOrderAndOnce) {
+  auto producer = EventProducer::Create(kafka_.Config());
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  OutboxRelayConfig config;
+  config.streams = keyspace_.AllOutboxKeys();
+  config.batch_size = 100;  // smaller than a batch entry: an entry is never split
+  OutboxRelay relay(client_, **producer, config);
+  ASSERT_TRUE(kafka_.cluster().SetDown().ok());
+  relay.Start();
+  // Per account: a single entry, a batch of 250, a single, a batch of 3.
+  int entries = 0;
+  for (int a = 0; a < 5; ++a) {
+    const std::string account = absl::StrCat("acct-", a);
+    ASSERT_TRUE(Change(account, 1).ok());
+    ASSERT_TRUE(BatchChange(account, 2, 250).ok());
+    ASSERT_TRUE(Change(account, 252).ok());
+    ASSERT_TRUE(BatchChange(account, 253, 3).ok());
+    entries += 4;
+  }
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(Depth(), entries) << "nothing may leave the outbox while the broker is down";
+
+  ASSERT_TRUE(kafka_.cluster().SetUp().ok());
+  constexpr size_t kEvents = 5 * 255;
+  testing::TopicReader reader(kafka_.Config(), kTopic, kafka_.partitions());
+  reader.ReadAtLeast(kEvents, absl::Seconds(60));
+  const auto& messages = reader.Drain(absl::Seconds(1));
+  EXPECT_EQ(messages.size(), kEvents);
+  EXPECT_EQ(VerifyDelivered(messages), 0u);
+  for (const auto& m : messages) EXPECT_EQ(m.headers.at("event-type"), "WorkItemParked");
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < deadline && Depth() != 0) absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(Depth(), 0);
+  relay.Stop();
+  EXPECT_EQ(relay.published(), kEvents) << "counted in events, not stream entries";
+}
+
+TEST_F(OutboxRelayTest, AMalformedBatchEntryGoesToTheDeadLetterTopic) {
+  auto producer = EventProducer::Create(kafka_.Config());
+  ASSERT_TRUE(producer.ok()) << producer.status();
+  OutboxRelayConfig config;
+  config.streams = keyspace_.AllOutboxKeys();
+  OutboxRelay relay(client_, **producer, config);
+  // Says 2 records; the second is cut short after its key.
+  const std::string records = std::string("\x01k\x02id\x01y\x01v") + "\x01k";
+  ASSERT_TRUE(
+      client_.Command({"XADD", keyspace_.OutboxKey(0), "*", "t", kTopic, "n", "2", "b", records})
+          .ok());
+  relay.Start();
+  testing::TopicReader dlq(kafka_.Config(), "firstline.dlq.v1", kafka_.partitions());
+  const auto& dead = dlq.ReadAtLeast(1, absl::Seconds(30));
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0].value, records);
+  EXPECT_EQ(dead[0].headers.at("x-error"), "outbox batch: record 2 is cut short");
+  absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < deadline && Depth() != 0) absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(Depth(), 0) << "a dead-lettered entry leaves the outbox";
   relay.Stop();
 }
 
