@@ -233,10 +233,17 @@ absl::StatusOr<std::vector<std::string>> ReminderBook::TaskIds(const std::string
   return list;
 }
 
-absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Tasks(const std::string& owner) {
-  auto ids = TaskIds(owner);
+absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Tasks(const std::string& owner,
+                                                              size_t offset, size_t count) {
+  if (count == 0) return std::vector<v1::Reminder>();
+  if (offset > kMaxTaskOffset) return absl::InvalidArgumentError("task offset out of range");
+  const std::string last = count > kMaxTaskOffset ? "-1" : std::to_string(offset + count - 1);
+  auto ids = redis_.Command({"ZRANGE", Key("tasks:" + owner), std::to_string(offset), last});
   if (!ids.ok()) return ids.status();
-  return Load(*ids);
+  std::vector<std::string> list;
+  list.reserve(ids->elements.size());
+  for (auto& v : ids->elements) list.push_back(std::move(v.str));
+  return Load(list);
 }
 
 absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Upcoming(const std::string& account) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ class ReminderBook {
   static std::string OutboxKey() { return "{rr}:outbox"; }
   static std::string FeedChannel() { return "{rr}:feed"; }
   static constexpr const char* kOperatorsQueue = "-ops";
+  // Past any list Redis can hold; keeps offset + count inside Redis's integer range.
+  static constexpr size_t kMaxTaskOffset = size_t{1} << 40;
 
   // Records a contract version with its events and reschedules its reminders to `planned`;
   // FAILED_PRECONDITION for a version older than the recorded one. With `reward_guard` (a
@@ -65,8 +68,10 @@ class ReminderBook {
                                       const std::string& value, const std::string& notes,
                                       const std::string& trace_id);
   absl::StatusOr<v1::Reminder> Get(const std::string& reminder_id);
-  // Due tasks of an owner (kOperatorsQueue: the operators'), soonest first.
-  absl::StatusOr<std::vector<v1::Reminder>> Tasks(const std::string& owner);
+  // Due tasks of an owner (kOperatorsQueue: the operators'), soonest first: `count` of them
+  // from position `offset` (the operators' queue can hold millions; a page reads only itself).
+  absl::StatusOr<std::vector<v1::Reminder>> Tasks(const std::string& owner, size_t offset = 0,
+                                                  size_t count = SIZE_MAX);
   // Just their ids, in the same order: what a feed compares before loading only what is new.
   absl::StatusOr<std::vector<std::string>> TaskIds(const std::string& owner);
   // Reminders of an account not yet done, soonest first.

@@ -137,7 +137,8 @@ grpc::ServerUnaryReactor* RenewalsService::ListReminders(grpc::CallbackServerCon
           return absl::InvalidArgumentError("page_size: must be 0..500");
         }
         size_t offset = 0;
-        if (!request->page_token().empty() && !absl::SimpleAtoi(request->page_token(), &offset)) {
+        if (!request->page_token().empty() && (!absl::SimpleAtoi(request->page_token(), &offset) ||
+                                               offset > ReminderBook::kMaxTaskOffset)) {
           return absl::InvalidArgumentError("page_token: not a token of this list");
         }
         std::string owner = request->owner_id();
@@ -147,21 +148,33 @@ grpc::ServerUnaryReactor* RenewalsService::ListReminders(grpc::CallbackServerCon
           }
           owner = p.subject;
         }
-        absl::StatusOr<std::vector<v1::Reminder>> all =
-            request->account_id().empty()
-                ? book_.Tasks(owner.empty() ? ReminderBook::kOperatorsQueue : owner)
-                : book_.Upcoming(request->account_id());
-        if (!all.ok()) return all.status();
         std::set<int> states(request->states().begin(), request->states().end());
+        auto wanted = [&](const v1::Reminder& r) {
+          return states.empty() || states.contains(r.state());
+        };
+        const size_t size = request->page_size() == 0 ? 100 : request->page_size();
+        if (request->account_id().empty()) {
+          // A task list can hold thousands (the operators' queue millions): read one page of
+          // it, and one more to know whether another page follows.
+          auto page =
+              book_.Tasks(owner.empty() ? ReminderBook::kOperatorsQueue : owner, offset, size + 1);
+          if (!page.ok()) return page.status();
+          const bool more = page->size() > size;
+          if (more) page->pop_back();
+          for (auto& r : *page) {
+            if (wanted(r)) *response->add_reminders() = std::move(r);
+          }
+          if (more) response->set_next_page_token(std::to_string(offset + size));
+          return absl::OkStatus();
+        }
+        // An account's reminders not yet done: a few dozen at most.
+        auto all = book_.Upcoming(request->account_id());
+        if (!all.ok()) return all.status();
         std::vector<v1::Reminder> kept;
         for (auto& r : *all) {
-          if (!owner.empty() && !request->account_id().empty() && r.owner_id() != owner) {
-            continue;
-          }
-          if (!states.empty() && !states.contains(r.state())) continue;
-          kept.push_back(std::move(r));
+          if (!owner.empty() && r.owner_id() != owner) continue;
+          if (wanted(r)) kept.push_back(std::move(r));
         }
-        const size_t size = request->page_size() == 0 ? 100 : request->page_size();
         for (size_t i = offset; i < kept.size() && i < offset + size; ++i) {
           *response->add_reminders() = std::move(kept[i]);
         }
@@ -265,7 +278,8 @@ grpc::ServerUnaryReactor* RenewalsService::ListAtRiskAccounts(
           return absl::InvalidArgumentError("page_size: must be 0..500");
         }
         size_t offset = 0;
-        if (!request->page_token().empty() && !absl::SimpleAtoi(request->page_token(), &offset)) {
+        if (!request->page_token().empty() && (!absl::SimpleAtoi(request->page_token(), &offset) ||
+                                               offset > ReminderBook::kMaxTaskOffset)) {
           return absl::InvalidArgumentError("page_token: not a token of this list");
         }
         const size_t size = request->page_size() == 0 ? 100 : request->page_size();

@@ -7,6 +7,7 @@
 
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "firstline/v1/events.pb.h"
 #include "firstline/v1/renewals.grpc.pb.h"
 #include "platform/core/proto_time.h"
@@ -227,6 +228,52 @@ TEST_F(RenewalsServiceTest, BadInputNamesTheFieldAndOwnersSeeOnlyTheirOwn) {
   auto c6 = As(kRep);
   ASSERT_TRUE(stub_->GetSchedulePolicy(c6.get(), {}, &got).ok());
   EXPECT_EQ(got.policy().renewal_offset_days_size(), 2);
+}
+
+TEST_F(RenewalsServiceTest, TheOperatorsQueueIsListedPageByPageSoonestFirst) {
+  // 250 care calls of accounts without an owner: due one minute apart, all in the queue.
+  std::vector<PlannedReminder> planned;
+  for (int i = 0; i < 250; ++i) {
+    PlannedReminder p;
+    p.id = absl::StrCat("care:acct-", 1000 + i, ":2026-11");
+    p.account_id = absl::StrCat("acct-", 1000 + i);
+    p.kind = v1::REMINDER_KIND_CARE_CALL;
+    p.title = "care call";
+    p.due = At("2026-11-23T01:00:00Z") + absl::Minutes(249 - i);  // the last planned is due first
+    planned.push_back(std::move(p));
+  }
+  ASSERT_EQ(*book_->Schedule(planned), 250);
+  clock_.Set(At("2026-11-23T06:00:00Z"));
+  ASSERT_EQ(*desk_->FireDue("trace"), 250);
+
+  std::vector<std::string> listed;
+  std::vector<int> page_sizes;
+  v1::ListRemindersRequest page;
+  page.set_page_size(100);
+  for (int round = 0; round < 5; ++round) {
+    v1::ListRemindersResponse got;
+    auto c = As(kOperator);
+    ASSERT_TRUE(stub_->ListReminders(c.get(), page, &got).ok());
+    page_sizes.push_back(got.reminders_size());
+    for (const auto& r : got.reminders()) {
+      EXPECT_EQ(r.state(), v1::REMINDER_STATE_DUE);
+      listed.push_back(r.reminder_id());
+    }
+    if (got.next_page_token().empty()) break;
+    page.set_page_token(got.next_page_token());
+  }
+  EXPECT_EQ(page_sizes, (std::vector<int>{100, 100, 50}));
+  ASSERT_EQ(listed.size(), 250u);
+  for (int i = 0; i < 250; ++i) {
+    EXPECT_EQ(listed[i], absl::StrCat("care:acct-", 1249 - i, ":2026-11")) << "soonest first";
+  }
+
+  page.set_page_token("12x");
+  v1::ListRemindersResponse bad;
+  auto c = As(kOperator);
+  grpc::Status st = stub_->ListReminders(c.get(), page, &bad);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(st.error_message(), "page_token: not a token of this list");
 }
 
 }  // namespace
