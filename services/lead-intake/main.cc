@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
       ->envname("FIRSTLINE_VENDOR_ORGANISATION")
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  fr::SizeRedisPoolForRouting(app, routing, config);
   book_config.duplicate_window = absl::Hours(24) * duplicate_window_days;
   registration_config.protection = absl::Hours(24) * protection_days;
 

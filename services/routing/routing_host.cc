@@ -17,6 +17,13 @@ void BindRoutingHostFlags(CLI::App& app, RoutingHostConfig& c) {
       ->capture_default_str();
 }
 
+void SizeRedisPoolForRouting(const CLI::App& app, const RoutingHostConfig& routing,
+                             platform::RuntimeConfig& runtime) {
+  const CLI::Option* given = app.get_option_no_throw("--redis-pool-size");
+  if (given != nullptr && given->count() > 0) return;
+  runtime.redis.pool_size = RoutingRedisPoolSize(routing.rpc_threads);
+}
+
 absl::StatusOr<std::unique_ptr<RoutingHost>> RoutingHost::Create(platform::ServiceRuntime& runtime,
                                                                  RoutingHostConfig config,
                                                                  EngineConfig engine) {

@@ -27,17 +27,25 @@ struct RoutingHostConfig {
 // --policy, --sweep-interval-ms, --rpc-threads with FIRSTLINE_* environment fallbacks.
 void BindRoutingHostFlags(CLI::App& app, RoutingHostConfig& config);
 
+// Redis connections a routing service's runtime should pool: every RPC thread, every offer
+// delivery lane and the background work (sweep, feed, relay, consumers) block on one at a
+// time. With fewer, offer delivery queued behind CreateTicket calls for seconds under load.
+constexpr int RoutingRedisPoolSize(int rpc_threads) {
+  return rpc_threads + static_cast<int>(OfferFeed::kDeliveryLanes) + 8;
+}
+
+// After parsing: unless --redis-pool-size (or its environment variable) was given, sizes the
+// runtime's Redis pool for the RPC threads chosen (RoutingRedisPoolSize).
+void SizeRedisPoolForRouting(const CLI::App& app, const RoutingHostConfig& routing,
+                             platform::RuntimeConfig& runtime);
+
 // What every service that routes work runs besides its own parts (lead-intake,
 // ticket-dispatch): the policy file (reloaded when it changes), the engine on the service's
 // runtime with its outbox relayed, the offer feed, the pool for blocking RPC work and the
 // periodic sweep.
 class RoutingHost {
  public:
-  // Redis connections a routing service's runtime should pool: every RPC thread, every offer
-  // delivery lane and the background work (sweep, feed, relay, consumers) block on one at a
-  // time. With fewer, offer delivery queued behind CreateTicket calls for seconds under load.
-  static constexpr int kRedisPoolSize =
-      RoutingHostConfig{}.rpc_threads + static_cast<int>(OfferFeed::kDeliveryLanes) + 8;
+  static constexpr int kRedisPoolSize = RoutingRedisPoolSize(RoutingHostConfig{}.rpc_threads);
 
   // FAILED_PRECONDITION / INVALID_ARGUMENT when the policy file cannot be used.
   static absl::StatusOr<std::unique_ptr<RoutingHost>> Create(platform::ServiceRuntime& runtime,

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 720))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  fr::SizeRedisPoolForRouting(app, routing, config);
   desk_config.follow_up_delay = absl::Hours(follow_up_hours);
 
   auto runtime = fp::ServiceRuntime::Create(config, fp::SystemClock::Instance());
