@@ -224,8 +224,12 @@ absl::StatusOr<v1::Reminder> ReminderBook::Get(const std::string& id) {
   return std::move(r->front());
 }
 
-absl::StatusOr<std::vector<std::string>> ReminderBook::TaskIds(const std::string& owner) {
-  auto ids = redis_.Command({"ZRANGE", Key("tasks:" + owner), "0", "-1"});
+absl::StatusOr<std::vector<std::string>> ReminderBook::TaskIds(const std::string& owner,
+                                                               size_t newest) {
+  if (newest == 0) return std::vector<std::string>();
+  const std::string first =
+      newest > kMaxTaskOffset ? "0" : "-" + std::to_string(newest);  // from the end
+  auto ids = redis_.Command({"ZRANGE", Key("tasks:" + owner), first, "-1"});
   if (!ids.ok()) return ids.status();
   std::vector<std::string> list;
   list.reserve(ids->elements.size());

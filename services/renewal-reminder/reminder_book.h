@@ -73,7 +73,9 @@ class ReminderBook {
   absl::StatusOr<std::vector<v1::Reminder>> Tasks(const std::string& owner, size_t offset = 0,
                                                   size_t count = SIZE_MAX);
   // Just their ids, in the same order: what a feed compares before loading only what is new.
-  absl::StatusOr<std::vector<std::string>> TaskIds(const std::string& owner);
+  // With `newest`, only that many of the latest due.
+  absl::StatusOr<std::vector<std::string>> TaskIds(const std::string& owner,
+                                                   size_t newest = SIZE_MAX);
   // Reminders of an account not yet done, soonest first.
   absl::StatusOr<std::vector<v1::Reminder>> Upcoming(const std::string& account_id);
 

@@ -7,9 +7,10 @@
 namespace firstline::renewal {
 
 ReminderFeed::ReminderFeed(ReminderBook& book, platform::RedisConfig redis,
-                           absl::Duration reconcile_interval)
+                           absl::Duration reconcile_interval, size_t window)
     : book_(book),
       reconcile_interval_(reconcile_interval),
+      window_(window),
       subscriber_(
           std::move(redis), {ReminderBook::FeedChannel()},
           [this](const std::string&, const std::string& owner) { Nudge(owner); },
@@ -25,7 +26,9 @@ void ReminderFeed::Nudge(const std::string& owner) {
 
 uint64_t ReminderFeed::Watch(const std::string& owner, Sink sink) {
   std::optional<std::set<std::string>> pending_now;
-  if (auto ids = book_.TaskIds(owner); ids.ok()) pending_now.emplace(ids->begin(), ids->end());
+  if (auto ids = book_.TaskIds(owner, window_); ids.ok()) {
+    pending_now.emplace(ids->begin(), ids->end());
+  }
   uint64_t handle = 0;
   {
     std::lock_guard lock(mu_);
@@ -84,8 +87,8 @@ void ReminderFeed::Poll(const std::set<std::string>& owners) {
   }
   for (const auto& owner : targets) {
     // An owner's list can hold thousands of open tasks (the operators' queue): every nudge
-    // reads the ids, but only tasks some watch has not seen yet are loaded.
-    auto ids = book_.TaskIds(owner);
+    // reads the ids of the window, and only tasks some watch has not seen yet are loaded.
+    auto ids = book_.TaskIds(owner, window_);
     if (!ids.ok()) {
       platform::Log::Warn("reminder_feed_poll_failed", {{"error", ids.status().ToString()}});
       return;

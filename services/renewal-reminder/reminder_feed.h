@@ -23,12 +23,18 @@ namespace firstline::renewal {
 // `reconcile_interval` covers nudges lost with a dropped connection. Which tasks count as
 // replayed is decided when the watch begins (the ids open then), not at the feed's first read,
 // so a task that falls due in between is reported live.
+// A feed follows the `window` most recently due tasks of a list, not the whole list: the
+// operators' queue can hold many thousands, and every nudge re-reads what the feed follows.
+// A task older than that is not replayed (ListReminders pages through it), and one that comes
+// back into the window when newer ones are done is sent again (apps key tasks by id).
 class ReminderFeed {
  public:
   // Called on the feed's thread, never after Unwatch returns.
   using Sink = std::function<void(const std::vector<v1::Reminder>& tasks, bool replayed)>;
+  static constexpr size_t kDefaultWindow = 1000;
 
-  ReminderFeed(ReminderBook& book, platform::RedisConfig redis, absl::Duration reconcile_interval);
+  ReminderFeed(ReminderBook& book, platform::RedisConfig redis, absl::Duration reconcile_interval,
+               size_t window = kDefaultWindow);
   ~ReminderFeed();
 
   uint64_t Watch(const std::string& owner, Sink sink);
@@ -49,6 +55,7 @@ class ReminderFeed {
 
   ReminderBook& book_;
   absl::Duration reconcile_interval_;
+  size_t window_;
   platform::RedisSubscriber subscriber_;
   std::mutex mu_;  // guards watchers_; held while delivering, so Unwatch waits a delivery out
   std::map<uint64_t, Watcher> watchers_;

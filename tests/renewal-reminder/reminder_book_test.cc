@@ -226,5 +226,27 @@ TEST_F(ReminderBookTest, AFeedReplaysWhatWasOpenWhenTheWatchBeganAndReportsTheRe
   feed.Unwatch(watch);
 }
 
+TEST_F(ReminderBookTest, AFeedFollowsOnlyTheMostRecentlyDueTasksOfALongList) {
+  ASSERT_TRUE(desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  clock_.Set(At("2027-05-12T01:00:00Z"));
+  ASSERT_EQ(*desk_.FireDue("t"), 3);  // T-90, T-60, T-30 open before the watch
+  ReminderFeed feed(book_, server_.Config(), absl::Hours(1), /*window=*/2);
+  std::vector<std::pair<std::string, bool>> got;  // id, replayed
+  const uint64_t watch = feed.Watch("rep-1", [&](const auto& tasks, bool replayed) {
+    for (const auto& t : tasks) got.emplace_back(t.reminder_id(), replayed);
+  });
+  feed.Poll({});
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, bool>>{{"renewal:c-1:2027-06-10:T-60", true},
+                                                            {"renewal:c-1:2027-06-10:T-30", true}}))
+      << "the oldest open task is past the window";
+  got.clear();
+  clock_.Set(At("2027-06-05T01:00:00Z"));
+  ASSERT_EQ(*desk_.FireDue("t"), 1);  // T-7
+  feed.Poll({});
+  EXPECT_EQ(got,
+            (std::vector<std::pair<std::string, bool>>{{"renewal:c-1:2027-06-10:T-7", false}}));
+  feed.Unwatch(watch);
+}
+
 }  // namespace
 }  // namespace firstline::renewal
