@@ -158,6 +158,11 @@ absl::StatusOr<std::vector<v1::Contract>> ReminderBook::ContractsOf(const std::s
 }
 
 absl::StatusOr<int> ReminderBook::FireDue(int limit, const std::string& trace_id) {
+  // Event ids number the reminders of one call in 4 hex digits; and a call holds Redis.
+  if (limit < 1 || limit > kMaxFireBatch) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("fire batch: ", limit, " is outside 1..", kMaxFireBatch));
+  }
   auto r = redis_.Eval(fire_, {OutboxKey()},
                        {std::to_string(absl::ToUnixMillis(clock_.Now())), std::to_string(limit),
                         EventIdBase(), producer_, trace_id});

@@ -59,7 +59,8 @@ class ReminderBook {
   absl::StatusOr<std::optional<v1::Contract>> Contract(const std::string& contract_id);
   absl::StatusOr<std::vector<v1::Contract>> ContractsOf(const std::string& account_id);
 
-  // Fires up to `limit` reminders due by now; returns how many.
+  // Fires up to `limit` (1..kMaxFireBatch) reminders due by now; returns how many.
+  static constexpr int kMaxFireBatch = 10'000;
   absl::StatusOr<int> FireDue(int limit, const std::string& trace_id);
 
   // `value`: the outcome number, the snooze deadline in unix ms, or the new owner.

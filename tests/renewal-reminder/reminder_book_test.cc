@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/str_cat.h"
 #include "renewal-reminder/reminder_feed.h"
 #include "renewal-reminder/renewal_fixture.h"
 
@@ -153,6 +154,13 @@ TEST_F(ReminderBookTest, BadInputIsNamedAndNothingIsWritten) {
       << pst;
   EXPECT_NE(pst.message().find("profile.quiet_hours.start_minute"), std::string::npos);
   EXPECT_EQ(desk_.GetAccount("acct-1").status().code(), absl::StatusCode::kNotFound);
+
+  for (int limit : {0, ReminderBook::kMaxFireBatch + 1}) {
+    auto fired = book_.FireDue(limit, "t");
+    EXPECT_EQ(fired.status().code(), absl::StatusCode::kInvalidArgument) << limit;
+    EXPECT_EQ(fired.status().message(),
+              absl::StrCat("fire batch: ", limit, " is outside 1..10000"));
+  }
 }
 
 TEST_F(ReminderBookTest, SnoozeAndReassignMoveTheTask) {
