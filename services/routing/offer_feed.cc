@@ -34,10 +34,7 @@ OfferFeed::~OfferFeed() { Stop(); }
 
 uint64_t OfferFeed::Watch(const std::string& worker_id, Sink sink) {
   std::optional<std::set<std::string>> pending_now;
-  if (auto pending = engine_.PendingOffersOf({worker_id}); pending.ok()) {
-    pending_now.emplace();
-    for (const auto& p : (*pending)[worker_id]) pending_now->insert(p.offer_id);
-  }
+  if (auto ids = engine_.PendingOfferIds(worker_id); ids.ok()) pending_now = std::move(*ids);
   uint64_t handle = 0;
   {
     std::lock_guard lock(mu_);

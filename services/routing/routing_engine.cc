@@ -360,6 +360,15 @@ absl::StatusOr<std::vector<PendingOffer>> RoutingEngine::PendingOffers(
   return std::move((*all)[worker_id]);
 }
 
+absl::StatusOr<std::set<std::string>> RoutingEngine::PendingOfferIds(const std::string& worker_id) {
+  // Every script that opens or ends an offer keeps this set in step with the offer's state.
+  auto ids = redis_.Command({"SMEMBERS", tag_ + ":wo:" + worker_id});
+  if (!ids.ok()) return ids.status();
+  std::set<std::string> out;
+  for (const auto& id : ids->elements) out.insert(id.str);
+  return out;
+}
+
 absl::StatusOr<std::map<std::string, std::vector<PendingOffer>>> RoutingEngine::PendingOffersOf(
     const std::vector<std::string>& worker_ids) {
   std::vector<std::vector<std::string>> reads;

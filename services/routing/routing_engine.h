@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,8 @@ class RoutingEngine {
   absl::StatusOr<ItemSnapshot> Item(const std::string& item_id);
   // The worker's offers waiting for an answer (for replay on a reconnecting offer stream).
   absl::StatusOr<std::vector<PendingOffer>> PendingOffers(const std::string& worker_id);
+  // Just their ids, in one read: what a new watch marks as replayed.
+  absl::StatusOr<std::set<std::string>> PendingOfferIds(const std::string& worker_id);
   // The same for many workers in two round trips (offer feeds reconcile thousands at once).
   absl::StatusOr<std::map<std::string, std::vector<PendingOffer>>> PendingOffersOf(
       const std::vector<std::string>& worker_ids);
