@@ -2,20 +2,27 @@
 # Installs what is missing, builds, and runs the embedded stack in the foreground:
 # redis-server (AOF), the dev broker (in-memory Kafka) and every Firstline service.
 # --demo also runs simulated users (firstline-demo) and prints their summary every 5 s;
-# renewal-reminder's clock then runs 7,200 times faster so follow-ups and renewals fall due.
+# renewal-reminder's clock then runs 7,200 times faster so follow-ups and renewals fall due;
+# it starts from empty data each time (.run/demo), the plain suite keeps .run between runs.
 # Ctrl-C or SIGTERM stops everything cleanly.
 set -euo pipefail
 DEMO=0
 for arg in "$@"; do
   case "$arg" in
     --demo) DEMO=1 ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "up.sh: unknown argument '$arg' (usage: scripts/up.sh [--demo])" >&2; exit 2 ;;
   esac
 done
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${FIRSTLINE_BUILD_DIR:-$ROOT/build}"
 RUN="${FIRSTLINE_RUN_DIR:-$ROOT/.run}"
+if ((DEMO)); then
+  # The demo starts from an empty suite every time, in a data directory of its own: its
+  # simulated reps, accounts and open leads would otherwise pile up from run to run.
+  RUN="$RUN/demo"
+  rm -rf "$RUN/redis"
+fi
 REDIS_PORT="${FIRSTLINE_REDIS_PORT:-6380}"
 CONTROL_PORT="${FIRSTLINE_DEVBROKER_CONTROL_PORT:-9690}"
 

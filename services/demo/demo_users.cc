@@ -55,6 +55,8 @@ std::shared_ptr<grpc::ClientContext> DemoUsers::StreamAs(const Principal& who) {
   c->set_deadline(std::chrono::system_clock::time_point::max());
   std::lock_guard lock(mu_);
   if (stopping_) c->TryCancel();
+  // Apps reconnect for as long as the demo runs: forget the streams that have ended.
+  std::erase_if(streams_, [](const auto& s) { return s.expired(); });
   streams_.push_back(c);
   return c;
 }
@@ -179,7 +181,9 @@ void DemoUsers::Stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
-    for (auto& c : streams_) c->TryCancel();
+    for (auto& s : streams_) {
+      if (auto c = s.lock()) c->TryCancel();
+    }
   }
   wake_.notify_all();
   for (auto& t : threads_) t.join();
@@ -192,7 +196,7 @@ void DemoUsers::CallCentre() {
   for (int n = 0; Pause(gap); ++n) {
     DemoInquiry in = script.NextInquiry();
     v1::SubmitLeadRequest r;
-    r.set_idempotency_key(absl::StrCat("demo-", config_.seed, "-", n));
+    r.set_idempotency_key(absl::StrCat("demo-", run_, "-", config_.seed, "-", n));
     r.mutable_source()->set_channel(in.channel->channel);
     r.mutable_source()->set_campaign(in.channel->campaign);
     r.mutable_source()->set_keyword(in.channel->keyword);
@@ -403,7 +407,7 @@ void DemoUsers::PartnerAgent(const std::string& org, uint32_t seed) {
   for (int n = 0; Pause(absl::Seconds(script.Between(3, 6))); ++n) {
     DemoScript::Company company = script.AnyCompany();
     v1::RegisterOpportunityRequest r;
-    r.set_idempotency_key(absl::StrCat(org, "-", seed, "-", n));
+    r.set_idempotency_key(absl::StrCat(org, "-", run_, "-", seed, "-", n));
     r.mutable_company()->set_name(company.name);
     r.mutable_company()->set_region(company.region);
     r.mutable_contact()->set_name("Purchasing");
@@ -434,7 +438,7 @@ void DemoUsers::TicketRaiser() {
       customer = customers_[script.Between(0, static_cast<int>(customers_.size()) - 1)];
     }
     v1::CreateTicketRequest r;
-    r.set_idempotency_key(absl::StrCat("demo-ticket-", config_.seed, "-", n));
+    r.set_idempotency_key(absl::StrCat("demo-ticket-", run_, "-", config_.seed, "-", n));
     r.set_account_id(customer.account);
     r.mutable_contact()->set_name("IT desk");
     r.mutable_product()->set_product_line(customer.product_line);

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "demo/demo_script.h"
 #include "demo/demo_tally.h"
 #include "firstline/v1/attribution.grpc.pb.h"
@@ -93,11 +95,14 @@ class DemoUsers {
   std::unique_ptr<v1::Renewals::Stub> renewals_;
   std::unique_ptr<v1::Attribution::Stub> attribution_;
   const absl::Time started_ = absl::Now();
+  // In every idempotency key the demo makes up: the suite's Redis outlives a demo run, and a
+  // second run must not replay the first one's answers (or be refused for new content).
+  const std::string run_ = absl::StrCat(absl::ToUnixMillis(started_));
 
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  std::vector<std::shared_ptr<grpc::ClientContext>> streams_;
+  std::vector<std::weak_ptr<grpc::ClientContext>> streams_;  // open streams, cancelled by Stop
   std::vector<Customer> customers_;
   std::vector<std::thread> threads_;
 };

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <cstdio>
 
+#include "absl/time/time.h"
 #include "demo/demo_users.h"
 #include "platform/core/mutex_mode.h"
 #include "platform/core/shutdown_signals.h"
@@ -54,7 +55,15 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", run_seconds, "stop after this long (0: until a signal)")
       ->check(CLI::Range(0, 86400 * 7))
       ->capture_default_str();
+  uint32_t seed = 0;
+  app.add_option("--seed", seed,
+                 "simulation seed (0: from the clock, so a second run meets new customers "
+                 "rather than the first run's, already in Redis)")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  config.seed =
+      seed != 0 ? seed : static_cast<uint32_t>(absl::ToUnixMillis(absl::Now()) % 2'000'000'000);
+  std::fprintf(stderr, "firstline-demo: seed %u\n", config.seed);
 
   // Signals are taken by the main loop only, never by a worker thread.
   const sigset_t signals = firstline::platform::BlockShutdownSignals();
