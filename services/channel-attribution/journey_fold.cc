@@ -133,7 +133,10 @@ bool JourneyFold::Apply(const FoldInput& in, JourneySet& journeys, AggregateDelt
     case K::kLeadQualified: {
       v1::StoredLead* lead = FindLead(j, in.lead_id);
       if (lead == nullptr) return false;
-      if (j.opportunity_ms() == 0 || j.opportunity_ms() > at_ms) j.set_opportunity_ms(at_ms);
+      if (j.opportunity_ms() == 0 || j.opportunity_ms() > at_ms) {
+        j.set_opportunity_ms(at_ms);
+        j.set_opportunity_lead_id(in.lead_id);
+      }
       AdvanceLead(j, *lead, 3, delta);
       changed = true;
       break;
@@ -145,9 +148,13 @@ bool JourneyFold::Apply(const FoldInput& in, JourneySet& journeys, AggregateDelt
       break;
     }
     case K::kPartnerOpportunity: {
-      if (j.opportunity_ms() == 0 || j.opportunity_ms() > at_ms) j.set_opportunity_ms(at_ms);
+      v1::StoredLead* lead = LeadAt(j, at_ms);
+      if (j.opportunity_ms() == 0 || j.opportunity_ms() > at_ms) {
+        j.set_opportunity_ms(at_ms);
+        j.set_opportunity_lead_id(lead != nullptr ? lead->lead_id() : "");
+      }
       changed = AddTouch(j, touch(in.channel, in.campaign), delta, conversions);
-      if (v1::StoredLead* lead = LeadAt(j, at_ms); lead != nullptr) AdvanceLead(j, *lead, 4, delta);
+      if (lead != nullptr) AdvanceLead(j, *lead, 4, delta);
       break;
     }
     case K::kWon:
@@ -209,11 +216,20 @@ void JourneyFold::CatchUp(v1::StoredJourney& j, const std::string& lead_id,
     const v1::StoredLead* lead = LeadAt(j, ms);
     return lead != nullptr && lead->lead_id() == lead_id;
   };
+  // Only what no lead was counted for yet: a conversion or an opportunity wins one lead, so
+  // a lead that arrives after the one already counted (late, or behind a clock that runs
+  // ahead) does not count it a second time.
   int stage = 0;
-  for (const auto& c : j.conversions()) {
-    if (worked_at(c.at_ms())) stage = 5;
+  for (auto& c : *j.mutable_conversions()) {
+    if (c.won_lead_id().empty() && worked_at(c.at_ms())) {
+      c.set_won_lead_id(lead_id);
+      stage = 5;
+    }
   }
-  if (stage == 0 && j.opportunity_ms() > 0 && worked_at(j.opportunity_ms())) stage = 4;
+  if (j.opportunity_ms() > 0 && j.opportunity_lead_id().empty() && worked_at(j.opportunity_ms())) {
+    j.set_opportunity_lead_id(lead_id);
+    stage = std::max(stage, 4);
+  }
   if (stage > 0) AdvanceLead(j, *FindLead(j, lead_id), stage, delta);
 }
 
@@ -323,7 +339,10 @@ void JourneyFold::Convert(const FoldInput& in, v1::StoredJourney& j, AggregateDe
         delta.AddCount(key, Field(p, metric::kInfluenced), in.revenue_minor);
     }
   }
-  if (v1::StoredLead* lead = LeadAt(j, c.at_ms()); lead != nullptr) AdvanceLead(j, *lead, 5, delta);
+  if (v1::StoredLead* lead = LeadAt(j, c.at_ms()); lead != nullptr) {
+    c.set_won_lead_id(lead->lead_id());
+    AdvanceLead(j, *lead, 5, delta);
+  }
   auto* list = j.mutable_conversions();
   list->Add(std::move(c));
   for (int i = list->size() - 1; i > 0 && list->Get(i).at_ms() < list->Get(i - 1).at_ms(); --i) {

@@ -260,6 +260,38 @@ TEST_F(JourneyFoldTest, ALeadFoldedAfterItsRegistrationCatchesUpAndItsAcceptance
   EXPECT_FALSE(Apply(accepted));
 }
 
+TEST_F(JourneyFoldTest, AContractWinsOneLeadHoweverLateTheAccountsOtherLeadsArrive) {
+  auto lead = [&](const std::string& at, const std::string& id, const std::string& channel) {
+    FoldInput in = Input(FoldInput::Kind::kLead, at, id);
+    in.lead_id = id;
+    in.channel = channel;
+    return in;
+  };
+  // The contract's event comes first, then the lead worked when it was signed: that lead
+  // catches up and is won.
+  FoldInput won = Input(FoldInput::Kind::kWon, "2026-09-20T10:00:00Z", "e1");
+  won.contract_id = "c1";
+  won.revenue_minor = 10'000'000;
+  ASSERT_TRUE(Apply(won));
+  ASSERT_TRUE(Apply(lead("2026-09-03T10:00:00Z", "L1", "hotline")));
+  EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-03", "hotline", metric::kWon), 1);
+  // Another lead of the account, received before the contract but folded after it: the
+  // contract has its lead already. Before, this counted the one contract as a second win.
+  ASSERT_TRUE(Apply(lead("2026-09-10T10:00:00Z", "L2", "wechat")));
+  EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-10", "wechat", metric::kWon), 0);
+  EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-10", "wechat", metric::kOpportunities), 0);
+  EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-10", "wechat", metric::kLeads), 1);
+
+  // An opportunity is taken once too: a qualified lead holds it, a later-folded earlier lead
+  // does not count it again.
+  FoldInput qualified = Input(FoldInput::Kind::kLeadQualified, "2026-09-12T10:00:00Z", "e4");
+  qualified.lead_id = "L2";
+  ASSERT_TRUE(Apply(qualified));
+  ASSERT_TRUE(Apply(lead("2026-09-11T10:00:00Z", "L3", "website")));
+  EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-11", "website", metric::kOpportunities), 0);
+  EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-11", "website", metric::kWon), 0);
+}
+
 TEST_F(JourneyFoldTest, AContactsTouchesMoveIntoTheAccountOfItsFirstLead) {
   FoldInput scan = Touch("2026-09-01T10:00:00Z", "scan-1", "exhibition", "expo");
   scan.account_id = "contact:+8613800000000";
