@@ -12,6 +12,7 @@
 #include "lua/lead_status.lua.h"
 #include "lua/lead_submit.lua.h"
 #include "platform/core/ids.h"
+#include "platform/core/page_token.h"
 #include "platform/outbox/event_template.h"
 
 namespace firstline::lead_intake {
@@ -20,7 +21,6 @@ namespace {
 namespace v1 = firstline::v1;
 using google::protobuf::util::TimeUtil;
 
-constexpr int kMaxPageSize = 500;
 // How many index entries one List call reads at most while filtering.
 constexpr int kMaxScan = 5000;
 
@@ -198,11 +198,11 @@ absl::StatusOr<v1::Lead> LeadBook::Get(const std::string& lead_id) {
 }
 
 absl::StatusOr<LeadPage> LeadBook::List(const LeadQuery& query) {
-  int page_size = query.page_size <= 0 ? 100 : std::min(query.page_size, kMaxPageSize);
-  int64_t offset = 0;
-  if (!query.page_token.empty() && (!absl::SimpleAtoi(query.page_token, &offset) || offset < 0)) {
-    return absl::InvalidArgumentError("page_token: not a token this service issued");
-  }
+  const int page_size = query.page_size <= 0 ? platform::kDefaultPageSize
+                                             : std::min(query.page_size, platform::kMaxPageSize);
+  auto parsed_offset = platform::PageOffset(query.page_token);
+  if (!parsed_offset.ok()) return parsed_offset.status();
+  int64_t offset = *parsed_offset;
   std::string index = Key("leads");
   if (!query.worker_id.empty()) {
     index = Key("wl:" + query.worker_id);

@@ -4,6 +4,7 @@
 #include "firstline/v1/common.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "platform/core/log.h"
+#include "platform/core/page_token.h"
 #include "platform/core/request_fingerprint.h"
 #include "routing/worker_proto.h"
 
@@ -197,8 +198,8 @@ absl::StatusOr<v1::Lead> LeadDesk::Get(const platform::Principal& caller,
 
 absl::StatusOr<LeadPage> LeadDesk::List(const platform::Principal& caller,
                                         const v1::ListLeadsRequest& request) {
-  if (request.page_size() < 0 || request.page_size() > 500) {
-    return absl::InvalidArgumentError("page_size: must be 0..500");
+  if (auto size = platform::PageSize(request.page_size()); !size.ok()) {
+    return size.status();
   }
   LeadQuery q;
   q.page_size = request.page_size();

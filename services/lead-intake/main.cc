@@ -22,7 +22,6 @@ int main(int argc, char** argv) {
   config.grpc.port = 7071;
   config.metrics_port = 9471;
   config.outbox_shards = 1;
-  config.redis.pool_size = fr::RoutingHost::kRedisPoolSize;
   fp::BindRuntimeFlags(app, config);
   fr::RoutingHostConfig routing{.policy_path = "deploy/policies/leads.yaml"};
   fr::BindRoutingHostFlags(app, routing);

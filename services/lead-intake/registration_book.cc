@@ -12,6 +12,7 @@
 #include "lua/registration_expire.lua.h"
 #include "lua/registration_submit.lua.h"
 #include "platform/core/ids.h"
+#include "platform/core/page_token.h"
 #include "platform/outbox/event_template.h"
 
 namespace firstline::lead_intake {
@@ -200,11 +201,11 @@ absl::StatusOr<v1::Registration> RegistrationBook::Get(const std::string& id) {
 absl::StatusOr<std::pair<std::vector<v1::Registration>, std::string>> RegistrationBook::List(
     const std::string& partner, const std::vector<v1::RegistrationStatus>& statuses, int page_size,
     const std::string& page_token) {
-  page_size = page_size <= 0 ? 100 : std::min(page_size, 500);
-  int64_t offset = 0;
-  if (!page_token.empty() && (!absl::SimpleAtoi(page_token, &offset) || offset < 0)) {
-    return absl::InvalidArgumentError("page_token: not a token this service issued");
-  }
+  page_size =
+      page_size <= 0 ? platform::kDefaultPageSize : std::min(page_size, platform::kMaxPageSize);
+  auto parsed_offset = platform::PageOffset(page_token);
+  if (!parsed_offset.ok()) return parsed_offset.status();
+  const int64_t offset = *parsed_offset;
   auto ids = redis_.Command({"ZREVRANGE", Key("pr:" + partner), std::to_string(offset),
                              std::to_string(offset + page_size - 1)});
   if (!ids.ok()) return ids.status();

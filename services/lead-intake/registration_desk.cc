@@ -7,6 +7,7 @@
 #include "lead-intake/contact_normalizer.h"
 #include "platform/core/field_checks.h"
 #include "platform/core/ids.h"
+#include "platform/core/page_token.h"
 #include "platform/core/request_fingerprint.h"
 
 namespace firstline::lead_intake {
@@ -196,8 +197,8 @@ absl::StatusOr<std::pair<std::vector<v1::Registration>, std::string>> Registrati
     const platform::Principal& caller, const v1::ListRegistrationsRequest& request) {
   auto partner = PartnerOf(caller);
   if (!partner.ok()) return partner.status();
-  if (request.page_size() < 0 || request.page_size() > 500) {
-    return absl::InvalidArgumentError("page_size: must be 0..500");
+  if (auto size = platform::PageSize(request.page_size()); !size.ok()) {
+    return size.status();
   }
   std::vector<v1::RegistrationStatus> statuses;
   for (int s : request.statuses()) statuses.push_back(static_cast<v1::RegistrationStatus>(s));

@@ -1,5 +1,7 @@
 #include "renewal-reminder/reminder_book.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lua/contract_record.lua.h"
@@ -7,6 +9,7 @@
 #include "lua/reminders_fire.lua.h"
 #include "lua/reminders_schedule.lua.h"
 #include "platform/core/ids.h"
+#include "platform/core/page_token.h"
 #include "platform/kafka/topics.h"
 
 namespace firstline::renewal {
@@ -229,12 +232,10 @@ absl::StatusOr<v1::Reminder> ReminderBook::Get(const std::string& id) {
   return std::move(r->front());
 }
 
-absl::StatusOr<std::vector<std::string>> ReminderBook::TaskIds(const std::string& owner,
-                                                               size_t newest) {
-  if (newest == 0) return std::vector<std::string>();
-  const std::string first =
-      newest > kMaxTaskOffset ? "0" : "-" + std::to_string(newest);  // from the end
-  auto ids = redis_.Command({"ZRANGE", Key("tasks:" + owner), first, "-1"});
+absl::StatusOr<std::vector<std::string>> ReminderBook::TaskRange(const std::string& owner,
+                                                                 int64_t start, int64_t stop) {
+  auto ids = redis_.Command(
+      {"ZRANGE", Key("tasks:" + owner), std::to_string(start), std::to_string(stop)});
   if (!ids.ok()) return ids.status();
   std::vector<std::string> list;
   list.reserve(ids->elements.size());
@@ -242,17 +243,23 @@ absl::StatusOr<std::vector<std::string>> ReminderBook::TaskIds(const std::string
   return list;
 }
 
+absl::StatusOr<std::vector<std::string>> ReminderBook::TaskIds(const std::string& owner,
+                                                               size_t newest) {
+  if (newest == 0) return std::vector<std::string>();
+  // Counted from the end; Redis clamps a start before the first.
+  const auto n = static_cast<int64_t>(std::min<size_t>(newest, platform::kMaxPageOffset));
+  return TaskRange(owner, -n, -1);
+}
+
 absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Tasks(const std::string& owner,
                                                               size_t offset, size_t count) {
+  constexpr auto kMax = static_cast<size_t>(platform::kMaxPageOffset);
   if (count == 0) return std::vector<v1::Reminder>();
-  if (offset > kMaxTaskOffset) return absl::InvalidArgumentError("task offset out of range");
-  const std::string last = count > kMaxTaskOffset ? "-1" : std::to_string(offset + count - 1);
-  auto ids = redis_.Command({"ZRANGE", Key("tasks:" + owner), std::to_string(offset), last});
+  if (offset > kMax) return absl::InvalidArgumentError("task offset out of range");
+  const int64_t stop = count > kMax ? -1 : static_cast<int64_t>(offset + count - 1);
+  auto ids = TaskRange(owner, static_cast<int64_t>(offset), stop);
   if (!ids.ok()) return ids.status();
-  std::vector<std::string> list;
-  list.reserve(ids->elements.size());
-  for (auto& v : ids->elements) list.push_back(std::move(v.str));
-  return Load(list);
+  return Load(*ids);
 }
 
 absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Upcoming(const std::string& account) {

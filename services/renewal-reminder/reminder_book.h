@@ -34,8 +34,6 @@ class ReminderBook {
   static std::string OutboxKey() { return "{rr}:outbox"; }
   static std::string FeedChannel() { return "{rr}:feed"; }
   static constexpr const char* kOperatorsQueue = "-ops";
-  // Past any list Redis can hold; keeps offset + count inside Redis's integer range.
-  static constexpr size_t kMaxTaskOffset = size_t{1} << 40;
 
   // Records a contract version with its events and reschedules its reminders to `planned`;
   // FAILED_PRECONDITION for a version older than the recorded one. With `reward_guard` (a
@@ -73,10 +71,9 @@ class ReminderBook {
   // from position `offset` (the operators' queue can hold millions; a page reads only itself).
   absl::StatusOr<std::vector<v1::Reminder>> Tasks(const std::string& owner, size_t offset = 0,
                                                   size_t count = SIZE_MAX);
-  // Just their ids, in the same order: what a feed compares before loading only what is new.
-  // With `newest`, only that many of the latest due.
-  absl::StatusOr<std::vector<std::string>> TaskIds(const std::string& owner,
-                                                   size_t newest = SIZE_MAX);
+  // The ids of the `newest` latest due of them, in the same order: what a feed compares
+  // before loading only what is new.
+  absl::StatusOr<std::vector<std::string>> TaskIds(const std::string& owner, size_t newest);
   // Reminders of an account not yet done, soonest first.
   absl::StatusOr<std::vector<v1::Reminder>> Upcoming(const std::string& account_id);
 
@@ -98,6 +95,10 @@ class ReminderBook {
   absl::StatusOr<std::vector<v1::Reminder>> Load(const std::vector<std::string>& ids);
 
  private:
+  // Ids of an owner's task list from rank `start` to `stop` (ZRANGE: negative from the end).
+  absl::StatusOr<std::vector<std::string>> TaskRange(const std::string& owner, int64_t start,
+                                                     int64_t stop);
+
   platform::RedisClient& redis_;
   const platform::Clock& clock_;
   std::string producer_;

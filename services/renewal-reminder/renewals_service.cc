@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "platform/core/page_token.h"
 #include "platform/core/proto_time.h"
 #include "platform/grpc/call_guard.h"
 #include "platform/grpc/queued_stream.h"
@@ -133,14 +134,11 @@ grpc::ServerUnaryReactor* RenewalsService::ListReminders(grpc::CallbackServerCon
   return UnaryCall(
       authorizer_, pool_, context, Method("ListReminders"),
       [=, this](const Principal& p) -> absl::Status {
-        if (request->page_size() < 0 || request->page_size() > 500) {
-          return absl::InvalidArgumentError("page_size: must be 0..500");
-        }
-        size_t offset = 0;
-        if (!request->page_token().empty() && (!absl::SimpleAtoi(request->page_token(), &offset) ||
-                                               offset > ReminderBook::kMaxTaskOffset)) {
-          return absl::InvalidArgumentError("page_token: not a token of this list");
-        }
+        auto page_size = platform::PageSize(request->page_size());
+        if (!page_size.ok()) return page_size.status();
+        auto page_offset = platform::PageOffset(request->page_token());
+        if (!page_offset.ok()) return page_offset.status();
+        const size_t size = *page_size, offset = *page_offset;
         std::string owner = request->owner_id();
         if (p.kind != K::kOperator) {
           if (!owner.empty() && owner != p.subject) {
@@ -152,7 +150,6 @@ grpc::ServerUnaryReactor* RenewalsService::ListReminders(grpc::CallbackServerCon
         auto wanted = [&](const v1::Reminder& r) {
           return states.empty() || states.contains(r.state());
         };
-        const size_t size = request->page_size() == 0 ? 100 : request->page_size();
         if (request->account_id().empty()) {
           // A task list can hold thousands (the operators' queue millions): read one page of
           // it, and one more to know whether another page follows.
@@ -271,28 +268,23 @@ grpc::ServerUnaryReactor* RenewalsService::GetAccountHealth(
 grpc::ServerUnaryReactor* RenewalsService::ListAtRiskAccounts(
     grpc::CallbackServerContext* context, const v1::ListAtRiskAccountsRequest* request,
     v1::ListAtRiskAccountsResponse* response) {
-  return UnaryCall(
-      authorizer_, pool_, context, Method("ListAtRiskAccounts"),
-      [=, this](const Principal&) -> absl::Status {
-        if (request->page_size() < 0 || request->page_size() > 500) {
-          return absl::InvalidArgumentError("page_size: must be 0..500");
-        }
-        size_t offset = 0;
-        if (!request->page_token().empty() && (!absl::SimpleAtoi(request->page_token(), &offset) ||
-                                               offset > ReminderBook::kMaxTaskOffset)) {
-          return absl::InvalidArgumentError("page_token: not a token of this list");
-        }
-        const size_t size = request->page_size() == 0 ? 100 : request->page_size();
-        auto page = desk_.AtRisk(offset, size + 1);
-        if (!page.ok()) return page.status();
-        for (size_t i = 0; i < page->size() && i < size; ++i) {
-          *response->add_accounts() = std::move((*page)[i]);
-        }
-        if (page->size() > size) {
-          response->set_next_page_token(std::to_string(offset + size));
-        }
-        return absl::OkStatus();
-      });
+  return UnaryCall(authorizer_, pool_, context, Method("ListAtRiskAccounts"),
+                   [=, this](const Principal&) -> absl::Status {
+                     auto page_size = platform::PageSize(request->page_size());
+                     if (!page_size.ok()) return page_size.status();
+                     auto page_offset = platform::PageOffset(request->page_token());
+                     if (!page_offset.ok()) return page_offset.status();
+                     const size_t size = *page_size, offset = *page_offset;
+                     auto page = desk_.AtRisk(offset, size + 1);
+                     if (!page.ok()) return page.status();
+                     for (size_t i = 0; i < page->size() && i < size; ++i) {
+                       *response->add_accounts() = std::move((*page)[i]);
+                     }
+                     if (page->size() > size) {
+                       response->set_next_page_token(std::to_string(offset + size));
+                     }
+                     return absl::OkStatus();
+                   });
 }
 
 }  // namespace firstline::renewal

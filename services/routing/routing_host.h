@@ -45,8 +45,6 @@ void SizeRedisPoolForRouting(const CLI::App& app, const RoutingHostConfig& routi
 // periodic sweep.
 class RoutingHost {
  public:
-  static constexpr int kRedisPoolSize = RoutingRedisPoolSize(RoutingHostConfig{}.rpc_threads);
-
   // FAILED_PRECONDITION / INVALID_ARGUMENT when the policy file cannot be used.
   static absl::StatusOr<std::unique_ptr<RoutingHost>> Create(platform::ServiceRuntime& runtime,
                                                              RoutingHostConfig config,

@@ -20,7 +20,6 @@ int main(int argc, char** argv) {
   config.grpc.port = 7072;
   config.metrics_port = 9472;
   config.outbox_shards = 1;
-  config.redis.pool_size = fr::RoutingHost::kRedisPoolSize;
   fp::BindRuntimeFlags(app, config);
   fr::RoutingHostConfig routing{.policy_path = "deploy/policies/tickets.yaml"};
   fr::BindRoutingHostFlags(app, routing);

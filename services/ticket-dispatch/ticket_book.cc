@@ -15,6 +15,7 @@
 #include "lua/ticket_sla.lua.h"
 #include "lua/ticket_status.lua.h"
 #include "platform/core/ids.h"
+#include "platform/core/page_token.h"
 
 namespace firstline::ticket_dispatch {
 namespace {
@@ -207,11 +208,11 @@ absl::StatusOr<std::string> TicketBook::RoutingItem(const std::string& ticket_id
 
 absl::StatusOr<std::pair<std::vector<v1::Ticket>, std::string>> TicketBook::List(
     const TicketQuery& q) {
-  int page_size = q.page_size <= 0 ? 100 : std::min(q.page_size, 500);
-  int64_t offset = 0;
-  if (!q.page_token.empty() && (!absl::SimpleAtoi(q.page_token, &offset) || offset < 0)) {
-    return absl::InvalidArgumentError("page_token: not a token this service issued");
-  }
+  const int page_size =
+      q.page_size <= 0 ? platform::kDefaultPageSize : std::min(q.page_size, platform::kMaxPageSize);
+  auto parsed_offset = platform::PageOffset(q.page_token);
+  if (!parsed_offset.ok()) return parsed_offset.status();
+  int64_t offset = *parsed_offset;
   std::string index = Key("tickets");
   if (!q.engineer_id.empty())
     index = Key("et:" + q.engineer_id);

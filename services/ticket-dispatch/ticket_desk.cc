@@ -7,6 +7,7 @@
 #include "platform/core/field_errors.h"
 #include "platform/core/ids.h"
 #include "platform/core/log.h"
+#include "platform/core/page_token.h"
 #include "platform/core/proto_time.h"
 #include "platform/core/request_fingerprint.h"
 #include "platform/events/envelope.h"
@@ -189,9 +190,7 @@ absl::StatusOr<v1::Ticket> TicketDesk::Get(const platform::Principal& caller,
 
 absl::StatusOr<std::pair<std::vector<v1::Ticket>, std::string>> TicketDesk::List(
     const platform::Principal& caller, const v1::ListTicketsRequest& r) {
-  if (r.page_size() < 0 || r.page_size() > 500) {
-    return absl::InvalidArgumentError("page_size: must be 0..500");
-  }
+  if (auto size = platform::PageSize(r.page_size()); !size.ok()) return size.status();
   TicketQuery q;
   q.account_id = r.account_id();
   q.flagged_only = r.flagged_only();

@@ -273,7 +273,7 @@ TEST_F(RenewalsServiceTest, TheOperatorsQueueIsListedPageByPageSoonestFirst) {
   auto c = As(kOperator);
   grpc::Status st = stub_->ListReminders(c.get(), page, &bad);
   EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(st.error_message(), "page_token: not a token of this list");
+  EXPECT_EQ(st.error_message(), "page_token: not a token this service issued");
 }
 
 }  // namespace
