@@ -21,9 +21,15 @@ std::string Method(absl::string_view name) {
 }  // namespace
 
 LeadIntakeService::LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed,
-                                     platform::WorkPool& pool, platform::IdempotentAnswers& answers,
+                                     platform::LiveStreams& live, platform::WorkPool& pool,
+                                     platform::IdempotentAnswers& answers,
                                      platform::RpcAuthorizer& authorizer)
-    : desk_(desk), feed_(feed), pool_(pool), answers_(answers), authorizer_(authorizer) {
+    : desk_(desk),
+      feed_(feed),
+      live_(live),
+      pool_(pool),
+      answers_(answers),
+      authorizer_(authorizer) {
   authorizer_.Allow(Method("SubmitLead"), {K::kCallCentre, K::kOperator, K::kService});
   authorizer_.Allow(Method("SubmitLeads"), {K::kCallCentre, K::kOperator, K::kService});
   authorizer_.Allow(Method("GetLead"),
@@ -93,7 +99,7 @@ grpc::ServerWriteReactor<v1::WatchOffersResponse>* LeadIntakeService::WatchOffer
       .closed = [this, rep] { (void)desk_.OfferStreamClosed(rep); },
       .lookup = [this](const std::string& item) { return desk_.LeadOfItem(item); }};
   return new routing::OfferStream<v1::WatchOffersResponse, v1::Lead>(
-      feed_, rep.subject, std::move(hooks),
+      feed_, live_, rep.subject, std::move(hooks),
       [](v1::WatchOffersResponse& r, v1::Lead lead) { *r.mutable_lead() = std::move(lead); });
 }
 

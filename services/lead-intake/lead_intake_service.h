@@ -5,6 +5,7 @@
 #include "lead-intake/lead_desk.h"
 #include "platform/auth/rpc_authorizer.h"
 #include "platform/core/work_pool.h"
+#include "platform/grpc/live_streams.h"
 #include "platform/redis/idempotent_answers.h"
 #include "routing/offer_feed.h"
 
@@ -17,8 +18,10 @@ class LeadIntakeService final : public firstline::v1::LeadIntake::CallbackServic
   // Declares who may call each method on `authorizer`.
   // Blocking work runs on `pool`, never on gRPC's callback threads.
   // Retries of mutations with the same idempotency key get the first answer from `answers`.
-  LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed, platform::WorkPool& pool,
-                    platform::IdempotentAnswers& answers, platform::RpcAuthorizer& authorizer);
+  // Offer streams are ended through `live` when the server shuts down.
+  LeadIntakeService(LeadDesk& desk, routing::OfferFeed& feed, platform::LiveStreams& live,
+                    platform::WorkPool& pool, platform::IdempotentAnswers& answers,
+                    platform::RpcAuthorizer& authorizer);
 
   grpc::ServerUnaryReactor* SubmitLead(grpc::CallbackServerContext* context,
                                        const firstline::v1::SubmitLeadRequest* request,
@@ -63,6 +66,7 @@ class LeadIntakeService final : public firstline::v1::LeadIntake::CallbackServic
  private:
   LeadDesk& desk_;
   routing::OfferFeed& feed_;
+  platform::LiveStreams& live_;
   platform::WorkPool& pool_;
   platform::IdempotentAnswers& answers_;
   platform::RpcAuthorizer& authorizer_;

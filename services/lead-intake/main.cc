@@ -74,8 +74,8 @@ int main(int argc, char** argv) {
   fl::RegistrationBook registrations(rt.redis(), rt.clock(), registration_config);
   fl::RegistrationDesk registration_desk(registrations, engine, rt.clock(), desk_config.limits);
   fp::IdempotentAnswers answers(rt.redis(), "lead-intake");
-  fl::LeadIntakeService service(desk, (*host)->feed(), (*host)->rpc_pool(), answers,
-                                rt.authorizer());
+  fl::LeadIntakeService service(desk, (*host)->feed(), rt.grpc().live_streams(),
+                                (*host)->rpc_pool(), answers, rt.authorizer());
   fl::PartnerOpportunitiesService partner_service(registration_desk, (*host)->rpc_pool(), answers,
                                                   rt.authorizer());
   rt.grpc().AddService(&service);

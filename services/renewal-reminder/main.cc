@@ -85,7 +85,8 @@ int main(int argc, char** argv) {
   fr::TicketDeskInspections inspections(
       grpc::CreateChannel(ticket_dispatch, grpc::InsecureChannelCredentials()),
       rt.config().auth_secret, rt.clock());
-  fr::RenewalsService service(desk, book, feed, pool, answers, rt.authorizer());
+  fr::RenewalsService service(desk, book, feed, rt.grpc().live_streams(), pool, answers,
+                              rt.authorizer());
   rt.grpc().AddService(&service);
   rt.AddOutboxStream(fr::ReminderBook::OutboxKey());
   // Owners and referrals from lead-intake, follow-ups and health signals from ticket-dispatch.

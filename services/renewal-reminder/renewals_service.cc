@@ -26,7 +26,8 @@ std::string OwnerOf(const Principal& p) {
 // One owner's live task stream: open tasks replayed first, then each task as it falls due.
 class ReminderStream final : public platform::QueuedServerStream<v1::WatchRemindersResponse> {
  public:
-  ReminderStream(ReminderFeed& feed, const std::string& owner) : feed_(feed) {
+  ReminderStream(ReminderFeed& feed, platform::LiveStreams& live, const std::string& owner)
+      : QueuedServerStream(&live), feed_(feed) {
     Open([&] {
       handle_ = feed_.Watch(owner, [this](const auto& tasks, bool replayed) {
         std::vector<v1::WatchRemindersResponse> out;
@@ -40,9 +41,8 @@ class ReminderStream final : public platform::QueuedServerStream<v1::WatchRemind
       });
     });
   }
-  void OnDone() override {
+  void Closed() override {
     feed_.Unwatch(handle_);  // after this no delivery runs
-    delete this;
   }
 
  private:
@@ -59,11 +59,13 @@ class RefusedReminderStream final : public grpc::ServerWriteReactor<v1::WatchRem
 }  // namespace
 
 RenewalsService::RenewalsService(RenewalDesk& desk, ReminderBook& book, ReminderFeed& feed,
-                                 platform::WorkPool& pool, platform::IdempotentAnswers& answers,
+                                 platform::LiveStreams& live, platform::WorkPool& pool,
+                                 platform::IdempotentAnswers& answers,
                                  platform::RpcAuthorizer& authorizer)
     : desk_(desk),
       book_(book),
       feed_(feed),
+      live_(live),
       pool_(pool),
       answers_(answers),
       authorizer_(authorizer) {
@@ -125,7 +127,7 @@ grpc::ServerWriteReactor<v1::WatchRemindersResponse>* RenewalsService::WatchRemi
   if (!principal.ok()) {
     return new RefusedReminderStream(platform::ToGrpcStatus(principal.status()));
   }
-  return new ReminderStream(feed_, OwnerOf(*principal));
+  return new ReminderStream(feed_, live_, OwnerOf(*principal));
 }
 
 grpc::ServerUnaryReactor* RenewalsService::ListReminders(grpc::CallbackServerContext* context,

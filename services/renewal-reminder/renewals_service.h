@@ -3,6 +3,7 @@
 #include "firstline/v1/renewals.grpc.pb.h"
 #include "platform/auth/rpc_authorizer.h"
 #include "platform/core/work_pool.h"
+#include "platform/grpc/live_streams.h"
 #include "platform/redis/idempotent_answers.h"
 #include "renewal-reminder/reminder_feed.h"
 #include "renewal-reminder/renewal_desk.h"
@@ -13,9 +14,10 @@ namespace firstline::renewal {
 // work runs on the pool.
 class RenewalsService final : public firstline::v1::Renewals::CallbackService {
  public:
+  // Task streams are ended through `live` when the server shuts down.
   RenewalsService(RenewalDesk& desk, ReminderBook& book, ReminderFeed& feed,
-                  platform::WorkPool& pool, platform::IdempotentAnswers& answers,
-                  platform::RpcAuthorizer& authorizer);
+                  platform::LiveStreams& live, platform::WorkPool& pool,
+                  platform::IdempotentAnswers& answers, platform::RpcAuthorizer& authorizer);
 
   grpc::ServerUnaryReactor* RecordContract(grpc::CallbackServerContext* context,
                                            const v1::RecordContractRequest* request,
@@ -57,6 +59,7 @@ class RenewalsService final : public firstline::v1::Renewals::CallbackService {
   RenewalDesk& desk_;
   ReminderBook& book_;
   ReminderFeed& feed_;
+  platform::LiveStreams& live_;
   platform::WorkPool& pool_;
   platform::IdempotentAnswers& answers_;
   platform::RpcAuthorizer& authorizer_;

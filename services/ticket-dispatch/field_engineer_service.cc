@@ -18,8 +18,9 @@ std::string Method(absl::string_view name) {
 
 }  // namespace
 
-FieldEngineerService::FieldEngineerService(AdapterParts parts, routing::OfferFeed& feed)
-    : parts_(parts), feed_(feed) {
+FieldEngineerService::FieldEngineerService(AdapterParts parts, routing::OfferFeed& feed,
+                                           platform::LiveStreams& live)
+    : parts_(parts), feed_(feed), live_(live) {
   auto& a = parts_.authorizer;
   for (const char* m :
        {"WatchOffers", "AcceptOffer", "DeclineOffer", "UpdateTicketStatus", "SetAvailability"}) {
@@ -44,7 +45,7 @@ grpc::ServerWriteReactor<v1::FieldEngineerWatchOffersResponse>* FieldEngineerSer
       .closed = [&desk, engineer] { desk.OfferStreamClosed(engineer); },
       .lookup = [&desk](const std::string& item) { return desk.TicketOfItem(item); }};
   return new routing::OfferStream<v1::FieldEngineerWatchOffersResponse, v1::Ticket>(
-      feed_, engineer.subject, std::move(hooks),
+      feed_, live_, engineer.subject, std::move(hooks),
       [](v1::FieldEngineerWatchOffersResponse& r, v1::Ticket t) {
         *r.mutable_ticket() = std::move(t);
       });

@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   fp::IdempotentAnswers answers(rt.redis(), "ticket-dispatch");
   ft::AdapterParts parts{desk, (*host)->rpc_pool(), answers, rt.authorizer()};
   ft::TicketDeskService desk_service(parts);
-  ft::FieldEngineerService engineer_service(parts, (*host)->feed());
+  ft::FieldEngineerService engineer_service(parts, (*host)->feed(), rt.grpc().live_streams());
   rt.grpc().AddService(&desk_service);
   rt.grpc().AddService(&engineer_service);
   rt.AddOutboxStream(ft::TicketBook::OutboxKey());

@@ -3,6 +3,7 @@
 #include "firstline/v1/ticket_dispatch.grpc.pb.h"
 #include "platform/auth/rpc_authorizer.h"
 #include "platform/core/work_pool.h"
+#include "platform/grpc/live_streams.h"
 #include "platform/redis/idempotent_answers.h"
 #include "routing/offer_feed.h"
 #include "ticket-dispatch/ticket_desk.h"
@@ -50,7 +51,8 @@ class TicketDeskService final : public firstline::v1::TicketDesk::CallbackServic
 // gRPC adapter of FieldEngineer (the engineers' app; operators for the roster).
 class FieldEngineerService final : public firstline::v1::FieldEngineer::CallbackService {
  public:
-  FieldEngineerService(AdapterParts parts, routing::OfferFeed& feed);
+  // Offer streams are ended through `live` when the server shuts down.
+  FieldEngineerService(AdapterParts parts, routing::OfferFeed& feed, platform::LiveStreams& live);
 
   grpc::ServerWriteReactor<firstline::v1::FieldEngineerWatchOffersResponse>* WatchOffers(
       grpc::CallbackServerContext* context,
@@ -81,6 +83,7 @@ class FieldEngineerService final : public firstline::v1::FieldEngineer::Callback
  private:
   AdapterParts parts_;
   routing::OfferFeed& feed_;
+  platform::LiveStreams& live_;
 };
 
 }  // namespace firstline::ticket_dispatch

@@ -75,8 +75,8 @@ class LeadIntakeFixture : public ::testing::Test {
     // Reconciling only every 20 s: offers reach streams through the engine's pub/sub nudges.
     answers_ = std::make_unique<platform::IdempotentAnswers>(runtime_->redis(), "lead-intake");
     feed_ = std::make_unique<routing::OfferFeed>(*engine_, redis_.Config(), absl::Seconds(20));
-    service_ = std::make_unique<LeadIntakeService>(*desk_, *feed_, pool_, *answers_,
-                                                   runtime_->authorizer());
+    service_ = std::make_unique<LeadIntakeService>(*desk_, *feed_, runtime_->grpc().live_streams(),
+                                                   pool_, *answers_, runtime_->authorizer());
     runtime_->grpc().AddService(service_.get());
     registrations_ =
         std::make_unique<RegistrationBook>(runtime_->redis(), clock_, RegistrationBookConfig{});

@@ -43,8 +43,9 @@ class RenewalsServiceTest : public ::testing::Test {
     desk_ = std::make_unique<RenewalDesk>(*book_, *health_, clock_, SchedulePolicy::Default());
     feed_ = std::make_unique<ReminderFeed>(*book_, redis_.Config(), absl::Seconds(20));
     answers_ = std::make_unique<platform::IdempotentAnswers>(runtime_->redis(), "renewal-reminder");
-    service_ = std::make_unique<RenewalsService>(*desk_, *book_, *feed_, pool_, *answers_,
-                                                 runtime_->authorizer());
+    service_ =
+        std::make_unique<RenewalsService>(*desk_, *book_, *feed_, runtime_->grpc().live_streams(),
+                                          pool_, *answers_, runtime_->authorizer());
     runtime_->grpc().AddService(service_.get());
     runtime_->AddOutboxStream(ReminderBook::OutboxKey());
     ASSERT_TRUE(runtime_->Start().ok());

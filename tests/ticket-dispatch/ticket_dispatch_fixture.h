@@ -79,7 +79,8 @@ class TicketDispatchFixture : public ::testing::Test {
     feed_ = std::make_unique<routing::OfferFeed>(*engine_, redis_.Config(), absl::Seconds(20));
     AdapterParts parts{*desk_, pool_, *answers_, runtime_->authorizer()};
     desk_service_ = std::make_unique<TicketDeskService>(parts);
-    engineer_service_ = std::make_unique<FieldEngineerService>(parts, *feed_);
+    engineer_service_ =
+        std::make_unique<FieldEngineerService>(parts, *feed_, runtime_->grpc().live_streams());
     runtime_->grpc().AddService(desk_service_.get());
     runtime_->grpc().AddService(engineer_service_.get());
     runtime_->AddOutboxStream(engine_->OutboxKey());

@@ -32,6 +32,29 @@ TEST_F(TicketDispatchFixture, EngineersStreamReceivesTheOfferAndAcceptsIt) {
   stream->Finish();
 }
 
+TEST_F(TicketDispatchFixture, ShutdownEndsOpenOfferStreamsAtOnceSoAppsReconnectElsewhere) {
+  AddEngineer("eng-a", "field");
+  auto ctx = As(Engineer("eng-a"));
+  auto stream = field_->WatchOffers(ctx.get(), v1::FieldEngineerWatchOffersRequest());
+  auto streams = [&] {
+    auto s = runtime_->redis().Command({"HGET", "{rt:tickets}:w:eng-a", "streams"});
+    return s.ok() ? s->str : "?";
+  };
+  for (int i = 0; i < 100 && streams() != "1"; ++i) absl::SleepFor(absl::Milliseconds(20));
+  ASSERT_EQ(streams(), "1");
+
+  // The stream never ends by itself: without being ended it would hold the whole drain grace
+  // and then be cancelled, telling the app nothing.
+  runtime_->Shutdown();
+  v1::FieldEngineerWatchOffersResponse m;
+  EXPECT_FALSE(stream->Read(&m));
+  grpc::Status status = stream->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(status.error_message().find("shutting down"), std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(streams(), "0");  // presence off before the server stopped
+}
+
 TEST_F(TicketDispatchFixture, BroadcastP1GoesToTheFirstAcceptorAndTheRacerIsRefused) {
   AddEngineer("eng-a", "field");
   AddEngineer("eng-b", "field");

@@ -7,6 +7,9 @@
 // when more than `max_queued` messages wait and no write has completed for `stall`. A large
 // replay to an app that keeps reading is never cut. The streams built on this replay what is
 // still pending on reconnect (the truth is in Redis), so ending one loses nothing.
+//
+// Given the server's LiveStreams, the stream is ended with UNAVAILABLE when the server shuts
+// down. Streams are created with `new`; OnDone deletes them after their Closed().
 
 #include <grpcpp/support/server_callback.h>
 
@@ -17,6 +20,7 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "platform/grpc/live_streams.h"
 
 namespace firstline::platform {
 
@@ -28,8 +32,8 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
     absl::Duration stall = absl::Seconds(30);
   };
 
-  QueuedServerStream() : QueuedServerStream(Limits{}) {}
-  explicit QueuedServerStream(Limits limits) : limits_(limits) {}
+  explicit QueuedServerStream(LiveStreams* live) : QueuedServerStream(live, Limits{}) {}
+  QueuedServerStream(LiveStreams* live, Limits limits) : live_(live), limits_(limits) {}
 
   void OnWriteDone(bool ok) override {
     std::lock_guard lock(mu_);
@@ -51,13 +55,35 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
     EndLocked(grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled"));
   }
 
+  void OnDone() final {
+    if (tracked_) live_->Remove(live_id_);  // after this, shutdown no longer ends it
+    Closed();
+    delete this;
+  }
+
  protected:
+  // What the stream does when it is over (unsubscribe, presence off), before it is deleted.
+  virtual void Closed() {}
+
   // Sends the initial metadata (the client learns the stream is live) only once `subscribe`
   // has run, and holds back any Send that `subscribe` triggers until then: whatever happens
-  // after the client saw the stream open is reported live, never lost in between.
+  // after the client saw the stream open is reported live, never lost in between. A stream
+  // opened while the server shuts down ends at once, unsubscribed.
   template <typename Subscribe>
   void Open(Subscribe&& subscribe) {
+    if (live_ != nullptr) {
+      // Tracked before taking mu_: LiveStreams::Close ends streams holding its own lock, then
+      // takes each stream's (one lock order).
+      auto id = live_->Add([this](const grpc::Status& status) { End(status); });
+      if (!id.has_value()) {
+        End(ServerShuttingDown());
+        return;
+      }
+      live_id_ = *id;
+      tracked_ = true;
+    }
     std::lock_guard lock(mu_);
+    if (finished_) return;  // ended by a shutdown since it was tracked
     subscribe();
     this->StartSendInitialMetadata();
   }
@@ -92,6 +118,9 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
     this->Finish(std::move(status));
   }
 
+  LiveStreams* const live_;
+  uint64_t live_id_ = 0;
+  bool tracked_ = false;
   const Limits limits_;
   std::mutex mu_;
   std::deque<Response> queue_;

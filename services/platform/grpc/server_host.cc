@@ -97,6 +97,7 @@ void ServerHost::SetServing(bool serving) {
 void ServerHost::Shutdown(absl::Duration grace) {
   if (server_ == nullptr) return;
   SetServing(false);
+  live_streams_.Close(ServerShuttingDown());
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoNanoseconds(grace));
   server_->Wait();
   server_.reset();

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "platform/grpc/live_streams.h"
 #include "platform/http/metrics.h"
 
 namespace firstline::platform {
@@ -37,8 +38,11 @@ class ServerHost {
   absl::StatusOr<int> Start();
   // Health for the whole server and every registered service.
   void SetServing(bool serving);
-  // Stops accepting, lets in-flight calls finish until `deadline`, then cancels the rest.
+  // Ends the live streams at once (UNAVAILABLE), stops accepting, lets in-flight calls finish
+  // within `grace`, then cancels the rest.
   void Shutdown(absl::Duration grace);
+  // The server streams that never end by themselves (offer and task feeds) register here.
+  LiveStreams& live_streams() { return live_streams_; }
 
   int port() const { return port_; }
 
@@ -46,6 +50,7 @@ class ServerHost {
   GrpcServerConfig config_;
   PlatformMetrics& metrics_;
   std::vector<grpc::Service*> services_;
+  LiveStreams live_streams_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

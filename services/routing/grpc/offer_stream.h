@@ -34,9 +34,10 @@ class OfferStream final : public platform::QueuedServerStream<Response> {
  public:
   using SetItem = std::function<void(Response&, Item)>;
 
-  OfferStream(OfferFeed& feed, std::string worker_id, OfferStreamHooks<Item> hooks,
-              SetItem set_item)
-      : feed_(feed),
+  OfferStream(OfferFeed& feed, platform::LiveStreams& live, std::string worker_id,
+              OfferStreamHooks<Item> hooks, SetItem set_item)
+      : platform::QueuedServerStream<Response>(&live),
+        feed_(feed),
         worker_id_(std::move(worker_id)),
         hooks_(std::move(hooks)),
         set_item_(std::move(set_item)) {
@@ -50,12 +51,11 @@ class OfferStream final : public platform::QueuedServerStream<Response> {
     });
   }
 
-  void OnDone() override {
+  void Closed() override {
     if (opened_) {
       feed_.Unwatch(handle_);  // after this no Deliver runs
       hooks_.closed();
     }
-    delete this;
   }
 
  private:

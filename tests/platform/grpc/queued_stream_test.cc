@@ -21,7 +21,8 @@ using firstline::testing::v1::StreamResponse;
 // its own (as the offer and reminder feeds do), then ends the stream OK.
 class PacedStream final : public QueuedServerStream<StreamResponse> {
  public:
-  PacedStream(const StreamRequest& request, Limits limits) : QueuedServerStream(limits) {
+  PacedStream(const StreamRequest& request, LiveStreams* live, Limits limits)
+      : QueuedServerStream(live, limits) {
     Open([] {});
     sender_ = std::thread([this, request] {
       for (int64_t i = 0; i < request.count() && !stop_; ++i) {
@@ -34,10 +35,9 @@ class PacedStream final : public QueuedServerStream<StreamResponse> {
       End(grpc::Status::OK);
     });
   }
-  void OnDone() override {
+  void Closed() override {
     stop_ = true;
-    sender_.join();
-    delete this;
+    if (sender_.joinable()) sender_.join();
   }
 
  private:
@@ -50,10 +50,13 @@ class PacedEcho final : public Echo::CallbackService {
   explicit PacedEcho(QueuedServerStream<StreamResponse>::Limits limits) : limits_(limits) {}
   grpc::ServerWriteReactor<StreamResponse>* Stream(grpc::CallbackServerContext*,
                                                    const StreamRequest* request) override {
-    return new PacedStream(*request, limits_);
+    return new PacedStream(*request, &live_, limits_);
   }
 
+  LiveStreams& live() { return live_; }
+
  private:
+  LiveStreams live_;
   QueuedServerStream<StreamResponse>::Limits limits_;
 };
 
@@ -124,6 +127,34 @@ TEST_F(QueuedStreamTest, ASlowReaderUnderTheStallLimitIsNotCutOff) {
   auto [received, status] = Receive(600, 64 * 1024, absl::Milliseconds(300));
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(received, 600);
+}
+
+TEST_F(QueuedStreamTest, AServerShuttingDownEndsItsStreamsAtOnceAndRefusesNewOnes) {
+  Serve({});
+  grpc::ClientContext ctx;
+  StreamRequest request;
+  request.set_count(1'000'000);  // far longer than the test: it never ends by itself
+  request.set_payload("x");
+  auto reader = stub_->Stream(&ctx, request);
+  StreamResponse r;
+  ASSERT_TRUE(reader->Read(&r));
+  EXPECT_EQ(service_->live().size(), 1u);  // tracked before its first message
+
+  service_->live().Close(ServerShuttingDown());
+  while (reader->Read(&r)) {
+  }
+  grpc::Status status = reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(status.error_message().find("shutting down"), std::string::npos)
+      << status.error_message();
+  EXPECT_EQ(service_->live().size(), 0u);
+
+  grpc::ClientContext late;
+  auto refused = stub_->Stream(&late, request);
+  int64_t received = 0;
+  while (refused->Read(&r)) ++received;
+  EXPECT_EQ(received, 0);
+  EXPECT_EQ(refused->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 }  // namespace
