@@ -63,6 +63,32 @@ absl::StatusOr<std::string> TokenIssuer::Mint(const Principal& principal,
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
   if (token.empty()) return absl::UnauthenticatedError("missing bearer token");
+  const absl::Time now = clock_.Now();
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto it = cache_.find(token); it != cache_.end()) {
+      if (it->second.expires > now) return it->second.principal;
+      cache_.erase(it);
+      return absl::UnauthenticatedError("token has expired");
+    }
+  }
+  auto verified = Decode(token);
+  if (!verified.ok()) return verified.status();
+  absl::MutexLock lock(&mu_);
+  if (cache_.size() >= cache_capacity_) {
+    absl::erase_if(cache_, [&](const auto& entry) { return entry.second.expires <= now; });
+    if (cache_.size() >= cache_capacity_) cache_.clear();  // all live: start over
+  }
+  cache_.emplace(token, *verified);
+  return verified->principal;
+}
+
+size_t TokenVerifier::cached() const {
+  absl::MutexLock lock(&mu_);
+  return cache_.size();
+}
+
+absl::StatusOr<TokenVerifier::Verified> TokenVerifier::Decode(absl::string_view token) const {
   // A JWT header naming "none" must never pass: libjwt 1.x verifies nothing for it.
   jwt_t* raw = nullptr;
   std::string copy(token);
@@ -81,9 +107,8 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
   errno = 0;
   long exp = jwt_get_grant_int(jwt.get(), "exp");
   if (errno != 0 || exp == 0) return absl::UnauthenticatedError("token has no expiry");
-  if (absl::FromUnixSeconds(exp) <= clock_.Now()) {
-    return absl::UnauthenticatedError("token has expired");
-  }
+  const absl::Time expires = absl::FromUnixSeconds(exp);
+  if (expires <= clock_.Now()) return absl::UnauthenticatedError("token has expired");
   Principal p;
   p.subject = Grant(jwt.get(), "sub");
   p.organisation = Grant(jwt.get(), "org");
@@ -92,7 +117,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
     return absl::UnauthenticatedError("token lacks sub, org or a known kind");
   }
   p.kind = *kind;
-  return p;
+  return Verified{std::move(p), expires};
 }
 
 }  // namespace firstline::platform

@@ -37,6 +37,47 @@ TEST_F(TokensTest, ExpiredTokenIsUnauthenticated) {
   EXPECT_NE(p.status().message().find("expired"), absl::string_view::npos);
 }
 
+TEST_F(TokensTest, ARememberedTokenStillExpires) {
+  auto token = issuer_.Mint({"rep-7", PrincipalKind::kRep, "vendor"}, absl::Minutes(5));
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(verifier_.Verify(*token).ok());
+  ASSERT_TRUE(verifier_.Verify(*token).ok());
+  EXPECT_EQ(verifier_.cached(), 1u);
+  clock_.Advance(absl::Minutes(5));
+  auto p = verifier_.Verify(*token);
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(p.status().message().find("expired"), absl::string_view::npos);
+  EXPECT_EQ(verifier_.cached(), 0u);
+}
+
+TEST_F(TokensTest, OnlyTheExactBytesOfAVerifiedTokenPassWithoutBeingChecked) {
+  auto token = issuer_.Mint({"rep-7", PrincipalKind::kRep, "vendor"}, absl::Hours(1));
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(verifier_.Verify(*token).ok());
+  std::string forged = *token;
+  char& c = forged[forged.size() - 10];  // inside the signature: every bit of it counts
+  c = c == 'A' ? 'B' : 'A';              // another signature, same claims
+  EXPECT_EQ(verifier_.Verify(forged).status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(verifier_.Verify(forged + "x").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(verifier_.cached(), 1u);  // refused tokens are not remembered
+}
+
+TEST_F(TokensTest, RememberedTokensStayWithinTheCapacityAndEachKeepsItsOwnPrincipal) {
+  TokenVerifier small(kSecret, clock_, 3);
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 5; ++i) {
+      const std::string who = "rep-" + std::to_string(i);
+      auto token = issuer_.Mint({who, PrincipalKind::kRep, "vendor"}, absl::Hours(1));
+      ASSERT_TRUE(token.ok());
+      auto p = small.Verify(*token);
+      ASSERT_TRUE(p.ok()) << p.status();
+      EXPECT_EQ(p->subject, who);
+      EXPECT_LE(small.cached(), 3u);
+    }
+    clock_.Advance(absl::Seconds(1));  // the next round's tokens differ (iat, exp)
+  }
+}
+
 TEST_F(TokensTest, OtherSecretIsUnauthenticated) {
   TokenIssuer other("another-secret-another-secret-another", clock_);
   auto token = other.Mint({"op", PrincipalKind::kOperator, "vendor"}, absl::Hours(1));
