@@ -1,5 +1,7 @@
 #include "platform/outbox/outbox_event.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "platform/events/envelope.h"
@@ -42,6 +44,10 @@ absl::Status AppendOutboxArgs(OutboxEvent event, std::vector<std::string>& args)
   args.push_back(event.envelope.type());
   args.push_back(std::move(value));
   return absl::OkStatus();
+}
+
+int64_t NextEntriesPerRead(int64_t batch_size, int64_t entries, int64_t messages) {
+  return std::max<int64_t>(1, batch_size * entries / std::max<int64_t>(1, messages));
 }
 
 }  // namespace firstline::platform

@@ -38,6 +38,10 @@ struct OutboxBatchRecord {
 absl::StatusOr<std::vector<OutboxBatchRecord>> DecodeOutboxBatch(absl::string_view records,
                                                                  int64_t count);
 
+// How many stream entries the relay reads next so that one round stays near `batch_size`
+// messages: the last read's `entries` held `messages` (a batch entry holds many). At least 1.
+int64_t NextEntriesPerRead(int64_t batch_size, int64_t entries, int64_t messages);
+
 // Seals the envelope and appends the event's script arguments to `args`.
 absl::Status AppendOutboxArgs(OutboxEvent event, std::vector<std::string>& args);
 

@@ -105,9 +105,8 @@ void OutboxRelay::RunStream(const std::string& stream) {
     for (const auto& raw : entries) AppendMessages(stream, raw, batch);
     // A batch entry carries many events: read fewer entries next time, so one round stays
     // near batch_size messages.
-    entries_per_read =
-        std::max<int64_t>(1, config_.batch_size * static_cast<int64_t>(entries.size()) /
-                                 std::max<int64_t>(1, static_cast<int64_t>(batch.size())));
+    entries_per_read = NextEntriesPerRead(config_.batch_size, static_cast<int64_t>(entries.size()),
+                                          static_cast<int64_t>(batch.size()));
     Acked acked = Publish(batch);
     if (!acked.ids.empty()) {
       std::vector<std::string> xdel = {"XDEL", stream};

@@ -47,5 +47,13 @@ TEST(OutboxBatchTest, ALengthPastTheEndIsAnError) {
   EXPECT_EQ(records.status().message(), "outbox batch: record 1 is cut short");
 }
 
+TEST(NextEntriesPerReadTest, KeepsARoundNearTheBatchSizeInMessages) {
+  EXPECT_EQ(NextEntriesPerRead(256, 256, 256), 256);  // single events: as many entries
+  EXPECT_EQ(NextEntriesPerRead(256, 2, 2000), 1);     // batch entries of 1,000: one at a time
+  EXPECT_EQ(NextEntriesPerRead(256, 10, 40), 64);     // four events per entry
+  EXPECT_EQ(NextEntriesPerRead(256, 64, 64), 256);    // back up once entries carry one each
+  EXPECT_EQ(NextEntriesPerRead(256, 1, 0), 256);      // nothing decoded: never zero or a crash
+}
+
 }  // namespace
 }  // namespace firstline::platform
