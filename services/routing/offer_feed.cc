@@ -172,8 +172,23 @@ absl::Status OfferFeed::Poll(const Targets& targets) {
   for (const auto& [handle, worker] : targets) workers.push_back(worker);
   std::sort(workers.begin(), workers.end());
   workers.erase(std::unique(workers.begin(), workers.end()), workers.end());
-  auto pending = engine_.PendingOffersOf(workers);
-  if (!pending.ok()) return pending.status();
+  // What the watches knew is asked about in the same read as what is pending now: an offer
+  // that is no longer pending is reported with how it ended. Only Poll (one at a time) changes
+  // `known`, so it is the same when the answer is applied.
+  std::vector<std::string> known;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [handle, worker] : targets) {
+      auto it = watchers_.find(handle);
+      if (it == watchers_.end()) continue;
+      for (const auto& [id, p] : it->second.known) known.push_back(id);
+    }
+  }
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
+  auto snapshot = engine_.ReadFeedSnapshot(workers, known);
+  if (!snapshot.ok()) return snapshot.status();
+  auto& pending = snapshot->pending;
 
   struct Change {
     uint64_t handle;
@@ -182,14 +197,13 @@ absl::Status OfferFeed::Poll(const Targets& targets) {
     std::vector<PendingOffer> ended;  // known before, pending no more
   };
   std::vector<Change> changes;
-  std::vector<std::string> ended_ids;
   {
     std::lock_guard lock(mu_);
     for (const auto& [handle, worker] : targets) {
       auto it = watchers_.find(handle);
       if (it == watchers_.end()) continue;
       Change c{handle, {}, {}, {}};
-      for (const auto& p : (*pending)[worker]) c.now.emplace(p.offer_id, p);
+      for (const auto& p : pending[worker]) c.now.emplace(p.offer_id, p);
       const Watcher& w = it->second;
       for (const auto& [id, p] : c.now) {
         if (!w.known.contains(id)) {
@@ -200,17 +214,11 @@ absl::Status OfferFeed::Poll(const Targets& targets) {
       for (const auto& [id, p] : w.known) {
         if (c.now.contains(id)) continue;
         c.ended.push_back(p);
-        ended_ids.push_back(id);
       }
       changes.push_back(std::move(c));
     }
   }
-  std::map<std::string, std::string> state_of;
-  if (!ended_ids.empty()) {
-    auto states = engine_.OfferStates(ended_ids);
-    if (!states.ok()) return states.status();
-    for (size_t i = 0; i < ended_ids.size(); ++i) state_of[ended_ids[i]] = (*states)[i];
-  }
+  std::map<std::string, std::string>& state_of = snapshot->state_of;
   for (auto& c : changes) {
     for (const auto& p : c.ended) {
       const std::string& state = state_of[p.offer_id];

@@ -9,6 +9,7 @@
 #include "lua/complete.lua.h"
 #include "lua/decline.lua.h"
 #include "lua/expire.lua.h"
+#include "lua/feed_snapshot.lua.h"
 #include "lua/offer.lua.h"
 #include "lua/owner_transfer.lua.h"
 #include "lua/park.lua.h"
@@ -58,6 +59,7 @@ RoutingEngine::RoutingEngine(platform::RedisClient& redis, EngineConfig config,
       accept_("routing_accept", kAcceptLua),
       decline_("routing_decline", kDeclineLua),
       expire_("routing_expire", kExpireLua),
+      feed_snapshot_("routing_feed_snapshot", kFeedSnapshotLua),
       park_("routing_park", kParkLua),
       complete_("routing_complete", kCompleteLua),
       upsert_("routing_worker_upsert", kWorkerUpsertLua),
@@ -355,9 +357,9 @@ absl::StatusOr<std::vector<std::string>> RoutingEngine::Receipts(const std::stri
 
 absl::StatusOr<std::vector<PendingOffer>> RoutingEngine::PendingOffers(
     const std::string& worker_id) {
-  auto all = PendingOffersOf({worker_id});
-  if (!all.ok()) return all.status();
-  return std::move((*all)[worker_id]);
+  auto snapshot = ReadFeedSnapshot({worker_id}, {});
+  if (!snapshot.ok()) return snapshot.status();
+  return std::move(snapshot->pending[worker_id]);
 }
 
 absl::StatusOr<std::set<std::string>> RoutingEngine::PendingOfferIds(const std::string& worker_id) {
@@ -369,40 +371,33 @@ absl::StatusOr<std::set<std::string>> RoutingEngine::PendingOfferIds(const std::
   return out;
 }
 
-absl::StatusOr<std::map<std::string, std::vector<PendingOffer>>> RoutingEngine::PendingOffersOf(
-    const std::vector<std::string>& worker_ids) {
-  std::vector<std::vector<std::string>> reads;
-  reads.reserve(worker_ids.size());
-  for (const auto& w : worker_ids) reads.push_back({"SMEMBERS", tag_ + ":wo:" + w});
-  auto sets = redis_.Pipeline(reads);
-  if (!sets.ok()) return sets.status();
-  std::vector<std::pair<const std::string*, std::string>> offers;  // worker, offer id
-  reads.clear();
-  for (size_t i = 0; i < worker_ids.size(); ++i) {
-    if (!(*sets)[i].ok()) return (*sets)[i].status();
-    for (const auto& id : (*sets)[i]->elements) {
-      offers.emplace_back(&worker_ids[i], id.str);
-      reads.push_back({"HMGET", tag_ + ":offer:" + id.str, "item", "deadline", "state"});
-    }
+absl::StatusOr<RoutingEngine::FeedSnapshot> RoutingEngine::ReadFeedSnapshot(
+    const std::vector<std::string>& worker_ids, const std::vector<std::string>& known) {
+  std::vector<std::string> args;
+  args.reserve(1 + worker_ids.size() + known.size());
+  args.push_back(std::to_string(worker_ids.size()));
+  args.insert(args.end(), worker_ids.begin(), worker_ids.end());
+  args.insert(args.end(), known.begin(), known.end());
+  auto r = redis_.Eval(feed_snapshot_, {ver_key_}, args);
+  if (!r.ok()) return r.status();
+  if (r->elements.size() != worker_ids.size() + 1 ||
+      r->elements.back().elements.size() != known.size()) {
+    return absl::InternalError("feed snapshot: the reply does not match the request");
   }
-  auto details = redis_.Pipeline(reads);
-  if (!details.ok()) return details.status();
-  std::map<std::string, std::vector<PendingOffer>> out;
-  for (const auto& w : worker_ids) out[w];
-  for (size_t i = 0; i < offers.size(); ++i) {
-    const auto& o = (*details)[i];
-    if (!o.ok()) return o.status();
-    int64_t deadline = 0;
-    if (o->elements.at(2).str != "pending" || !absl::SimpleAtoi(o->elements.at(1).str, &deadline)) {
-      continue;  // ended between the two reads
+  FeedSnapshot out;
+  for (size_t w = 0; w < worker_ids.size(); ++w) {
+    auto& list = out.pending[worker_ids[w]];
+    const auto& flat = r->elements[w].elements;
+    for (size_t i = 0; i + 2 < flat.size(); i += 3) {
+      int64_t deadline = 0;
+      if (!absl::SimpleAtoi(flat[i + 2].str, &deadline)) continue;  // not a full offer
+      list.push_back({flat[i].str, flat[i + 1].str, absl::FromUnixMillis(deadline)});
     }
-    out[*offers[i].first].push_back(
-        {offers[i].second, o->elements.at(0).str, absl::FromUnixMillis(deadline)});
-  }
-  for (auto& [w, list] : out) {
     std::sort(list.begin(), list.end(),
               [](const PendingOffer& a, const PendingOffer& b) { return a.deadline < b.deadline; });
   }
+  const auto& states = r->elements.back().elements;
+  for (size_t i = 0; i < known.size(); ++i) out.state_of[known[i]] = states[i].str;
   return out;
 }
 
@@ -434,20 +429,6 @@ absl::StatusOr<std::string> RoutingEngine::OfferState(const std::string& offer_i
   if (!r.ok()) return r.status();
   if (r->is_nil()) return absl::NotFoundError(absl::StrCat("offer ", offer_id, " is not known"));
   return r->str;
-}
-
-absl::StatusOr<std::vector<std::string>> RoutingEngine::OfferStates(
-    const std::vector<std::string>& offer_ids) {
-  std::vector<std::vector<std::string>> reads;
-  for (const auto& id : offer_ids) reads.push_back({"HGET", tag_ + ":offer:" + id, "state"});
-  auto replies = redis_.Pipeline(reads);
-  if (!replies.ok()) return replies.status();
-  std::vector<std::string> out;
-  for (auto& r : *replies) {
-    if (!r.ok()) return r.status();
-    out.push_back(r->is_nil() ? "" : std::move(r->str));
-  }
-  return out;
 }
 
 absl::StatusOr<FairnessReport> RoutingEngine::Fairness(const std::string& pool,

@@ -128,13 +128,17 @@ class RoutingEngine {
   absl::StatusOr<std::vector<PendingOffer>> PendingOffers(const std::string& worker_id);
   // Just their ids, in one read: what a new watch marks as replayed.
   absl::StatusOr<std::set<std::string>> PendingOfferIds(const std::string& worker_id);
-  // The same for many workers in two round trips (offer feeds reconcile thousands at once).
-  absl::StatusOr<std::map<std::string, std::vector<PendingOffer>>> PendingOffersOf(
-      const std::vector<std::string>& worker_ids);
+  // What an offer feed polls, in one atomic read: the pending offers of each worker (every
+  // worker given has an entry, soonest deadline first), and the state of each of `known`
+  // ("" once forgotten), to tell how an offer that is no longer pending ended.
+  struct FeedSnapshot {
+    std::map<std::string, std::vector<PendingOffer>> pending;
+    std::map<std::string, std::string> state_of;
+  };
+  absl::StatusOr<FeedSnapshot> ReadFeedSnapshot(const std::vector<std::string>& worker_ids,
+                                                const std::vector<std::string>& known);
   // "pending", "accepted", "declined", "expired" or "rescinded"; NOT_FOUND once forgotten.
   absl::StatusOr<std::string> OfferState(const std::string& offer_id);
-  // States of many offers in one round trip, in order; "" for a forgotten one.
-  absl::StatusOr<std::vector<std::string>> OfferStates(const std::vector<std::string>& offer_ids);
   // Assignments per worker of `pool` (every roster member, zero included) over the last
   // `window`, and their Gini coefficient.
   absl::StatusOr<FairnessReport> Fairness(const std::string& pool, absl::Duration window);
@@ -170,6 +174,7 @@ class RoutingEngine {
   platform::RedisScript accept_;
   platform::RedisScript decline_;
   platform::RedisScript expire_;
+  platform::RedisScript feed_snapshot_;
   platform::RedisScript park_;
   platform::RedisScript complete_;
   platform::RedisScript upsert_;

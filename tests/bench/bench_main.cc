@@ -201,6 +201,8 @@ int main(int argc, char** argv) {
                 "echo unary p50"},
                {"engineers", absl::StrCat("accept round trip p99 (", n, ")"), r.accept_p99_ms, "ms",
                 "echo unary p99"},
+               {"engineers", absl::StrCat("ticket-dispatch CPU per ticket (", n, ")"),
+                r.service_cpu_ms_per_ticket, "ms", ""},
                {"engineers", absl::StrCat("offers not delivered (", n, ")"),
                 static_cast<double>(r.undelivered), "", ""},
                {"engineers", absl::StrCat("failed calls (", n, ")"), static_cast<double>(r.errors),

@@ -4,6 +4,7 @@
 // what it is offered: create call -> offer on the stream, and the accept round trip. Every
 // engineer has a connection of its own, as real apps do.
 #include <grpcpp/create_channel.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,10 +14,12 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "bench/load.h"
 #include "bench/tokens.h"
@@ -44,6 +47,24 @@ absl::StatusOr<int64_t> RssKib(int pid) {
     }
   }
   return absl::NotFoundError(absl::StrCat("no VmRSS for process ", pid));
+}
+
+// User + system CPU the process has used so far (/proc/<pid>/stat, fields 14 and 15).
+absl::StatusOr<double> CpuSeconds(int pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat;
+  std::getline(in, stat);
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return absl::NotFoundError(absl::StrCat("no stat for ", pid));
+  std::vector<std::string> fields = absl::StrSplit(stat.substr(close + 2), ' ');
+  int64_t utime = 0, stime = 0;
+  // After the name, field 3 (state) is index 0: utime (14) is index 11, stime (15) index 12.
+  if (fields.size() < 13 || !absl::SimpleAtoi(fields[11], &utime) ||
+      !absl::SimpleAtoi(fields[12], &stime)) {
+    return absl::InternalError(absl::StrCat("unreadable /proc/", pid, "/stat"));
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // Waits out the process's growth after a burst (allocations settle within a second or two).
@@ -327,6 +348,8 @@ class EngineerRun {
         tokens_.For({"bench-hotline", fp::PrincipalKind::kCallCentre, "bench-call-centre"});
     std::mt19937 rng(static_cast<uint32_t>(streams));
     std::atomic<int64_t> in_flight{0};
+    auto cpu_before = CpuSeconds(config_.server_pid);
+    if (!cpu_before.ok()) return cpu_before.status();
     const absl::Time t0 = absl::Now();
     for (int64_t n = first; n < first + total; ++n) {
       absl::Time due =
@@ -377,6 +400,9 @@ class EngineerRun {
       absl::SleepFor(absl::Milliseconds(20));
     }
     while (in_flight > 0) absl::SleepFor(absl::Milliseconds(20));  // calls hold `desk`
+    auto cpu_after = CpuSeconds(config_.server_pid);
+    if (!cpu_after.ok()) return cpu_after.status();
+    f.service_cpu_ms_per_ticket = (*cpu_after - *cpu_before) * 1000 / static_cast<double>(total);
     std::lock_guard lock(mu_);
     f.answered_rate = last_answer_ > t0 ? static_cast<double>(create_.size()) /
                                               absl::ToDoubleSeconds(last_answer_ - t0)

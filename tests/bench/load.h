@@ -90,6 +90,10 @@ struct EngineerFigures {
   double delivery_p99_ms = 0;
   double accept_p50_ms = 0;  // AcceptOffer round trip
   double accept_p99_ms = 0;
+  // ticket-dispatch's CPU (user + system) from the first CreateTicket until every offer was
+  // accepted, per ticket: steadier than the rates on a noisy machine, and what the rates
+  // are made of.
+  double service_cpu_ms_per_ticket = 0;
   int64_t undelivered = 0;  // tickets whose offer never reached a stream
   int64_t errors = 0;
 };

@@ -316,5 +316,47 @@ TEST_F(OffersTest, AFeedReplaysWhatWasPendingWhenTheWatchBeganAndReportsTheRestL
   feed.Unwatch(watch);
 }
 
+TEST_F(OffersTest, AFeedSnapshotReadsPendingOffersAndHowKnownOnesEndedInOneRead) {
+  AddWorker(*engine_, "s1", {"sales"}, 5);
+  auto taken = engine_->Route(Lead("l1", "a1"));
+  auto open = engine_->Route(Lead("l2", "a2"));
+  ASSERT_TRUE(taken.ok() && open.ok() && !taken->offers.empty() && !open->offers.empty());
+  const std::string accepted = taken->offers[0].offer_id;
+  ASSERT_TRUE(engine_->Accept(accepted, "s1").ok());
+
+  auto snapshot = engine_->ReadFeedSnapshot({"s1", "nobody"}, {accepted, "forgotten-offer"});
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  ASSERT_EQ(snapshot->pending.at("s1").size(), 1u);
+  EXPECT_EQ(snapshot->pending.at("s1")[0].offer_id, open->offers[0].offer_id);
+  EXPECT_EQ(snapshot->pending.at("s1")[0].item_id, "l2");
+  EXPECT_EQ(snapshot->pending.at("s1")[0].deadline, clock_.Now() + absl::Seconds(30));
+  EXPECT_TRUE(snapshot->pending.at("nobody").empty());
+  EXPECT_EQ(snapshot->state_of.at(accepted), "accepted");
+  EXPECT_EQ(snapshot->state_of.at("forgotten-offer"), "");
+}
+
+TEST_F(OffersTest, AFeedTellsHowAnOfferItKnewEnded) {
+  AddWorker(*engine_, "s1", {"sales"}, 5);
+  OfferFeed feed(*engine_, redis_.Config(), absl::Hours(1));
+  std::vector<std::pair<std::string, OfferNotice::Change>> got;  // item, change
+  const uint64_t watch = feed.Watch("s1", [&](const std::vector<OfferNotice>& notices) {
+    for (const auto& n : notices) got.emplace_back(n.item_id, n.change);
+  });
+  auto a = engine_->Route(Lead("l1", "a1"));
+  auto b = engine_->Route(Lead("l2", "a2"));
+  ASSERT_TRUE(a.ok() && b.ok() && !a->offers.empty() && !b->offers.empty());
+  ASSERT_TRUE(feed.PollOnce().ok());
+  ASSERT_EQ(got.size(), 2u);
+  got.clear();
+  ASSERT_TRUE(engine_->Accept(a->offers[0].offer_id, "s1").ok());
+  ASSERT_TRUE(engine_->Decline(b->offers[0].offer_id, "s1", "on leave").ok());
+  ASSERT_TRUE(feed.PollOnce().ok());
+  std::sort(got.begin(), got.end());
+  using C = OfferNotice::Change;
+  EXPECT_EQ(got,
+            (std::vector<std::pair<std::string, C>>{{"l1", C::kAssigned}, {"l2", C::kDeclined}}));
+  feed.Unwatch(watch);
+}
+
 }  // namespace
 }  // namespace firstline::routing
