@@ -273,5 +273,39 @@ TEST_F(OutboxRelayTest, OnlyOneRelayPublishesAStreamAtATime) {
   b.Stop();
 }
 
+TEST_F(OutboxRelayTest, AHolderKeepsItsLeasePastItsTimeToLiveAndAStandbyTakesOverWhenItStops) {
+  auto producer = EventProducer::Create(kafka_.Config());
+  ASSERT_TRUE(producer.ok());
+  OutboxRelayConfig config;
+  config.streams = keyspace_.AllOutboxKeys();
+  config.lease_ttl = absl::Milliseconds(600);  // renewed not per read but every 200 ms
+  OutboxRelay a(client_, **producer, config);
+  OutboxRelay b(client_, **producer, config);
+  a.Start();
+  // The producer's first delivery waits for the broker's metadata, longer than this lease.
+  ASSERT_TRUE(Change("acct-0", 1).ok());
+  for (int i = 0; i < 500 && a.published() == 0; ++i) absl::SleepFor(absl::Milliseconds(20));
+  ASSERT_EQ(a.published(), 1u);
+  b.Start();
+  // Four lease lifetimes of steady writes: a keeps the lease throughout.
+  for (int seq = 2; seq <= 24; ++seq) {
+    ASSERT_TRUE(Change(absl::StrCat("acct-", seq % 7), seq).ok());
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  testing::TopicReader reader(kafka_.Config(), kTopic, kafka_.partitions());
+  reader.ReadAtLeast(24, absl::Seconds(30));
+  EXPECT_EQ(a.published(), 24u);
+  EXPECT_EQ(b.published(), 0u) << "b took a lease a was still renewing";
+  a.Stop();  // releases its leases: b takes over
+  for (int seq = 25; seq <= 30; ++seq) {
+    ASSERT_TRUE(Change(absl::StrCat("acct-", seq % 7), seq).ok());
+  }
+  reader.ReadAtLeast(30, absl::Seconds(30));
+  const auto& messages = reader.Drain(absl::Milliseconds(300));
+  EXPECT_EQ(VerifyDelivered(messages), 0u);
+  EXPECT_EQ(b.published(), 6u);
+  b.Stop();
+}
+
 }  // namespace
 }  // namespace firstline::platform
