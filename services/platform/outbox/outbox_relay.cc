@@ -83,6 +83,22 @@ void OutboxRelay::RunStream(const std::string& stream) {
   // load a round carries a few events, and a renewal per round was a Redis round trip as
   // costly as the read itself. Two thirds of the time are left to finish the round.
   absl::Time renewed = absl::InfinitePast();
+  // Entries of the last round the broker acknowledged: deleted in the same round trip as the
+  // next read (XDEL then XREAD, pipelined), or at once when the relay stops or loses the
+  // lease. Until deleted they would be published again (consumers deduplicate).
+  std::vector<std::string> acked_ids;
+  auto xdel = [&] {
+    std::vector<std::string> command = {"XDEL", stream};
+    command.insert(command.end(), acked_ids.begin(), acked_ids.end());
+    return command;
+  };
+  auto delete_now = [&] {
+    if (acked_ids.empty()) return;
+    if (auto del = conn->Command(xdel()); !del.ok()) {
+      Log::Warn("outbox_delete_failed", {{"stream", stream}, {"error", del.status().ToString()}});
+    }
+    acked_ids.clear();
+  };
   while (!stop_.load()) {
     if (absl::Now() - renewed >= config_.lease_ttl / 3) {
       const absl::Time asked = absl::Now();
@@ -93,15 +109,30 @@ void OutboxRelay::RunStream(const std::string& stream) {
         continue;
       }
       if (held->integer != 1) {
+        delete_now();
         Pause(config_.lease_ttl / 3);
         continue;
       }
       renewed = asked;
     }
     // Entries are deleted once published, so reading from the start gives the oldest pending.
-    auto read = conn->Command({"XREAD", "COUNT", std::to_string(entries_per_read), "BLOCK",
-                               block_ms, "STREAMS", stream, "0-0"},
-                              read_timeout);
+    const std::vector<std::string> xread = {"XREAD", "COUNT",  std::to_string(entries_per_read),
+                                            "BLOCK", block_ms, "STREAMS",
+                                            stream,  "0-0"};
+    absl::StatusOr<RedisValue> read;
+    if (acked_ids.empty()) {
+      read = conn->Command(xread, read_timeout);
+    } else if (auto replies = conn->Pipeline({xdel(), xread}, read_timeout); !replies.ok()) {
+      read = replies.status();  // the connection broke: the deletion is tried again
+    } else {
+      // If XDEL failed the entries are published again later; consumers deduplicate.
+      if (!(*replies)[0].ok()) {
+        Log::Warn("outbox_delete_failed",
+                  {{"stream", stream}, {"error", (*replies)[0].status().ToString()}});
+      }
+      acked_ids.clear();
+      read = std::move((*replies)[1]);
+    }
     if (!read.ok()) {
       Log::Warn("outbox_read_failed", {{"stream", stream}, {"error", read.status().ToString()}});
       Pause(backoff.DelayFor(++failures));
@@ -116,14 +147,7 @@ void OutboxRelay::RunStream(const std::string& stream) {
     entries_per_read = NextEntriesPerRead(config_.batch_size, static_cast<int64_t>(entries.size()),
                                           static_cast<int64_t>(batch.size()));
     Acked acked = Publish(batch);
-    if (!acked.ids.empty()) {
-      std::vector<std::string> xdel = {"XDEL", stream};
-      xdel.insert(xdel.end(), acked.ids.begin(), acked.ids.end());
-      // If XDEL fails the entries are published again later; consumers deduplicate.
-      if (auto del = conn->Command(xdel); !del.ok()) {
-        Log::Warn("outbox_delete_failed", {{"stream", stream}, {"error", del.status().ToString()}});
-      }
-    }
+    acked_ids.insert(acked_ids.end(), acked.ids.begin(), acked.ids.end());
     published_.fetch_add(acked.messages);
     if (acked.messages < batch.size()) {
       failed_.fetch_add(batch.size() - acked.messages);
@@ -132,6 +156,7 @@ void OutboxRelay::RunStream(const std::string& stream) {
       failures = 0;
     }
   }
+  delete_now();
   (void)EvalOn(*conn, release_script_, {lease_key}, {config_.instance_id});
 }
 

@@ -235,8 +235,18 @@ absl::StatusOr<RedisValue> RedisConnection::Lost() {
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> RedisConnection::Pipeline(
-    const std::vector<std::vector<std::string>>& commands) {
+    const std::vector<std::vector<std::string>>& commands, absl::Duration timeout) {
   if (auto st = EnsureConnected(); !st.ok()) return st;
+  if (timeout > absl::ZeroDuration()) redisSetTimeout(ctx_, absl::ToTimeval(timeout));
+  auto replies = SendAndRead(commands);
+  if (timeout > absl::ZeroDuration() && ctx_ != nullptr && ctx_->err == 0) {
+    redisSetTimeout(ctx_, absl::ToTimeval(config_.command_timeout));
+  }
+  return replies;
+}
+
+absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> RedisConnection::SendAndRead(
+    const std::vector<std::vector<std::string>>& commands) {
   for (const auto& argv : commands) {
     const std::string command = FormatCommand(argv);
     if (redisAppendFormattedCommand(ctx_, command.data(), command.size()) != REDIS_OK) {

@@ -45,11 +45,15 @@ class RedisConnection {
 
   // Sends every command, then reads every reply: one round trip for the lot. Each reply is
   // its own status (an error reply fails only its command); a broken connection fails the
-  // whole batch with UNAVAILABLE.
+  // whole batch with UNAVAILABLE. `timeout` as for Command (a pipeline ending in a blocking
+  // read needs longer than the default).
   absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> Pipeline(
-      const std::vector<std::vector<std::string>>& commands);
+      const std::vector<std::vector<std::string>>& commands,
+      absl::Duration timeout = absl::ZeroDuration());
 
  private:
+  absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> SendAndRead(
+      const std::vector<std::vector<std::string>>& commands);
   absl::StatusOr<RedisValue> Lost();
   absl::Status EnsureConnected();
   void Drop();

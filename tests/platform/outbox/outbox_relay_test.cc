@@ -305,6 +305,7 @@ TEST_F(OutboxRelayTest, AHolderKeepsItsLeasePastItsTimeToLiveAndAStandbyTakesOve
   EXPECT_EQ(VerifyDelivered(messages), 0u);
   EXPECT_EQ(b.published(), 6u);
   b.Stop();
+  EXPECT_EQ(Depth(), 0) << "a stopped relay leaves nothing it published behind";
 }
 
 }  // namespace
