@@ -324,14 +324,16 @@ TEST_F(OffersTest, AFeedSnapshotReadsPendingOffersAndHowKnownOnesEndedInOneRead)
   const std::string accepted = taken->offers[0].offer_id;
   ASSERT_TRUE(engine_->Accept(accepted, "s1").ok());
 
-  auto snapshot = engine_->ReadFeedSnapshot({"s1", "nobody"}, {accepted, "forgotten-offer"});
+  const std::string still = open->offers[0].offer_id;
+  auto snapshot = engine_->ReadFeedSnapshot({"s1", "nobody"}, {accepted, still, "forgotten-offer"});
   ASSERT_TRUE(snapshot.ok()) << snapshot.status();
   ASSERT_EQ(snapshot->pending.at("s1").size(), 1u);
-  EXPECT_EQ(snapshot->pending.at("s1")[0].offer_id, open->offers[0].offer_id);
+  EXPECT_EQ(snapshot->pending.at("s1")[0].offer_id, still);
   EXPECT_EQ(snapshot->pending.at("s1")[0].item_id, "l2");
   EXPECT_EQ(snapshot->pending.at("s1")[0].deadline, clock_.Now() + absl::Seconds(30));
   EXPECT_TRUE(snapshot->pending.at("nobody").empty());
   EXPECT_EQ(snapshot->state_of.at(accepted), "accepted");
+  EXPECT_EQ(snapshot->state_of.at(still), "pending");
   EXPECT_EQ(snapshot->state_of.at("forgotten-offer"), "");
 }
 

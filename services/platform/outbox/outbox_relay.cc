@@ -92,12 +92,13 @@ void OutboxRelay::RunStream(const std::string& stream) {
     command.insert(command.end(), acked_ids.begin(), acked_ids.end());
     return command;
   };
-  auto delete_now = [&] {
-    if (acked_ids.empty()) return;
-    if (auto del = conn->Command(xdel()); !del.ok()) {
-      Log::Warn("outbox_delete_failed", {{"stream", stream}, {"error", del.status().ToString()}});
-    }
+  // If XDEL fails the entries are published again later; consumers deduplicate.
+  auto deleted = [&](const absl::Status& st) {
+    if (!st.ok()) Log::Warn("outbox_delete_failed", {{"stream", stream}, {"error", st.ToString()}});
     acked_ids.clear();
+  };
+  auto delete_now = [&] {
+    if (!acked_ids.empty()) deleted(conn->Command(xdel()).status());
   };
   while (!stop_.load()) {
     if (absl::Now() - renewed >= config_.lease_ttl / 3) {
@@ -125,12 +126,7 @@ void OutboxRelay::RunStream(const std::string& stream) {
     } else if (auto replies = conn->Pipeline({xdel(), xread}, read_timeout); !replies.ok()) {
       read = replies.status();  // the connection broke: the deletion is tried again
     } else {
-      // If XDEL failed the entries are published again later; consumers deduplicate.
-      if (!(*replies)[0].ok()) {
-        Log::Warn("outbox_delete_failed",
-                  {{"stream", stream}, {"error", (*replies)[0].status().ToString()}});
-      }
-      acked_ids.clear();
+      deleted((*replies)[0].status());
       read = std::move((*replies)[1]);
     }
     if (!read.ok()) {

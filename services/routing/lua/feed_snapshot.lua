@@ -8,11 +8,13 @@
 --   then one state per known offer ("" once forgotten) }
 local n = tonumber(ARGV[1])
 local out = {}
+local is_pending = {}  -- known offers still pending need no second read
 for w = 1, n do
   local pending = {}
   for _, offer_id in ipairs(redis.call('SMEMBERS', P .. 'wo:' .. ARGV[1 + w])) do
     local o = redis.call('HMGET', P .. 'offer:' .. offer_id, 'item', 'deadline', 'state')
     if o[3] == 'pending' then
+      is_pending[offer_id] = true
       pending[#pending + 1] = offer_id
       pending[#pending + 1] = o[1]
       pending[#pending + 1] = o[2]
@@ -22,7 +24,9 @@ for w = 1, n do
 end
 local states = {}
 for i = n + 2, #ARGV do
-  states[#states + 1] = redis.call('HGET', P .. 'offer:' .. ARGV[i], 'state') or ''
+  local id = ARGV[i]
+  states[#states + 1] = is_pending[id] and 'pending' or
+      (redis.call('HGET', P .. 'offer:' .. id, 'state') or '')
 end
 out[n + 1] = states
 return out
