@@ -81,7 +81,8 @@ void OutboxRelay::RunStream(const std::string& stream) {
   int failures = 0;
   // The lease is renewed once a third of its time has passed, not before every read: under
   // load a round carries a few events, and a renewal per round was a Redis round trip as
-  // costly as the read itself. Two thirds of the time are left to finish the round.
+  // costly as the read itself. A round that outlasts the rest (a slow broker) renews it
+  // while it waits for acknowledgements.
   absl::Time renewed = absl::InfinitePast();
   // Entries of the last round the broker acknowledged: deleted in the same round trip as the
   // next read (XDEL then XREAD, pipelined), or at once when the relay stops or loses the
@@ -100,21 +101,34 @@ void OutboxRelay::RunStream(const std::string& stream) {
   auto delete_now = [&] {
     if (!acked_ids.empty()) deleted(conn->Command(xdel()).status());
   };
+  // Claims or renews the lease; kUnknown when Redis did not answer.
+  enum class Lease { kHeld, kLost, kUnknown };
+  auto renew = [&]() -> Lease {
+    const absl::Time asked = absl::Now();
+    auto held = EvalOn(*conn, lease_script_, {lease_key}, {config_.instance_id, ttl_ms});
+    if (!held.ok()) {
+      Log::Warn("outbox_lease_failed", {{"stream", stream}, {"error", held.status().ToString()}});
+      return Lease::kUnknown;
+    }
+    if (held->integer != 1) return Lease::kLost;
+    renewed = asked;
+    return Lease::kHeld;
+  };
+  bool lost = false;  // set when a renewal finds another holder; cleared on the next claim
   while (!stop_.load()) {
-    if (absl::Now() - renewed >= config_.lease_ttl / 3) {
-      const absl::Time asked = absl::Now();
-      auto held = EvalOn(*conn, lease_script_, {lease_key}, {config_.instance_id, ttl_ms});
-      if (!held.ok()) {
-        Log::Warn("outbox_lease_failed", {{"stream", stream}, {"error", held.status().ToString()}});
+    if (lost || absl::Now() - renewed >= config_.lease_ttl / 3) {
+      Lease lease = renew();
+      if (lease == Lease::kUnknown) {
         Pause(backoff.DelayFor(++failures));
         continue;
       }
-      if (held->integer != 1) {
+      lost = lease == Lease::kLost;
+      if (lost) {
+        // What this relay had published is deleted now: the new holder would publish it again.
         delete_now();
         Pause(config_.lease_ttl / 3);
         continue;
       }
-      renewed = asked;
     }
     // Entries are deleted once published, so reading from the start gives the oldest pending.
     const std::vector<std::string> xread = {"XREAD", "COUNT",  std::to_string(entries_per_read),
@@ -142,7 +156,13 @@ void OutboxRelay::RunStream(const std::string& stream) {
     // near batch_size messages.
     entries_per_read = NextEntriesPerRead(config_.batch_size, static_cast<int64_t>(entries.size()),
                                           static_cast<int64_t>(batch.size()));
-    Acked acked = Publish(batch);
+    // A slow broker may hold a round longer than the lease lives: it is renewed meanwhile, so
+    // no standby starts publishing the same entries (and after them newer ones) alongside.
+    Acked acked = Publish(batch, config_.lease_ttl / 3, [&] {
+      const Lease lease = absl::Now() - renewed < config_.lease_ttl / 3 ? Lease::kHeld : renew();
+      if (lease == Lease::kLost) lost = true;
+      return lease != Lease::kLost;
+    });
     acked_ids.insert(acked_ids.end(), acked.ids.begin(), acked.ids.end());
     published_.fetch_add(acked.messages);
     if (acked.messages < batch.size()) {
@@ -213,7 +233,8 @@ void OutboxRelay::AppendMessages(const std::string& stream, const RedisValue& ra
   out.push_back(std::move(e));
 }
 
-OutboxRelay::Acked OutboxRelay::Publish(std::vector<Entry>& batch) {
+OutboxRelay::Acked OutboxRelay::Publish(std::vector<Entry>& batch, absl::Duration renew_every,
+                                        const std::function<bool()>& renew) {
   struct Tracker {
     std::mutex mu;
     std::condition_variable cv;
@@ -245,8 +266,20 @@ OutboxRelay::Acked OutboxRelay::Publish(std::vector<Entry>& batch) {
     }
   }
   std::unique_lock lock(tracker->mu);
-  tracker->cv.wait_for(lock, absl::ToChronoNanoseconds(config_.delivery_timeout),
-                       [&] { return tracker->pending == 0; });
+  const absl::Time give_up = absl::Now() + config_.delivery_timeout;
+  bool renewing = true;
+  while (tracker->pending > 0 && absl::Now() < give_up) {
+    const absl::Time wake = std::min(give_up, absl::Now() + renew_every);
+    if (tracker->cv.wait_until(lock, absl::ToChronoTime(wake),
+                               [&] { return tracker->pending == 0; })) {
+      break;
+    }
+    if (renewing) {
+      lock.unlock();
+      renewing = renew();
+      lock.lock();
+    }
+  }
   if (!tracker->first_error.ok()) {
     Log::Warn("outbox_publish_failed", {{"error", tracker->first_error.ToString()}});
   }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -57,8 +58,11 @@ class OutboxRelay {
     std::vector<std::string> ids;  // stream entries whose every message the broker acknowledged
     size_t messages = 0;           // the acknowledged prefix of the batch
   };
-  // Publishes a batch in order; what is acknowledged is an unbroken prefix of it.
-  Acked Publish(std::vector<Entry>& batch);
+  // Publishes a batch in order; what is acknowledged is an unbroken prefix of it. While it
+  // waits for the broker, `renew` is called every `renew_every`; it returns false once the
+  // lease is lost (the wait goes on: what is acknowledged can still be deleted).
+  Acked Publish(std::vector<Entry>& batch, absl::Duration renew_every,
+                const std::function<bool()>& renew);
   void Pause(absl::Duration d);
 
   RedisClient& redis_;

@@ -101,6 +101,22 @@ class OutboxRelayTest : public ::testing::Test {
     return duplicates;
   }
 
+  OutboxRelayConfig Relaying(absl::Duration lease_ttl) {
+    OutboxRelayConfig config;
+    config.streams = keyspace_.AllOutboxKeys();
+    config.lease_ttl = lease_ttl;
+    return config;
+  }
+
+  // Starts a relay and waits for its first event: the producer's first delivery waits for the
+  // broker's metadata, longer than a short lease.
+  void StartWarm(OutboxRelay& relay) {
+    relay.Start();
+    ASSERT_TRUE(Change("acct-0", 1).ok());
+    for (int i = 0; i < 500 && relay.published() == 0; ++i) absl::SleepFor(absl::Milliseconds(20));
+    ASSERT_EQ(relay.published(), 1u);
+  }
+
   FakeClock clock_;
   testing::RedisServer redis_;
   testing::MockKafka kafka_;
@@ -253,9 +269,7 @@ TEST_F(OutboxRelayTest, KilledRelayIsReplacedAndNothingIsLost) {
 TEST_F(OutboxRelayTest, OnlyOneRelayPublishesAStreamAtATime) {
   auto producer = EventProducer::Create(kafka_.Config());
   ASSERT_TRUE(producer.ok());
-  OutboxRelayConfig config;
-  config.streams = keyspace_.AllOutboxKeys();
-  config.lease_ttl = absl::Seconds(30);
+  const OutboxRelayConfig config = Relaying(absl::Seconds(30));
   OutboxRelay a(client_, **producer, config);
   OutboxRelay b(client_, **producer, config);
   a.Start();
@@ -276,16 +290,11 @@ TEST_F(OutboxRelayTest, OnlyOneRelayPublishesAStreamAtATime) {
 TEST_F(OutboxRelayTest, AHolderKeepsItsLeasePastItsTimeToLiveAndAStandbyTakesOverWhenItStops) {
   auto producer = EventProducer::Create(kafka_.Config());
   ASSERT_TRUE(producer.ok());
-  OutboxRelayConfig config;
-  config.streams = keyspace_.AllOutboxKeys();
-  config.lease_ttl = absl::Milliseconds(600);  // renewed not per read but every 200 ms
+  // Renewed not per read but every 200 ms.
+  const OutboxRelayConfig config = Relaying(absl::Milliseconds(600));
   OutboxRelay a(client_, **producer, config);
   OutboxRelay b(client_, **producer, config);
-  a.Start();
-  // The producer's first delivery waits for the broker's metadata, longer than this lease.
-  ASSERT_TRUE(Change("acct-0", 1).ok());
-  for (int i = 0; i < 500 && a.published() == 0; ++i) absl::SleepFor(absl::Milliseconds(20));
-  ASSERT_EQ(a.published(), 1u);
+  ASSERT_NO_FATAL_FAILURE(StartWarm(a));
   b.Start();
   // Four lease lifetimes of steady writes: a keeps the lease throughout.
   for (int seq = 2; seq <= 24; ++seq) {
@@ -306,6 +315,62 @@ TEST_F(OutboxRelayTest, AHolderKeepsItsLeasePastItsTimeToLiveAndAStandbyTakesOve
   EXPECT_EQ(b.published(), 6u);
   b.Stop();
   EXPECT_EQ(Depth(), 0) << "a stopped relay leaves nothing it published behind";
+}
+
+TEST_F(OutboxRelayTest, ARoundSlowerThanTheLeaseKeepsItSoNoStandbyPublishesAlongside) {
+  auto producer = EventProducer::Create(kafka_.Config());
+  ASSERT_TRUE(producer.ok());
+  const OutboxRelayConfig config = Relaying(absl::Milliseconds(600));
+  OutboxRelay a(client_, **producer, config);
+  OutboxRelay b(client_, **producer, config);
+  ASSERT_NO_FATAL_FAILURE(StartWarm(a));
+  b.Start();
+  // Every acknowledgement now takes longer than the lease lives.
+  ASSERT_TRUE(kafka_.cluster().SetRtt(1500).ok());
+  ASSERT_TRUE(BatchChange("acct-0", 2, 5).ok());
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline && Depth() != 0) absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(Depth(), 0);
+  const std::string stream = keyspace_.OutboxKey(keyspace_.ShardOf("acct-0"));
+  auto holder = client_.Command({"GET", stream + ":lease"});
+  ASSERT_TRUE(holder.ok());
+  EXPECT_EQ(holder->str, a.instance_id()) << "b took the lease while a waited for the broker";
+  ASSERT_TRUE(kafka_.cluster().SetRtt(0).ok());  // reading it back need not be slow
+  testing::TopicReader reader(kafka_.Config(), kTopic, kafka_.partitions());
+  reader.ReadAtLeast(6, absl::Seconds(30));
+  EXPECT_EQ(a.published(), 6u);
+  EXPECT_EQ(b.published(), 0u) << "b took the lease while a waited for the broker";
+  EXPECT_EQ(VerifyDelivered(reader.Drain(absl::Milliseconds(300))), 0u);
+  a.Stop();
+  b.Stop();
+}
+
+TEST_F(OutboxRelayTest, ARelayThatLosesItsLeaseDeletesWhatItPublishedAndPublishesNoMore) {
+  auto producer = EventProducer::Create(kafka_.Config());
+  ASSERT_TRUE(producer.ok());
+  OutboxRelay a(client_, **producer, Relaying(absl::Milliseconds(600)));
+  ASSERT_NO_FATAL_FAILURE(StartWarm(a));
+  ASSERT_TRUE(kafka_.cluster().SetRtt(1500).ok());
+  ASSERT_TRUE(BatchChange("acct-0", 2, 5).ok());
+  absl::SleepFor(absl::Milliseconds(300));  // a has read the batch and waits for the broker
+  // Another relay (as far as Redis can tell) takes the lease over meanwhile.
+  const std::string stream = keyspace_.OutboxKey(keyspace_.ShardOf("acct-0"));
+  ASSERT_TRUE(client_.Command({"SET", stream + ":lease", "thief", "PX", "60000"}).ok());
+  ASSERT_TRUE(Change("acct-0", 7).ok());
+  ASSERT_TRUE(Change("acct-0", 8).ok());
+  // The batch a published is deleted (the new holder would publish it again); the two
+  // entries that came after are the new holder's to publish.
+  absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline && Depth() != 2) absl::SleepFor(absl::Milliseconds(20));
+  EXPECT_EQ(Depth(), 2);
+  EXPECT_EQ(a.published(), 6u);
+  absl::SleepFor(absl::Seconds(2));
+  EXPECT_EQ(Depth(), 2) << "a went on publishing without the lease";
+  EXPECT_EQ(a.published(), 6u);
+  auto holder = client_.Command({"GET", stream + ":lease"});
+  ASSERT_TRUE(holder.ok());
+  EXPECT_EQ(holder->str, "thief");
+  a.Stop();
 }
 
 }  // namespace
