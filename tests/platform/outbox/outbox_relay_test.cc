@@ -108,6 +108,16 @@ class OutboxRelayTest : public ::testing::Test {
     return config;
   }
 
+  // One producer for every relay of a test (relays are the test's locals, gone before it).
+  EventProducer& Producer() {
+    if (producer_ == nullptr) {
+      auto made = EventProducer::Create(kafka_.Config());
+      EXPECT_TRUE(made.ok()) << made.status();
+      producer_ = std::move(made).value();  // a failure ends the test here
+    }
+    return *producer_;
+  }
+
   // Starts a relay and waits for its first event: the producer's first delivery waits for the
   // broker's metadata, longer than a short lease.
   void StartWarm(OutboxRelay& relay) {
@@ -125,6 +135,7 @@ class OutboxRelayTest : public ::testing::Test {
   RedisScript script_{"counter_change", kCounterChangeLua};
   RedisScript batch_script_{"batch_change", kBatchChangeLua};
   std::set<std::string> expected_ids_;
+  std::unique_ptr<EventProducer> producer_;
 };
 
 TEST_F(OutboxRelayTest, BrokerDownDelaysEventsNeverLosesThem) {
@@ -267,11 +278,9 @@ TEST_F(OutboxRelayTest, KilledRelayIsReplacedAndNothingIsLost) {
 }
 
 TEST_F(OutboxRelayTest, OnlyOneRelayPublishesAStreamAtATime) {
-  auto producer = EventProducer::Create(kafka_.Config());
-  ASSERT_TRUE(producer.ok());
   const OutboxRelayConfig config = Relaying(absl::Seconds(30));
-  OutboxRelay a(client_, **producer, config);
-  OutboxRelay b(client_, **producer, config);
+  OutboxRelay a(client_, Producer(), config);
+  OutboxRelay b(client_, Producer(), config);
   a.Start();
   absl::SleepFor(absl::Milliseconds(200));
   b.Start();
@@ -288,12 +297,9 @@ TEST_F(OutboxRelayTest, OnlyOneRelayPublishesAStreamAtATime) {
 }
 
 TEST_F(OutboxRelayTest, AHolderKeepsItsLeasePastItsTimeToLiveAndAStandbyTakesOverWhenItStops) {
-  auto producer = EventProducer::Create(kafka_.Config());
-  ASSERT_TRUE(producer.ok());
   // Renewed not per read but every 200 ms.
-  const OutboxRelayConfig config = Relaying(absl::Milliseconds(600));
-  OutboxRelay a(client_, **producer, config);
-  OutboxRelay b(client_, **producer, config);
+  OutboxRelay a(client_, Producer(), Relaying(absl::Milliseconds(600)));
+  OutboxRelay b(client_, Producer(), Relaying(absl::Milliseconds(600)));
   ASSERT_NO_FATAL_FAILURE(StartWarm(a));
   b.Start();
   // Four lease lifetimes of steady writes: a keeps the lease throughout.
@@ -318,11 +324,8 @@ TEST_F(OutboxRelayTest, AHolderKeepsItsLeasePastItsTimeToLiveAndAStandbyTakesOve
 }
 
 TEST_F(OutboxRelayTest, ARoundSlowerThanTheLeaseKeepsItSoNoStandbyPublishesAlongside) {
-  auto producer = EventProducer::Create(kafka_.Config());
-  ASSERT_TRUE(producer.ok());
-  const OutboxRelayConfig config = Relaying(absl::Milliseconds(600));
-  OutboxRelay a(client_, **producer, config);
-  OutboxRelay b(client_, **producer, config);
+  OutboxRelay a(client_, Producer(), Relaying(absl::Milliseconds(600)));
+  OutboxRelay b(client_, Producer(), Relaying(absl::Milliseconds(600)));
   ASSERT_NO_FATAL_FAILURE(StartWarm(a));
   b.Start();
   // Every acknowledgement now takes longer than the lease lives.
@@ -346,9 +349,7 @@ TEST_F(OutboxRelayTest, ARoundSlowerThanTheLeaseKeepsItSoNoStandbyPublishesAlong
 }
 
 TEST_F(OutboxRelayTest, ARelayThatLosesItsLeaseDeletesWhatItPublishedAndPublishesNoMore) {
-  auto producer = EventProducer::Create(kafka_.Config());
-  ASSERT_TRUE(producer.ok());
-  OutboxRelay a(client_, **producer, Relaying(absl::Milliseconds(600)));
+  OutboxRelay a(client_, Producer(), Relaying(absl::Milliseconds(600)));
   ASSERT_NO_FATAL_FAILURE(StartWarm(a));
   ASSERT_TRUE(kafka_.cluster().SetRtt(1500).ok());
   ASSERT_TRUE(BatchChange("acct-0", 2, 5).ok());
