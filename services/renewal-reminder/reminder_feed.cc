@@ -3,6 +3,7 @@
 #include <map>
 
 #include "platform/core/log.h"
+#include "platform/core/thread_name.h"
 
 namespace firstline::renewal {
 
@@ -48,6 +49,7 @@ void ReminderFeed::Unwatch(uint64_t handle) {
 void ReminderFeed::Start() {
   subscriber_.Start();
   thread_ = std::thread([this] {
+    platform::NameThisThread("reminder-feed");
     absl::Time next_reconcile = absl::Now() + reconcile_interval_;
     std::unique_lock lock(wake_mu_);
     while (!stopping_) {

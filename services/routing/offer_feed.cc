@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "platform/core/log.h"
+#include "platform/core/thread_name.h"
 
 namespace firstline::routing {
 
@@ -81,7 +83,8 @@ void OfferFeed::Deliver(uint64_t handle, const std::vector<OfferNotice>& notices
 
 void OfferFeed::Start() {
   for (auto& lane : lanes_) {
-    lane.thread = std::thread([this, &lane] {
+    lane.thread = std::thread([this, &lane, n = &lane - lanes_.data()] {
+      platform::NameThisThread(absl::StrCat("offer-lane-", n));
       std::unique_lock queue(lane.queue_mu);
       while (true) {
         lane.cv.wait(queue, [&] { return stopping_lanes_ || !lane.queue.empty(); });
@@ -100,6 +103,7 @@ void OfferFeed::Start() {
   lanes_running_ = true;
   subscriber_.Start();
   thread_ = std::thread([this] {
+    platform::NameThisThread("offer-feed");
     std::string last_error;
     absl::Time next_reconcile = absl::Now();
     Targets reconciling;  // what is left of the current full reconcile

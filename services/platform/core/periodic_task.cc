@@ -1,6 +1,7 @@
 #include "platform/core/periodic_task.h"
 
 #include "platform/core/log.h"
+#include "platform/core/thread_name.h"
 
 namespace firstline::platform {
 
@@ -11,7 +12,10 @@ PeriodicTask::PeriodicTask(std::string name, absl::Duration interval,
 PeriodicTask::~PeriodicTask() { Stop(); }
 
 void PeriodicTask::Start() {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread(name_);
+    Run();
+  });
 }
 
 void PeriodicTask::Stop() {

@@ -1,12 +1,21 @@
 #include "platform/core/work_pool.h"
 
 #include "absl/strings/str_cat.h"
+#include "platform/core/thread_name.h"
 
 namespace firstline::platform {
 
 WorkPool::WorkPool(std::string name, int threads, size_t max_queued)
     : name_(std::move(name)), max_queued_(max_queued) {
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
+  // Threads are named by the pool name's last word and their number ("rpc-3"): the
+  // first 15 bytes are all a thread name keeps.
+  const std::string word = name_.substr(name_.rfind('-') + 1);
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this, name = absl::StrCat(word, "-", i)] {
+      NameThisThread(name);
+      Run();
+    });
+  }
 }
 
 WorkPool::~WorkPool() {

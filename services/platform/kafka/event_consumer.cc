@@ -3,10 +3,12 @@
 #include <librdkafka/rdkafkacpp.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "nlohmann/json.hpp"
 #include "platform/core/backoff.h"
 #include "platform/core/log.h"
+#include "platform/core/thread_name.h"
 #include "platform/kafka/kafka_log.h"
 
 namespace firstline::platform {
@@ -124,7 +126,14 @@ EventConsumer::~EventConsumer() { Stop(); }
 
 void EventConsumer::Start() {
   if (thread_.joinable()) return;
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    // "in:" and the first topic without its "firstline." prefix, e.g. "in:contracts.v1".
+    absl::string_view topic;
+    if (!config_.topics.empty()) topic = config_.topics.front();
+    absl::ConsumePrefix(&topic, "firstline.");
+    NameThisThread(absl::StrCat("in:", topic));
+    Run();
+  });
 }
 
 void EventConsumer::Stop() {

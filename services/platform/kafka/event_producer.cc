@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "platform/core/log.h"
+#include "platform/core/thread_name.h"
 #include "platform/kafka/kafka_log.h"
 
 namespace firstline::platform {
@@ -89,6 +90,7 @@ absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Create(const Kafka
 EventProducer::EventProducer(std::unique_ptr<RdKafka::Producer> producer)
     : producer_(std::move(producer)) {
   poller_ = std::thread([this] {
+    NameThisThread("kafka-producer");
     while (!stop_.load()) producer_->poll(50);
   });
 }

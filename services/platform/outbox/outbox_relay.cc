@@ -12,6 +12,7 @@
 #include "platform/core/backoff.h"
 #include "platform/core/ids.h"
 #include "platform/core/log.h"
+#include "platform/core/thread_name.h"
 #include "platform/outbox/outbox_event.h"
 
 namespace firstline::platform {
@@ -42,8 +43,13 @@ OutboxRelay::~OutboxRelay() { Stop(); }
 void OutboxRelay::Start() {
   if (!threads_.empty()) return;
   stop_.store(false);
-  for (const auto& stream : config_.streams) {
-    threads_.emplace_back([this, stream] { RunStream(stream); });
+  // Threads are numbered in the order of `streams` ("relay-0"): stream keys are longer than
+  // the 15 bytes a thread name keeps, and their logs name the stream.
+  for (size_t i = 0; i < config_.streams.size(); ++i) {
+    threads_.emplace_back([this, i] {
+      NameThisThread(absl::StrCat("relay-", i));
+      RunStream(config_.streams[i]);
+    });
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "platform/core/backoff.h"
 #include "platform/core/log.h"
+#include "platform/core/thread_name.h"
 
 namespace firstline::platform {
 namespace {
@@ -35,7 +36,10 @@ RedisSubscriber::RedisSubscriber(RedisConfig config, std::vector<std::string> ch
 RedisSubscriber::~RedisSubscriber() { Stop(); }
 
 void RedisSubscriber::Start() {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("redis-subscribe");
+    Run();
+  });
 }
 
 void RedisSubscriber::Stop() {

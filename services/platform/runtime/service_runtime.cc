@@ -9,6 +9,7 @@
 #include "platform/core/mutex_mode.h"
 #include "platform/core/shifted_clock.h"
 #include "platform/core/shutdown_signals.h"
+#include "platform/core/thread_name.h"
 
 namespace firstline::platform {
 namespace {
@@ -107,6 +108,7 @@ absl::Status ServiceRuntime::Start() {
   if (!port.ok()) return port.status();
   Probe();
   prober_ = std::thread([this] {
+    NameThisThread("health-probe");
     while (!stopping_.load()) {
       absl::Time next = absl::Now() + config_.probe_interval;
       while (!stopping_.load() && absl::Now() < next) absl::SleepFor(absl::Milliseconds(20));

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafkacpp.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 
 #include "platform/events/envelope.h"
@@ -187,6 +190,31 @@ TEST_F(EventConsumerTest, TransientForTooLongIsDeadLetteredAndTheConsumerGoesOn)
   ASSERT_EQ(dead.size(), 1u);
   EXPECT_EQ(dead[0].headers.at("x-attempts"), "4");
   EXPECT_EQ(dead[0].headers.at("x-error-code"), "UNAVAILABLE");
+  consumer->Stop();
+}
+
+// Names of this process's threads (/proc/self/task/<tid>/comm).
+std::vector<std::string> ThreadNames() {
+  std::vector<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name)) names.push_back(name);
+  }
+  return names;
+}
+
+TEST_F(EventConsumerTest, ItsThreadIsNamedAfterItsTopicSoOperatorsCanTellConsumersApart) {
+  auto consumer = Consumer("g-named", [](const ConsumedMessage&) { return absl::OkStatus(); });
+  consumer->Start();
+  // "in:" and the topic without "firstline.", as much as a thread name keeps (15 bytes).
+  const std::string expected = "in:contracts.v1";
+  EXPECT_TRUE(Eventually(
+      [&] {
+        auto names = ThreadNames();
+        return std::find(names.begin(), names.end(), expected) != names.end();
+      },
+      absl::Seconds(5)));
   consumer->Stop();
 }
 
