@@ -64,13 +64,19 @@ absl::StatusOr<std::string> TokenIssuer::Mint(const Principal& principal,
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
   if (token.empty()) return absl::UnauthenticatedError("missing bearer token");
   const absl::Time now = clock_.Now();
+  bool expired = false;
   {
-    absl::MutexLock lock(&mu_);
+    // Every call of every thread looks here: lookups share the lock.
+    absl::ReaderMutexLock lock(&mu_);
     if (auto it = cache_.find(token); it != cache_.end()) {
       if (it->second.expires > now) return it->second.principal;
-      cache_.erase(it);
-      return absl::UnauthenticatedError("token has expired");
+      expired = true;
     }
+  }
+  if (expired) {
+    absl::MutexLock lock(&mu_);
+    cache_.erase(token);
+    return absl::UnauthenticatedError("token has expired");
   }
   auto verified = Decode(token);
   if (!verified.ok()) return verified.status();
