@@ -59,6 +59,11 @@ int main(int argc, char** argv) {
                  "ticket-dispatch gRPC address (due inspections become tickets there)")
       ->envname("FIRSTLINE_TICKET_DISPATCH")
       ->capture_default_str();
+  int retention_days = 400;
+  app.add_option("--finished-reminder-retention-days", retention_days,
+                 "how long a done or superseded reminder is kept before Redis forgets it")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
   int rpc_threads = 16;
   app.add_option("--rpc-threads", rpc_threads, "threads serving calls (they block on Redis)")
       ->check(CLI::Range(1, 256))
@@ -76,7 +81,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   fp::ServiceRuntime& rt = **runtime;
-  fr::ReminderBook book(rt.redis(), rt.clock());
+  fr::ReminderBook book(rt.redis(), rt.clock(), "renewal-reminder",
+                        absl::Hours(24 * retention_days));
   fr::HealthBook health(rt.redis(), rt.clock());
   fr::RenewalDesk desk(book, health, rt.clock(), std::move(*policy));
   fr::ReminderFeed feed(book, rt.config().redis, absl::Seconds(5));

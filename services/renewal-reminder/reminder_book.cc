@@ -46,10 +46,12 @@ absl::StatusOr<v1::Reminder> ParseReminder(const std::string& bytes, const std::
 }  // namespace
 
 ReminderBook::ReminderBook(platform::RedisClient& redis, const platform::Clock& clock,
-                           std::string producer)
+                           std::string producer, absl::Duration finished_retention)
     : redis_(redis),
       clock_(clock),
       producer_(std::move(producer)),
+      retention_ms_(
+          std::to_string(std::max<int64_t>(1, absl::ToInt64Milliseconds(finished_retention)))),
       record_("contract_record", kContractRecordLua),
       fire_("reminders_fire", kRemindersFireLua),
       change_("reminder_change", kReminderChangeLua),
@@ -68,6 +70,7 @@ absl::StatusOr<RecordOutcome> ReminderBook::RecordContract(
                                    producer_,
                                    trace_id,
                                    reward_guard,
+                                   retention_ms_,
                                    std::to_string(events.size())};
   for (auto& e : events) {
     if (auto st = platform::AppendOutboxArgs(std::move(e), args); !st.ok()) return st;
@@ -181,10 +184,10 @@ absl::StatusOr<v1::Reminder> ReminderBook::Change(ReminderChange change, const s
   const char* op = change == ReminderChange::kComplete ? "complete"
                    : change == ReminderChange::kSnooze ? "snooze"
                                                        : "reassign";
-  auto r = redis_.Eval(
-      change_, {OutboxKey()},
-      {std::to_string(absl::ToUnixMillis(clock_.Now())), id, op, caller,
-       caller_is_operator ? "1" : "0", value, notes, EventIdBase(), producer_, trace_id});
+  auto r = redis_.Eval(change_, {OutboxKey()},
+                       {std::to_string(absl::ToUnixMillis(clock_.Now())), id, op, caller,
+                        caller_is_operator ? "1" : "0", value, notes, EventIdBase(), producer_,
+                        trace_id, retention_ms_});
   if (!r.ok()) return r.status();
   return ParseReminder(r->str, id);
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "firstline/v1/events.pb.h"
 #include "firstline/v1/renewals.pb.h"
 #include "platform/core/clock.h"
@@ -26,10 +27,21 @@ enum class ReminderChange { kComplete, kSnooze, kReassign };
 // Contracts, account profiles and owners, and reminders in Redis (hash tag "{rr}"). Every
 // change and its events are one Lua script; due reminders are claimed from a sorted set by
 // one script, so several instances and restarts never lose or repeat a delivery.
+//
+// A done or superseded reminder is kept `finished_retention` (Redis TTL), then forgotten, so
+// the keyspace does not grow with every year of every contract. The stable id must outlive
+// whatever could plan it again. Renewal and cadence planning skip a time that has passed, and
+// a done reminder's time had passed before it was done; follow-ups and at-risk tasks come from
+// events, which only a redelivery older than the retention could repeat (Kafka keeps days;
+// the default is 400 days). A superseded one was never delivered: planned again after it is
+// forgotten, it is scheduled anew, as it should be.
 class ReminderBook {
  public:
+  static constexpr absl::Duration kDefaultRetention = absl::Hours(24 * 400);
+
   ReminderBook(platform::RedisClient& redis, const platform::Clock& clock,
-               std::string producer = "renewal-reminder");
+               std::string producer = "renewal-reminder",
+               absl::Duration finished_retention = kDefaultRetention);
 
   static std::string OutboxKey() { return "{rr}:outbox"; }
   static std::string FeedChannel() { return "{rr}:feed"; }
@@ -102,6 +114,7 @@ class ReminderBook {
   platform::RedisClient& redis_;
   const platform::Clock& clock_;
   std::string producer_;
+  std::string retention_ms_;  // of done and superseded reminders, for the scripts
   platform::RedisScript record_;
   platform::RedisScript fire_;
   platform::RedisScript change_;

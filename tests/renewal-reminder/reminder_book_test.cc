@@ -102,6 +102,56 @@ TEST_F(ReminderBookTest, RenewalThatMovesTheDatesSupersedesTheOldRemindersNeverD
   EXPECT_EQ(Events("ContractCancelled").size(), 1u);
 }
 
+// Milliseconds a reminder's hash has left in Redis (-1: kept for good, -2: gone).
+int64_t TimeToLiveMs(platform::RedisClient& client, const std::string& id) {
+  auto r = client.Command({"PTTL", "{rr}:r:" + id});
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? r->integer : -3;
+}
+
+TEST_F(ReminderBookTest, FinishedRemindersAreKeptForTheirRetentionLiveOnesForGood) {
+  constexpr int64_t kRetentionMs = int64_t{400} * 24 * 3600 * 1000;
+  const std::string t90 = "renewal:c-1:2027-06-10:T-90", t60 = "renewal:c-1:2027-06-10:T-60";
+  ASSERT_TRUE(desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  clock_.Set(At("2027-03-12T02:00:00Z"));
+  ASSERT_EQ(*desk_.FireDue("t"), 1);
+  ASSERT_TRUE(desk_.Complete(rep_, t90, v1::REMINDER_OUTCOME_WILL_RENEW, "", "t").ok());
+  EXPECT_GT(TimeToLiveMs(client_, t90), kRetentionMs - 60'000) << "done: kept 400 days";
+  EXPECT_LE(TimeToLiveMs(client_, t90), kRetentionMs);
+  EXPECT_EQ(TimeToLiveMs(client_, t60), -1) << "scheduled: kept until it is finished";
+
+  // Dates moved: the term's six open reminders are superseded, and kept as long.
+  ASSERT_TRUE(desk_.RecordContract(Contract(2, "2028-06-10T04:00:00Z"), "t").ok());
+  EXPECT_GT(TimeToLiveMs(client_, t60), kRetentionMs - 60'000);
+  // Moved back: planned again, they are live again and kept for good; the done one stays done.
+  auto back = desk_.RecordContract(Contract(3, "2027-06-10T04:00:00Z"), "t");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->reminders_scheduled(), 6);
+  EXPECT_EQ(TimeToLiveMs(client_, t60), -1);
+  EXPECT_EQ(book_.Get(t60)->state(), v1::REMINDER_STATE_SCHEDULED);
+  EXPECT_EQ(book_.Get(t90)->state(), v1::REMINDER_STATE_DONE);
+  EXPECT_GT(TimeToLiveMs(client_, t90), kRetentionMs - 60'000);
+}
+
+TEST_F(ReminderBookTest, AForgottenReminderLeavesItsContractsListAtTheContractsNextChange) {
+  ReminderBook book(client_, clock_, "renewal-reminder", absl::Milliseconds(1));
+  RenewalDesk desk(book, health_, clock_, SchedulePolicy::Default());
+  ASSERT_TRUE(desk.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  auto moved = desk.RecordContract(Contract(2, "2028-06-10T04:00:00Z"), "t");
+  ASSERT_TRUE(moved.ok());
+  ASSERT_EQ(moved->reminders_superseded(), 7);
+  absl::SleepFor(absl::Milliseconds(50));  // past the superseded reminders' retention
+  EXPECT_EQ(TimeToLiveMs(client_, "renewal:c-1:2027-06-10:T-60"), -2);
+  EXPECT_EQ(client_.Command({"ZCARD", "{rr}:by-contract:c-1"})->integer, 14);
+  auto changed =
+      desk.RecordContract(Contract(3, "2028-06-10T04:00:00Z", v1::CONTRACT_STATUS_RENEWED), "t");
+  ASSERT_TRUE(changed.ok()) << changed.status();
+  EXPECT_EQ(changed->reminders_superseded(), 0);
+  EXPECT_EQ(client_.Command({"ZCARD", "{rr}:by-contract:c-1"})->integer, 7)
+      << "only the live term's reminders are left";
+  EXPECT_EQ(TimeToLiveMs(client_, "renewal:c-1:2028-06-10:T-60"), -1);
+}
+
 TEST_F(ReminderBookTest, RestartHalfwayAndTwoReplicasLoseAndRepeatNothing) {
   // 40 contracts whose reminders all fall due; fired in small batches by two desks (replicas)
   // racing, one of them replaced ("restarted") halfway.

@@ -3,7 +3,8 @@
 -- KEYS[1] "{rr}:outbox"
 -- ARGV: now, contract, account, version, contract_doc, event_id_base, producer, trace,
 --   reward guard (a referred account whose referral this change rewards, once; '' for none),
---   prebuilt event count at 10, then per event: topic, key, id, type, value (5 each),
+--   how long a superseded reminder is kept (ms),
+--   prebuilt event count at 11, then per event: topic, key, id, type, value (5 each),
 --   then the planned count, then per planned reminder: id, doc, due_ms, role (4 each).
 -- Returns {'applied', scheduled, superseded} | {'ignored', stored_version}
 local now, cid, account, version = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -24,14 +25,15 @@ if ARGV[9] ~= '' and redis.call('HSETNX', P .. 'referral:' .. ARGV[9], 'rewarded
 end
 redis.call('HSET', ckey, 'version', version, 'doc', ARGV[5], 'account', account)
 redis.call('SADD', P .. 'contracts:' .. account, cid)
-local events = tonumber(ARGV[10])
+local retention = ARGV[10]
+local events = tonumber(ARGV[11])
 for i = 0, events - 1 do
-  local a = 11 + i * 5
+  local a = 12 + i * 5
   redis.call('XADD', OUTBOX, '*', 't', ARGV[a], 'k', ARGV[a + 1], 'i', ARGV[a + 2],
     'y', ARGV[a + 3], 'v', ARGV[a + 4])
 end
 
-local first = 11 + events * 5
+local first = 12 + events * 5
 local count = tonumber(ARGV[first])
 local planned = {}
 for i = 0, count - 1 do planned[ARGV[first + 1 + i * 4]] = true end
@@ -40,9 +42,14 @@ for i = 0, count - 1 do planned[ARGV[first + 1 + i * 4]] = true end
 local by_contract = P .. 'by-contract:' .. cid
 local superseded, seq = 0, 0
 for _, id in ipairs(redis.call('ZRANGE', by_contract, 0, -1)) do
-  if not planned[id] and LIVE[redis.call('HGET', rkey(id), 'state')] then
+  local state = redis.call('HGET', rkey(id), 'state')
+  if state == false and not planned[id] then
+    redis.call('ZREM', by_contract, id)  -- finished and forgotten after its retention
+  elseif not planned[id] and LIVE[state] then
     unschedule(id)
+    -- Never delivered, so if a later version plans it again it is simply scheduled anew.
     redis.call('HSET', rkey(id), 'state', 'superseded')
+    redis.call('PEXPIRE', rkey(id), retention)
     superseded = superseded + 1
     seq = seq + 1
     emit(REMINDERS_TOPIC, account, event_id(ARGV[6], seq), 'ReminderSuperseded', now, ARGV[7],
@@ -58,6 +65,7 @@ for i = 0, count - 1 do
   if state == false or state == 'superseded' or state == 'scheduled' then
     redis.call('HSET', rkey(id), 'doc', ARGV[a + 1], 'state', 'scheduled', 'due', due,
       'role', ARGV[a + 3], 'account', account)
+    if state == 'superseded' then redis.call('PERSIST', rkey(id)) end  -- live again: kept
     redis.call('ZADD', P .. 'due', due, id)
     redis.call('ZADD', P .. 'upcoming:' .. account, due, id)
     redis.call('ZADD', by_contract, due, id)

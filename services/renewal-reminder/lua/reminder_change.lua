@@ -1,7 +1,8 @@
 -- Completes, snoozes or reassigns a reminder, with its event.
 -- KEYS[1] "{rr}:outbox"
 -- ARGV: now, id, op (complete|snooze|reassign), caller, caller_is_operator (1|0),
---   value (outcome number | until ms | new owner), notes, event_id_base, producer, trace
+--   value (outcome number | until ms | new owner), notes, event_id_base, producer, trace,
+--   how long a done reminder is kept (ms)
 -- Returns the reminder's bytes after the change.
 local now, id, op, caller = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
 local r = redis.call('HMGET', rkey(id), 'state', 'owner', 'account')
@@ -15,6 +16,8 @@ if op == 'complete' then
   end
   unschedule(id)
   redis.call('HSET', rkey(id), 'state', 'done', 'outcome', ARGV[6], 'notes', ARGV[7], 'done_at', now)
+  -- Kept while anything could plan its stable id again (see ReminderBook), then forgotten.
+  redis.call('PEXPIRE', rkey(id), ARGV[11])
   emit(REMINDERS_TOPIC, r[3], event_id(ARGV[8], 1), 'ReminderCompleted', now, ARGV[9], ARGV[10],
     311, pb_msg(1, reminder_bytes(id)) .. pb_str(2, caller))
 elseif op == 'snooze' then
