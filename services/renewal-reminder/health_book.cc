@@ -43,9 +43,16 @@ absl::Status HealthBook::Note(const std::string& account, HealthSignal signal,
                               const std::string& member, absl::Time when, int score) {
   const std::string m =
       signal == HealthSignal::kSatisfaction ? absl::StrCat(member, "|", score) : member;
-  return redis_
-      .Command({"ZADD", SignalKey(account, signal), std::to_string(absl::ToUnixMillis(when)), m})
-      .status();
+  const std::string key = SignalKey(account, signal);
+  // Trimmed after the add, so a redelivered event older than that is dropped again at once.
+  auto r = redis_.Pipeline({{"ZADD", key, std::to_string(absl::ToUnixMillis(when)), m},
+                            {"ZREMRANGEBYSCORE", key, "-inf",
+                             absl::StrCat("(", absl::ToUnixMillis(clock_.Now() - kSignalsKept))}});
+  if (!r.ok()) return r.status();
+  for (const auto& reply : *r) {
+    if (!reply.ok()) return reply.status();
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<HealthInputs> HealthBook::Inputs(const std::string& account, absl::Duration window) {

@@ -24,6 +24,10 @@ class HealthBook {
   HealthBook(platform::RedisClient& redis, const platform::Clock& clock,
              std::string producer = "renewal-reminder");
 
+  // Signals older than this leave an account's lists when its next signal is noted: the
+  // score reads the last 90 days, and without a bound the lists grew with every ticket.
+  static constexpr absl::Duration kSignalsKept = absl::Hours(24 * 365);
+
   // `member` names the fact (a ticket id, a reminder id); `score` is a satisfaction score.
   absl::Status Note(const std::string& account_id, HealthSignal signal, const std::string& member,
                     absl::Time when, int score = 0);

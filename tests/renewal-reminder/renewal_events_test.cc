@@ -117,6 +117,27 @@ TEST_F(RenewalEventsTest, HealthTurnsRedEmitsAtRiskAndTasksTheOwnerCountingEachE
   EXPECT_TRUE(tasks->front().internal_only());
 }
 
+TEST_F(RenewalEventsTest, HealthSignalsOlderThanAYearLeaveTheAccountAtItsNextSignal) {
+  const absl::Time first = clock_.Now();
+  ASSERT_TRUE(health_.Note("acct-9", HealthSignal::kTicket, "t-1", first).ok());
+  clock_.Advance(HealthBook::kSignalsKept + absl::Hours(24));
+  ASSERT_TRUE(health_.Note("acct-9", HealthSignal::kTicket, "t-2", clock_.Now()).ok());
+  auto kept = [&] {
+    auto r = client_.Command({"ZRANGE", "{rr}:h:tickets:acct-9", "0", "-1"});
+    EXPECT_TRUE(r.ok()) << r.status();
+    std::vector<std::string> ids;
+    for (const auto& e : r->elements) ids.push_back(e.str);
+    return ids;
+  };
+  EXPECT_EQ(kept(), std::vector<std::string>{"t-2"});
+  // The year-old event delivered again is not counted back in.
+  ASSERT_TRUE(health_.Note("acct-9", HealthSignal::kTicket, "t-1", first).ok());
+  EXPECT_EQ(kept(), std::vector<std::string>{"t-2"});
+  auto inputs = health_.Inputs("acct-9", absl::Hours(24 * 90));
+  ASSERT_TRUE(inputs.ok());
+  EXPECT_EQ(inputs->tickets, 1);
+}
+
 TEST_F(RenewalEventsTest, FollowUpOfAResolvedTicketGoesToTheServiceOwnerOnce) {
   v1::Envelope owner = Event("owner-1");
   owner.mutable_account_owner_changed()->set_account_id("acct-1");
