@@ -203,6 +203,8 @@ int main(int argc, char** argv) {
                 "echo unary p99"},
                {"engineers", absl::StrCat("ticket-dispatch CPU per ticket (", n, ")"),
                 r.service_cpu_ms_per_ticket, "ms", ""},
+               {"engineers", absl::StrCat("bench client CPU per ticket (", n, ")"),
+                r.client_cpu_ms_per_ticket, "ms", ""},
                {"engineers", absl::StrCat("offers not delivered (", n, ")"),
                 static_cast<double>(r.undelivered), "", ""},
                {"engineers", absl::StrCat("failed calls (", n, ")"), static_cast<double>(r.errors),

@@ -350,6 +350,8 @@ class EngineerRun {
     std::atomic<int64_t> in_flight{0};
     auto cpu_before = CpuSeconds(config_.server_pid);
     if (!cpu_before.ok()) return cpu_before.status();
+    auto own_before = CpuSeconds(getpid());
+    if (!own_before.ok()) return own_before.status();
     const absl::Time t0 = absl::Now();
     for (int64_t n = first; n < first + total; ++n) {
       absl::Time due =
@@ -403,6 +405,9 @@ class EngineerRun {
     auto cpu_after = CpuSeconds(config_.server_pid);
     if (!cpu_after.ok()) return cpu_after.status();
     f.service_cpu_ms_per_ticket = (*cpu_after - *cpu_before) * 1000 / static_cast<double>(total);
+    auto own_after = CpuSeconds(getpid());
+    if (!own_after.ok()) return own_after.status();
+    f.client_cpu_ms_per_ticket = (*own_after - *own_before) * 1000 / static_cast<double>(total);
     std::lock_guard lock(mu_);
     f.answered_rate = last_answer_ > t0 ? static_cast<double>(create_.size()) /
                                               absl::ToDoubleSeconds(last_answer_ - t0)

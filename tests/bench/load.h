@@ -94,6 +94,9 @@ struct EngineerFigures {
   // accepted, per ticket: steadier than the rates on a noisy machine, and what the rates
   // are made of.
   double service_cpu_ms_per_ticket = 0;
+  // The same for this load generator (its engineers' apps and the hotline): on one machine
+  // it takes CPU from the service, so a saturated run shows by how much.
+  double client_cpu_ms_per_ticket = 0;
   int64_t undelivered = 0;  // tickets whose offer never reached a stream
   int64_t errors = 0;
 };
