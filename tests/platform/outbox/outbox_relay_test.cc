@@ -353,7 +353,8 @@ TEST_F(OutboxRelayTest, ARelayThatLosesItsLeaseDeletesWhatItPublishedAndPublishe
   ASSERT_NO_FATAL_FAILURE(StartWarm(a));
   ASSERT_TRUE(kafka_.cluster().SetRtt(1500).ok());
   ASSERT_TRUE(BatchChange("acct-0", 2, 5).ok());
-  absl::SleepFor(absl::Milliseconds(300));  // a has read the batch and waits for the broker
+  // a reads the batch at once and then waits at least the 1.5 s round trip for the broker.
+  absl::SleepFor(absl::Milliseconds(600));
   // Another relay (as far as Redis can tell) takes the lease over meanwhile.
   const std::string stream = keyspace_.OutboxKey(keyspace_.ShardOf("acct-0"));
   ASSERT_TRUE(client_.Command({"SET", stream + ":lease", "thief", "PX", "60000"}).ok());
