@@ -18,6 +18,8 @@
 namespace firstline::platform {
 namespace {
 
+constexpr absl::Duration kStopCheck = absl::Milliseconds(50);
+
 std::string LeaseKey(const std::string& stream) { return absl::StrCat(stream, ":lease"); }
 
 const std::string* Field(const RedisValue& fields, absl::string_view name) {
@@ -273,17 +275,21 @@ OutboxRelay::Acked OutboxRelay::Publish(std::vector<Entry>& batch, absl::Duratio
   }
   std::unique_lock lock(tracker->mu);
   const absl::Time give_up = absl::Now() + config_.delivery_timeout;
+  absl::Time next_renewal = absl::Now() + renew_every;
   bool renewing = true;
-  while (tracker->pending > 0 && absl::Now() < give_up) {
-    const absl::Time wake = std::min(give_up, absl::Now() + renew_every);
+  // Awake at least every 50 ms, so Stop never waits out a broker outage: what is not
+  // acknowledged yet stays in the outbox for the next relay.
+  while (tracker->pending > 0 && absl::Now() < give_up && !stop_.load()) {
+    const absl::Time wake = std::min({give_up, next_renewal, absl::Now() + kStopCheck});
     if (tracker->cv.wait_until(lock, absl::ToChronoTime(wake),
                                [&] { return tracker->pending == 0; })) {
       break;
     }
-    if (renewing) {
+    if (renewing && absl::Now() >= next_renewal) {
       lock.unlock();
       renewing = renew();
       lock.lock();
+      next_renewal = absl::Now() + renew_every;
     }
   }
   if (!tracker->first_error.ok()) {

@@ -36,7 +36,9 @@ class OutboxRelay {
   ~OutboxRelay();
 
   void Start();
-  // Finishes the batch in flight, then releases the leases.
+  // Stops at once, also mid-round: what the broker acknowledged is deleted, the rest stays in
+  // the outbox for the next relay (so a broker outage never holds up a shutdown). Then
+  // releases the leases.
   void Stop();
 
   // Entries waiting in all streams (XLEN sum).

@@ -176,6 +176,28 @@ TEST_F(OutboxRelayTest, BrokerDownDelaysEventsNeverLosesThem) {
   relay.Stop();
 }
 
+TEST_F(OutboxRelayTest, StoppingDuringABrokerOutageIsPromptAndLeavesTheEntriesForTheNextRelay) {
+  OutboxRelay relay(client_, Producer(), Relaying(absl::Seconds(5)));
+  ASSERT_TRUE(kafka_.cluster().SetDown().ok());
+  relay.Start();
+  for (int seq = 1; seq <= 20; ++seq) ASSERT_TRUE(Change("acct-1", seq).ok());
+  absl::SleepFor(absl::Seconds(1));  // the relay has read them and waits for the broker
+  const absl::Time asked = absl::Now();
+  relay.Stop();
+  EXPECT_LT(absl::Now() - asked, absl::Seconds(2)) << "Stop waited out the delivery timeout";
+  EXPECT_EQ(relay.published(), 0u);
+  EXPECT_EQ(Depth(), 20) << "what was not acknowledged stays for the next relay";
+  // The next relay publishes them once the broker is back.
+  ASSERT_TRUE(kafka_.cluster().SetUp().ok());
+  OutboxRelay next(client_, Producer(), Relaying(absl::Seconds(5)));
+  next.Start();
+  testing::TopicReader reader(kafka_.Config(), kTopic, kafka_.partitions());
+  reader.ReadAtLeast(20, absl::Seconds(60));
+  const auto& messages = reader.Drain(absl::Milliseconds(500));
+  VerifyDelivered(messages);  // every event, in order (the stopped producer may add copies)
+  next.Stop();
+}
+
 TEST_F(OutboxRelayTest, BatchEntriesArePublishedAsTheirEventsInOrderAndOnce) {
   auto producer = EventProducer::Create(kafka_.Config());
   ASSERT_TRUE(producer.ok()) << producer.status();
