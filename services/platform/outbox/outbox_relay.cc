@@ -109,34 +109,34 @@ void OutboxRelay::RunStream(const std::string& stream) {
   auto delete_now = [&] {
     if (!acked_ids.empty()) deleted(conn->Command(xdel()).status());
   };
-  // Claims or renews the lease; kUnknown when Redis did not answer.
+  // The lease as of now: renewed once a third of its time has passed, and after a loss asked
+  // for again (its holder may have let it go); kUnknown when Redis did not answer.
   enum class Lease { kHeld, kLost, kUnknown };
-  auto renew = [&]() -> Lease {
+  bool lost = false;
+  auto check_lease = [&]() -> Lease {
+    if (!lost && absl::Now() - renewed < config_.lease_ttl / 3) return Lease::kHeld;
     const absl::Time asked = absl::Now();
     auto held = EvalOn(*conn, lease_script_, {lease_key}, {config_.instance_id, ttl_ms});
     if (!held.ok()) {
       Log::Warn("outbox_lease_failed", {{"stream", stream}, {"error", held.status().ToString()}});
       return Lease::kUnknown;
     }
-    if (held->integer != 1) return Lease::kLost;
+    lost = held->integer != 1;
+    if (lost) return Lease::kLost;
     renewed = asked;
     return Lease::kHeld;
   };
-  bool lost = false;  // set when a renewal finds another holder; cleared on the next claim
   while (!stop_.load()) {
-    if (lost || absl::Now() - renewed >= config_.lease_ttl / 3) {
-      Lease lease = renew();
-      if (lease == Lease::kUnknown) {
-        Pause(backoff.DelayFor(++failures));
-        continue;
-      }
-      lost = lease == Lease::kLost;
-      if (lost) {
-        // What this relay had published is deleted now: the new holder would publish it again.
-        delete_now();
-        Pause(config_.lease_ttl / 3);
-        continue;
-      }
+    const Lease lease = check_lease();
+    if (lease == Lease::kUnknown) {
+      Pause(backoff.DelayFor(++failures));
+      continue;
+    }
+    if (lease == Lease::kLost) {
+      // What this relay had published is deleted now: the new holder would publish it again.
+      delete_now();
+      Pause(config_.lease_ttl / 3);
+      continue;
     }
     // Entries are deleted once published, so reading from the start gives the oldest pending.
     const std::vector<std::string> xread = {"XREAD", "COUNT",  std::to_string(entries_per_read),
@@ -166,11 +166,7 @@ void OutboxRelay::RunStream(const std::string& stream) {
                                           static_cast<int64_t>(batch.size()));
     // A slow broker may hold a round longer than the lease lives: it is renewed meanwhile, so
     // no standby starts publishing the same entries (and after them newer ones) alongside.
-    Acked acked = Publish(batch, config_.lease_ttl / 3, [&] {
-      const Lease lease = absl::Now() - renewed < config_.lease_ttl / 3 ? Lease::kHeld : renew();
-      if (lease == Lease::kLost) lost = true;
-      return lease != Lease::kLost;
-    });
+    Acked acked = Publish(batch, [&] { return check_lease() != Lease::kLost; });
     acked_ids.insert(acked_ids.end(), acked.ids.begin(), acked.ids.end());
     published_.fetch_add(acked.messages);
     if (acked.messages < batch.size()) {
@@ -241,8 +237,8 @@ void OutboxRelay::AppendMessages(const std::string& stream, const RedisValue& ra
   out.push_back(std::move(e));
 }
 
-OutboxRelay::Acked OutboxRelay::Publish(std::vector<Entry>& batch, absl::Duration renew_every,
-                                        const std::function<bool()>& renew) {
+OutboxRelay::Acked OutboxRelay::Publish(std::vector<Entry>& batch,
+                                        const std::function<bool()>& keep_lease) {
   struct Tracker {
     std::mutex mu;
     std::condition_variable cv;
@@ -275,21 +271,19 @@ OutboxRelay::Acked OutboxRelay::Publish(std::vector<Entry>& batch, absl::Duratio
   }
   std::unique_lock lock(tracker->mu);
   const absl::Time give_up = absl::Now() + config_.delivery_timeout;
-  absl::Time next_renewal = absl::Now() + renew_every;
-  bool renewing = true;
+  bool held = true;
   // Awake at least every 50 ms, so Stop never waits out a broker outage: what is not
   // acknowledged yet stays in the outbox for the next relay.
   while (tracker->pending > 0 && absl::Now() < give_up && !stop_.load()) {
-    const absl::Time wake = std::min({give_up, next_renewal, absl::Now() + kStopCheck});
+    const absl::Time wake = std::min(give_up, absl::Now() + kStopCheck);
     if (tracker->cv.wait_until(lock, absl::ToChronoTime(wake),
                                [&] { return tracker->pending == 0; })) {
       break;
     }
-    if (renewing && absl::Now() >= next_renewal) {
+    if (held) {
       lock.unlock();
-      renewing = renew();
+      held = keep_lease();
       lock.lock();
-      next_renewal = absl::Now() + renew_every;
     }
   }
   if (!tracker->first_error.ok()) {

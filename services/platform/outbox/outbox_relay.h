@@ -61,10 +61,9 @@ class OutboxRelay {
     size_t messages = 0;           // the acknowledged prefix of the batch
   };
   // Publishes a batch in order; what is acknowledged is an unbroken prefix of it. While it
-  // waits for the broker, `renew` is called every `renew_every`; it returns false once the
-  // lease is lost (the wait goes on: what is acknowledged can still be deleted).
-  Acked Publish(std::vector<Entry>& batch, absl::Duration renew_every,
-                const std::function<bool()>& renew);
+  // waits for the broker, `keep_lease` is called (it renews when due) until it returns false:
+  // the lease is lost, and the wait goes on, as what is acknowledged can still be deleted.
+  Acked Publish(std::vector<Entry>& batch, const std::function<bool()>& keep_lease);
   void Pause(absl::Duration d);
 
   RedisClient& redis_;
