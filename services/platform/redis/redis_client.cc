@@ -16,6 +16,17 @@
 namespace firstline::platform {
 namespace {
 
+// Runs `io` with the socket's timeout set to `timeout` (zero: the configured one, left as
+// is), then puts `configured` back unless the connection broke meanwhile.
+template <typename Io>
+auto WithTimeout(redisContext*& ctx, absl::Duration configured, absl::Duration timeout, Io io) {
+  if (timeout <= absl::ZeroDuration()) return io();
+  redisSetTimeout(ctx, absl::ToTimeval(timeout));
+  auto result = io();
+  if (ctx != nullptr && ctx->err == 0) redisSetTimeout(ctx, absl::ToTimeval(configured));
+  return result;
+}
+
 // RESP written by hand: hiredis's own formatter (sdscatfmt) cost more than the rest of a
 // script call with thousands of arguments.
 std::string FormatCommand(const std::vector<std::string>& argv) {
@@ -208,17 +219,12 @@ absl::StatusOr<RedisValue> RedisConnection::Command(const std::vector<std::strin
   if (!(argv.size() >= 2 && argv[0] == "AUTH")) {
     if (auto st = EnsureConnected(); !st.ok()) return st;
   }
-  if (timeout > absl::ZeroDuration()) {
-    redisSetTimeout(ctx_, absl::ToTimeval(timeout));
-  }
   const std::string command = FormatCommand(argv);
   void* raw = nullptr;
-  const bool answered =
-      redisAppendFormattedCommand(ctx_, command.data(), command.size()) == REDIS_OK &&
-      redisGetReply(ctx_, &raw) == REDIS_OK && raw != nullptr;
-  if (timeout > absl::ZeroDuration() && ctx_ != nullptr && ctx_->err == 0) {
-    redisSetTimeout(ctx_, absl::ToTimeval(config_.command_timeout));
-  }
+  const bool answered = WithTimeout(ctx_, config_.command_timeout, timeout, [&] {
+    return redisAppendFormattedCommand(ctx_, command.data(), command.size()) == REDIS_OK &&
+           redisGetReply(ctx_, &raw) == REDIS_OK && raw != nullptr;
+  });
   if (!answered) return Lost();
   auto* reply = static_cast<redisReply*>(raw);
   auto value = Convert(reply);
@@ -237,12 +243,7 @@ absl::StatusOr<RedisValue> RedisConnection::Lost() {
 absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> RedisConnection::Pipeline(
     const std::vector<std::vector<std::string>>& commands, absl::Duration timeout) {
   if (auto st = EnsureConnected(); !st.ok()) return st;
-  if (timeout > absl::ZeroDuration()) redisSetTimeout(ctx_, absl::ToTimeval(timeout));
-  auto replies = SendAndRead(commands);
-  if (timeout > absl::ZeroDuration() && ctx_ != nullptr && ctx_->err == 0) {
-    redisSetTimeout(ctx_, absl::ToTimeval(config_.command_timeout));
-  }
-  return replies;
+  return WithTimeout(ctx_, config_.command_timeout, timeout, [&] { return SendAndRead(commands); });
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> RedisConnection::SendAndRead(
