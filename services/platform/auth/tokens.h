@@ -50,7 +50,7 @@ class TokenVerifier {
     Principal principal;
     absl::Time expires;
   };
-  absl::StatusOr<Verified> Decode(absl::string_view token) const;
+  absl::StatusOr<Verified> Decode(absl::string_view token, absl::Time now) const;
 
   std::string secret_;
   const Clock& clock_;
