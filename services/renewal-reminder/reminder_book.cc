@@ -2,11 +2,14 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lua/contract_record.lua.h"
+#include "lua/owner_set.lua.h"
 #include "lua/reminder_change.lua.h"
 #include "lua/reminders_fire.lua.h"
+#include "lua/reminders_read.lua.h"
 #include "lua/reminders_schedule.lua.h"
 #include "platform/core/ids.h"
 #include "platform/core/page_token.h"
@@ -19,6 +22,20 @@ constexpr const char* kTag = "{rr}:";
 
 std::string Key(const std::string& suffix) { return kTag + suffix; }
 std::string EventIdBase() { return platform::NewRandomId().substr(0, 28); }
+
+// A timer-set member joins a reminder's id, account and owner with NUL (reminder_prelude.lua).
+absl::Status CheckNoNul(absl::string_view what, absl::string_view value) {
+  if (!absl::StrContains(value, '\0')) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(what, " holds a NUL character"));
+}
+
+absl::Status CheckPlanned(const std::vector<PlannedReminder>& planned) {
+  for (const auto& p : planned) {
+    if (auto st = CheckNoNul("reminder id", p.id); !st.ok()) return st;
+    if (auto st = CheckNoNul("reminder account", p.account_id); !st.ok()) return st;
+  }
+  return absl::OkStatus();
+}
 
 }  // namespace
 
@@ -55,12 +72,15 @@ ReminderBook::ReminderBook(platform::RedisClient& redis, const platform::Clock& 
       record_("contract_record", kContractRecordLua),
       fire_("reminders_fire", kRemindersFireLua),
       change_("reminder_change", kReminderChangeLua),
-      schedule_("reminders_schedule", kRemindersScheduleLua) {}
+      schedule_("reminders_schedule", kRemindersScheduleLua),
+      read_("reminders_read", kRemindersReadLua),
+      owner_set_("owner_set", kOwnerSetLua) {}
 
 absl::StatusOr<RecordOutcome> ReminderBook::RecordContract(
     const v1::Contract& contract, std::vector<platform::OutboxEvent> events,
     const std::vector<PlannedReminder>& planned, const std::string& trace_id,
     const std::string& reward_guard) {
+  if (auto st = CheckPlanned(planned); !st.ok()) return st;
   std::vector<std::string> args = {std::to_string(absl::ToUnixMillis(clock_.Now())),
                                    contract.contract_id(),
                                    contract.account_id(),
@@ -93,6 +113,7 @@ absl::StatusOr<RecordOutcome> ReminderBook::RecordContract(
 
 absl::StatusOr<int> ReminderBook::Schedule(const std::vector<PlannedReminder>& planned) {
   if (planned.empty()) return 0;
+  if (auto st = CheckPlanned(planned); !st.ok()) return st;
   std::vector<std::string> args = {std::to_string(planned.size())};
   for (const auto& p : planned) {
     args.insert(args.end(), {p.id, ReminderDoc(p), std::to_string(absl::ToUnixMillis(p.due)),
@@ -184,6 +205,9 @@ absl::StatusOr<v1::Reminder> ReminderBook::Change(ReminderChange change, const s
   const char* op = change == ReminderChange::kComplete ? "complete"
                    : change == ReminderChange::kSnooze ? "snooze"
                                                        : "reassign";
+  if (change == ReminderChange::kReassign) {
+    if (auto st = CheckNoNul("owner", value); !st.ok()) return st;
+  }
   auto r = redis_.Eval(change_, {OutboxKey()},
                        {std::to_string(absl::ToUnixMillis(clock_.Now())), id, op, caller,
                         caller_is_operator ? "1" : "0", value, notes, EventIdBase(), producer_,
@@ -193,37 +217,25 @@ absl::StatusOr<v1::Reminder> ReminderBook::Change(ReminderChange change, const s
 }
 
 absl::StatusOr<std::vector<v1::Reminder>> ReminderBook::Load(const std::vector<std::string>& ids) {
-  std::vector<std::vector<std::string>> reads;
-  for (const auto& id : ids) {
-    reads.push_back({"HMGET", Key("r:" + id), "doc", "state", "due", "owner", "outcome", "notes"});
-  }
-  auto replies = redis_.Pipeline(reads);
-  if (!replies.ok()) return replies.status();
-  static const std::map<std::string, v1::ReminderState> kStates = {
-      {"scheduled", v1::REMINDER_STATE_SCHEDULED},
-      {"due", v1::REMINDER_STATE_DUE},
-      {"snoozed", v1::REMINDER_STATE_SNOOZED},
-      {"done", v1::REMINDER_STATE_DONE},
-      {"superseded", v1::REMINDER_STATE_SUPERSEDED}};
+  // A script holds Redis while it runs: a long list is read a slice per call.
+  constexpr size_t kSlice = 1000;
   std::vector<v1::Reminder> out;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    auto& f = (*replies)[i];
-    if (!f.ok()) return f.status();
-    if (f->elements.at(0).is_nil()) continue;  // gone between the index read and this one
-    auto r = ParseReminder(f->elements[0].str, ids[i]);
-    if (!r.ok()) return r.status();
-    auto state = kStates.find(f->elements[1].str);
-    r->set_state(state == kStates.end() ? v1::REMINDER_STATE_UNSPECIFIED : state->second);
-    int64_t due = 0, outcome = 0;
-    (void)absl::SimpleAtoi(f->elements[2].str, &due);
-    r->mutable_due_at()->set_seconds(due / 1000);
-    r->mutable_due_at()->set_nanos(static_cast<int32_t>(due % 1000) * 1'000'000);
-    r->set_owner_id(f->elements[3].str);
-    if (absl::SimpleAtoi(f->elements[4].str, &outcome) && v1::ReminderOutcome_IsValid(outcome)) {
-      r->set_outcome(static_cast<v1::ReminderOutcome>(outcome));
+  for (size_t from = 0; from < ids.size(); from += kSlice) {
+    const std::vector<std::string> slice(
+        ids.begin() + static_cast<std::ptrdiff_t>(from),
+        ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), from + kSlice)));
+    auto replies = redis_.Eval(read_, {OutboxKey()}, slice);
+    if (!replies.ok()) return replies.status();
+    if (replies->elements.size() != slice.size()) {
+      return absl::InternalError("reminders read: one reply per id expected");
     }
-    r->set_notes(f->elements[5].str);
-    out.push_back(std::move(*r));
+    for (size_t i = 0; i < slice.size(); ++i) {
+      const auto& bytes = replies->elements[i].str;
+      if (bytes.empty()) continue;  // gone between the index read and this one
+      auto r = ParseReminder(bytes, slice[i]);
+      if (!r.ok()) return r.status();
+      out.push_back(std::move(*r));
+    }
   }
   return out;
 }
@@ -336,7 +348,8 @@ absl::StatusOr<std::optional<v1::AccountProfile>> ReminderBook::Profile(
 
 absl::Status ReminderBook::SetOwner(const std::string& account, const std::string& role,
                                     const std::string& owner) {
-  return redis_.Command({"HSET", Key("owners:" + role), account, owner}).status();
+  if (auto st = CheckNoNul("owner", owner); !st.ok()) return st;
+  return redis_.Eval(owner_set_, {OutboxKey()}, {account, role, owner}).status();
 }
 
 absl::StatusOr<std::string> ReminderBook::Owner(const std::string& account,

@@ -98,12 +98,14 @@ class ReminderBook {
   absl::StatusOr<std::pair<std::string, std::vector<std::string>>> ProfiledAccounts(
       const std::string& cursor, int count);
   absl::StatusOr<std::optional<v1::AccountProfile>> Profile(const std::string& account_id);
-  // role: "sales" or "service".
+  // role: "sales" or "service". The account's due tasks of that role that no one reassigned
+  // move to the new owner.
   absl::Status SetOwner(const std::string& account_id, const std::string& role,
                         const std::string& owner_id);
   absl::StatusOr<std::string> Owner(const std::string& account_id, const std::string& role);
 
-  // The reminders with these ids, in order, pipelined; ids that no longer exist are left out.
+  // The reminders with these ids, in order, read by one script; ids that no longer exist are left
+  // out.
   absl::StatusOr<std::vector<v1::Reminder>> Load(const std::vector<std::string>& ids);
 
  private:
@@ -119,6 +121,8 @@ class ReminderBook {
   platform::RedisScript fire_;
   platform::RedisScript change_;
   platform::RedisScript schedule_;
+  platform::RedisScript read_;
+  platform::RedisScript owner_set_;
 };
 
 // The reminder hash's stored doc: everything but the live fields the scripts append.

@@ -242,6 +242,7 @@ int main(int argc, char** argv) {
              {"reminders", "contracts scheduled/s", r->contracts_per_second, "1/s",
               "redis EVALSHA calls/s"},
              {"reminders", "Redis bytes per pending reminder", r->bytes_per_reminder, "B", ""},
+             {"reminders", "AOF rewrite before firing", r->aof_rewrite_seconds, "s", ""},
              {"reminders", "reminders fired onto the bus/s", r->fired_per_second, "1/s",
               "redis EVALSHA calls/s"},
              {"reminders", "reminders fired", static_cast<double>(r->fired), "", ""}}) {

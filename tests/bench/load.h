@@ -109,6 +109,7 @@ struct ReminderFigures {
   int64_t reminders = 0;            // pending after scheduling
   double contracts_per_second = 0;  // RecordContract through the domain (plan, script)
   double bytes_per_reminder = 0;    // Redis used_memory growth per pending reminder
+  double aof_rewrite_seconds = 0;   // the AOF rewrite between scheduling and firing
   int64_t fired = 0;
   double fired_per_second = 0;  // due reminders claimed and put on the bus (outbox)
 };

@@ -33,7 +33,14 @@ TEST_F(ReminderBookTest, FullScheduleIsDeliveredOnceEachInOrderToTheOwner) {
   EXPECT_EQ(tasks->front().owner_id(), "rep-1");
   auto due_event = Events("ReminderDue");
   ASSERT_EQ(due_event.size(), 1u);
-  EXPECT_EQ(due_event[0].reminder_due().reminder().owner_id(), "rep-1");
+  // The event's reminder is whole: fixed parts stored with the timer, owner and state added
+  // when it fired.
+  const auto& fired_reminder = due_event[0].reminder_due().reminder();
+  EXPECT_EQ(fired_reminder.reminder_id(), "renewal:c-1:2027-06-10:T-90");
+  EXPECT_EQ(fired_reminder.contract_id(), "c-1");
+  EXPECT_EQ(fired_reminder.kind(), v1::REMINDER_KIND_RENEWAL);
+  EXPECT_EQ(fired_reminder.state(), v1::REMINDER_STATE_DUE);
+  EXPECT_EQ(fired_reminder.owner_id(), "rep-1");
   EXPECT_EQ(due_event[0].reminder_due().reminder().due_at().seconds(),
             absl::ToUnixSeconds(At("2027-03-12T01:00:00Z")));
   EXPECT_EQ(due_event[0].partition_key(), "acct-1");
@@ -236,6 +243,102 @@ TEST_F(ReminderBookTest, SnoozeAndReassignMoveTheTask) {
   EXPECT_EQ(account->sales_owner_id(), "rep-1");
   EXPECT_EQ(account->contracts_size(), 1);
   EXPECT_EQ(account->upcoming_size(), 7);  // the due task and six still scheduled
+}
+
+TEST_F(ReminderBookTest, AnAccountsNewOwnerTakesItsDueTasksAndAReassignedOneStays) {
+  ASSERT_TRUE(desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  platform::Principal op{"ops-1", platform::PrincipalKind::kOperator, "vendor"};
+  // Reassigned while still pending: it fires to rep-9, not to the account's owner.
+  const std::string t60 = "renewal:c-1:2027-06-10:T-60";
+  ASSERT_TRUE(desk_.Reassign(op, t60, "rep-9", "t").ok());
+  EXPECT_EQ(book_.Get(t60)->state(), v1::REMINDER_STATE_SCHEDULED);
+  clock_.Set(At("2027-04-12T02:00:00Z"));  // T-90 and T-60 due
+  ASSERT_EQ(*desk_.FireDue("t"), 2);
+  EXPECT_EQ(Events("ReminderDue")[1].reminder_due().reminder().owner_id(), "rep-9");
+  ASSERT_EQ(book_.Tasks("rep-1")->size(), 1u);
+  ASSERT_EQ(book_.Tasks("rep-9")->size(), 1u);
+
+  // The account changes hands: its due task that no one reassigned goes with it.
+  ASSERT_TRUE(book_.SetOwner("acct-1", "sales", "rep-2").ok());
+  EXPECT_TRUE(book_.Tasks("rep-1")->empty());
+  auto moved = book_.Tasks("rep-2");
+  ASSERT_EQ(moved->size(), 1u);
+  EXPECT_EQ(moved->front().reminder_id(), "renewal:c-1:2027-06-10:T-90");
+  EXPECT_EQ(moved->front().owner_id(), "rep-2");
+  EXPECT_EQ(book_.Tasks("rep-9")->front().owner_id(), "rep-9");
+  platform::Principal rep2{"rep-2", platform::PrincipalKind::kRep, "vendor"};
+  EXPECT_EQ(desk_.Complete(rep_, "renewal:c-1:2027-06-10:T-90", v1::REMINDER_OUTCOME_DONE, "", "t")
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  auto done =
+      desk_.Complete(rep2, "renewal:c-1:2027-06-10:T-90", v1::REMINDER_OUTCOME_DONE, "", "t");
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->owner_id(), "rep-2");
+  // Done, it keeps the owner who did it whoever owns the account next.
+  ASSERT_TRUE(book_.SetOwner("acct-1", "sales", "rep-3").ok());
+  EXPECT_EQ(book_.Get("renewal:c-1:2027-06-10:T-90")->owner_id(), "rep-2");
+  // Without an owner the account's due tasks wait in the operators' queue.
+  clock_.Set(At("2027-06-03T02:00:00Z"));  // T-30 and T-7
+  ASSERT_EQ(*desk_.FireDue("t"), 2);
+  ASSERT_TRUE(book_.SetOwner("acct-1", "sales", "").ok());
+  EXPECT_TRUE(book_.Tasks("rep-3")->empty());
+  EXPECT_EQ(book_.Tasks(ReminderBook::kOperatorsQueue)->size(), 2u);
+}
+
+TEST_F(ReminderBookTest, APendingReminderPlannedAgainAtANewTimeFiresOnceAtTheNewTime) {
+  ASSERT_TRUE(desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  const std::string id = "renewal:c-1:2027-06-10:T-90";
+  const absl::Time was = At("2027-03-12T01:00:00Z");
+  ASSERT_EQ(absl::FromUnixSeconds(book_.Get(id)->due_at().seconds()), was);
+  PlannedReminder moved;
+  moved.id = id;
+  moved.account_id = "acct-1";
+  moved.contract_id = "c-1";
+  moved.kind = v1::REMINDER_KIND_RENEWAL;
+  moved.title = "renewal T-90 (moved)";
+  moved.due = was + absl::Hours(24);
+  auto v2 = Contract(2, "2027-06-10T04:00:00Z");
+  ASSERT_TRUE(book_.RecordContract(v2, {}, {moved}, "t").ok());
+  EXPECT_EQ(book_.Get(id)->title(), "renewal T-90 (moved)");
+  clock_.Set(was + absl::Hours(1));
+  EXPECT_EQ(*desk_.FireDue("t"), 0);  // not at the old time
+  clock_.Set(moved.due);
+  ASSERT_EQ(*desk_.FireDue("t"), 1);
+  EXPECT_EQ(*desk_.FireDue("t"), 0);
+  ASSERT_EQ(Delivered(), std::vector<std::string>{id});
+  EXPECT_EQ(Events("ReminderDue")[0].reminder_due().reminder().title(), "renewal T-90 (moved)");
+}
+
+TEST_F(ReminderBookTest, ATimerThatIsNotAReminderIsSetAsideAndTheRestFire) {
+  ASSERT_TRUE(desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  // As a hand-edit or an older layout would leave it: a bare id, due before the others.
+  ASSERT_TRUE(client_.Command({"ZADD", "{rr}:due", "1", "not-a-member"}).ok());
+  clock_.Set(At("2027-08-01T00:00:00Z"));
+  ASSERT_EQ(*desk_.FireDue("t"), 7);
+  EXPECT_EQ(Delivered().size(), 7u);
+  auto aside = client_.Command({"ZRANGE", "{rr}:due-unreadable", "0", "-1"});
+  ASSERT_TRUE(aside.ok());
+  ASSERT_EQ(aside->elements.size(), 1u);
+  EXPECT_EQ(aside->elements[0].str, "not-a-member");
+  EXPECT_EQ(client_.Command({"ZCARD", "{rr}:due"})->integer, 0);
+}
+
+TEST_F(ReminderBookTest, AnIdOrOwnerHoldingNulIsRefusedBeforeAnythingIsWritten) {
+  PlannedReminder p;
+  p.id = "care:acct-1:2027";
+  p.id.push_back('\0');
+  p.account_id = "acct-1";
+  p.due = clock_.Now() + absl::Hours(1);
+  auto r = book_.Schedule({p});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "reminder id holds a NUL character");
+  EXPECT_EQ(client_.Command({"EXISTS", "{rr}:due"})->integer, 0);
+  std::string owner = "rep";
+  owner.push_back('\0');
+  auto o = book_.SetOwner("acct-1", "sales", owner);
+  EXPECT_EQ(o.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(*book_.Owner("acct-1", "sales"), "");
 }
 
 TEST_F(ReminderBookTest, APolicyReplacedThroughOneInstanceIsAdoptedByTheOthers) {

@@ -50,22 +50,26 @@ end
 -- instead of one entry each: per event, `b` holds its partition key, event id, type and
 -- value, each a varint length and then the bytes (DecodeOutboxBatch in outbox_event.h reads
 -- it). Entries of this kind cost Redis and its AOF one stream entry per call.
--- A batch is a list of pieces that one table.concat joins at the end: a record's value may
--- be given in up to four parts, so large values are never copied per event.
-local function outbox_batch_add(batch, key, id, type_name, v1, v2, v3, v4)
-  v2, v3, v4 = v2 or '', v3 or '', v4 or ''
-  local n = #batch
+-- A batch is a list of pieces that one table.concat joins at the end. A record's id and
+-- value are given in pieces with their total lengths, so what a sweep builds once per call
+-- is shared by every record, not concatenated (allocated, hashed, collected) into each; and
+-- `type_piece` is outbox_batch_type(type_name), built once. Returns the batch's new length.
+local function outbox_batch_type(type_name) return pb_varint(#type_name) .. type_name end
+local function outbox_batch_add(batch, n, key, id_len, id1, id2, type_piece, value_len, v1, v2,
+                                v3, v4, v5)
   batch[n + 1] = pb_varint(#key)
   batch[n + 2] = key
-  batch[n + 3] = pb_varint(#id)
-  batch[n + 4] = id
-  batch[n + 5] = pb_varint(#type_name)
-  batch[n + 6] = type_name
-  batch[n + 7] = pb_varint(#v1 + #v2 + #v3 + #v4)
+  batch[n + 3] = pb_varint(id_len)
+  batch[n + 4] = id1
+  batch[n + 5] = id2 or ''
+  batch[n + 6] = type_piece
+  batch[n + 7] = pb_varint(value_len)
   batch[n + 8] = v1
-  batch[n + 9] = v2
-  batch[n + 10] = v3
-  batch[n + 11] = v4
+  batch[n + 9] = v2 or ''
+  batch[n + 10] = v3 or ''
+  batch[n + 11] = v4 or ''
+  batch[n + 12] = v5 or ''
+  return n + 12
 end
 local function outbox_emit_batch(stream, topic, count, batch)
   if count == 0 then return end

@@ -42,11 +42,11 @@ for i = 0, count - 1 do planned[ARGV[first + 1 + i * 4]] = true end
 local by_contract = P .. 'by-contract:' .. cid
 local superseded, seq = 0, 0
 for _, id in ipairs(redis.call('ZRANGE', by_contract, 0, -1)) do
-  local state = redis.call('HGET', rkey(id), 'state')
-  if state == false and not planned[id] then
+  local r = reminder_view(id)
+  if r == nil and not planned[id] then
     redis.call('ZREM', by_contract, id)  -- finished and forgotten after its retention
-  elseif not planned[id] and LIVE[state] then
-    unschedule(id)
+  elseif r ~= nil and not planned[id] and LIVE[r.state] then
+    unschedule(r)
     -- Never delivered, so if a later version plans it again it is simply scheduled anew.
     redis.call('HSET', rkey(id), 'state', 'superseded')
     redis.call('PEXPIRE', rkey(id), retention)
@@ -59,17 +59,17 @@ end
 local scheduled = 0
 for i = 0, count - 1 do
   local a = first + 1 + i * 4
-  local id, due = ARGV[a], tonumber(ARGV[a + 2])
-  local state = redis.call('HGET', rkey(id), 'state')
-  -- A reminder already due or done keeps its state; a new or superseded one is (re)scheduled.
-  if state == false or state == 'superseded' or state == 'scheduled' then
-    redis.call('HSET', rkey(id), 'doc', ARGV[a + 1], 'state', 'scheduled', 'due', due,
-      'role', ARGV[a + 3], 'account', account)
-    if state == 'superseded' then redis.call('PERSIST', rkey(id)) end  -- live again: kept
-    redis.call('ZADD', P .. 'due', due, id)
-    redis.call('ZADD', P .. 'upcoming:' .. account, due, id)
-    redis.call('ZADD', by_contract, due, id)
-    if state ~= 'scheduled' then scheduled = scheduled + 1 end
+  local id = ARGV[a]
+  local r = reminder_view(id)
+  -- A reminder already due, snoozed or done keeps its state; a new or superseded one is
+  -- (re)scheduled, and a pending one takes the new version's doc and time (a new member).
+  if r == nil or r.state == 'superseded' or r.state == 'scheduled' then
+    if r ~= nil and r.state == 'scheduled' then redis.call('ZREM', TIMERS, r.member) end
+    schedule_reminder(id, ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], account,
+      r and r.assigned or '', 'scheduled')
+    if r ~= nil and r.state == 'superseded' then redis.call('PERSIST', rkey(id)) end  -- live again
+    redis.call('ZADD', by_contract, ARGV[a + 2], id)
+    if r == nil or r.state ~= 'scheduled' then scheduled = scheduled + 1 end
   end
 end
 return { 'applied', scheduled, superseded }

@@ -23,11 +23,8 @@ if previous ~= band then
     emit(topic, account, event_id(ARGV[6], 2), 'AccountAtRisk', now, ARGV[7], ARGV[8], 314,
       pb_msg(1, ARGV[5]) .. pb_str(2, owner))
     local id = ARGV[9]
-    if redis.call('HSETNX', rkey(id), 'state', 'scheduled') == 1 then
-      redis.call('HSET', rkey(id), 'doc', ARGV[10], 'due', ARGV[11], 'role', 'sales',
-        'account', account)
-      redis.call('ZADD', P .. 'due', ARGV[11], id)
-      redis.call('ZADD', P .. 'upcoming:' .. account, ARGV[11], id)
+    if redis.call('EXISTS', rkey(id)) == 0 then
+      schedule_reminder(id, ARGV[10], ARGV[11], 'sales', account, '', 'scheduled')
     end
   end
 end

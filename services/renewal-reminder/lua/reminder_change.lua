@@ -5,42 +5,48 @@
 --   how long a done reminder is kept (ms)
 -- Returns the reminder's bytes after the change.
 local now, id, op, caller = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
-local r = redis.call('HMGET', rkey(id), 'state', 'owner', 'account')
-if r[1] == false then return redis.error_reply('NOT_FOUND reminder ' .. id .. ' does not exist') end
-if ARGV[5] ~= '1' and r[2] ~= caller then
+local r = reminder_view(id)
+if r == nil then return redis.error_reply('NOT_FOUND reminder ' .. id .. ' does not exist') end
+if ARGV[5] ~= '1' and r.owner ~= caller then
   return redis.error_reply('PERMISSION_DENIED reminder ' .. id .. ' is not a task of ' .. caller)
 end
-if op == 'complete' then
-  if r[1] ~= 'due' then
-    return redis.error_reply('FAILED_PRECONDITION reminder ' .. id .. ' is ' .. r[1] .. ', not due')
-  end
-  unschedule(id)
-  redis.call('HSET', rkey(id), 'state', 'done', 'outcome', ARGV[6], 'notes', ARGV[7], 'done_at', now)
-  -- Kept while anything could plan its stable id again (see ReminderBook), then forgotten.
-  redis.call('PEXPIRE', rkey(id), ARGV[11])
-  emit(REMINDERS_TOPIC, r[3], event_id(ARGV[8], 1), 'ReminderCompleted', now, ARGV[9], ARGV[10],
-    311, pb_msg(1, reminder_bytes(id)) .. pb_str(2, caller))
-elseif op == 'snooze' then
-  if not LIVE[r[1]] then
-    return redis.error_reply('FAILED_PRECONDITION reminder ' .. id .. ' is ' .. r[1])
-  end
-  unschedule(id)
-  redis.call('HSET', rkey(id), 'state', 'snoozed', 'due', ARGV[6])
-  redis.call('ZADD', P .. 'due', ARGV[6], id)
-  redis.call('ZADD', P .. 'upcoming:' .. r[3], ARGV[6], id)
-elseif op == 'reassign' then
-  if not LIVE[r[1]] then
-    return redis.error_reply('FAILED_PRECONDITION reminder ' .. id .. ' is ' .. r[1])
-  end
-  if r[1] == 'due' then
-    local due = redis.call('HGET', rkey(id), 'due')
-    redis.call('ZREM', task_key(r[2]), id)
-    redis.call('ZADD', task_key(ARGV[6]), due, id)
-  end
-  redis.call('HSET', rkey(id), 'owner', ARGV[6])
-  nudge(ARGV[6])
-else
+if op ~= 'complete' and op ~= 'snooze' and op ~= 'reassign' then
   return redis.error_reply('INVALID_ARGUMENT unknown reminder operation ' .. op)
 end
-nudge(r[2])
-return reminder_bytes(id)
+if op == 'complete' and r.state ~= 'due' then
+  return redis.error_reply('FAILED_PRECONDITION reminder ' .. id .. ' is ' .. r.state .. ', not due')
+end
+if not LIVE[r.state] then
+  return redis.error_reply('FAILED_PRECONDITION reminder ' .. id .. ' is ' .. r.state)
+end
+local was_owner = r.owner
+if op == 'complete' then
+  unschedule(r)
+  -- Its owner is written now: once done, nothing works it out any more.
+  redis.call('HSET', rkey(id), 'state', 'done', 'owner', r.owner, 'outcome', ARGV[6],
+    'notes', ARGV[7], 'done_at', now)
+  -- Kept while anything could plan its stable id again (see ReminderBook), then forgotten.
+  redis.call('PEXPIRE', rkey(id), ARGV[11])
+  r.state, r.outcome, r.notes = 'done', ARGV[6], ARGV[7]
+  emit(REMINDERS_TOPIC, r.account, event_id(ARGV[8], 1), 'ReminderCompleted', now, ARGV[9],
+    ARGV[10], 311, pb_msg(1, reminder_bytes(r)) .. pb_str(2, caller))
+elseif op == 'snooze' then
+  unschedule(r)
+  r.state, r.due = 'snoozed', ARGV[6]
+  r.member = schedule_reminder(id, r.doc, r.due, r.role, r.account, r.assigned, 'snoozed')
+  r.owner = r.assigned
+else  -- reassign: a due task moves to the new owner's list, a pending one fires to it
+  if r.state == 'due' then
+    redis.call('ZREM', task_key(r.owner), id)
+    redis.call('ZADD', task_key(ARGV[6]), r.due, id)
+  else
+    redis.call('ZREM', TIMERS, r.member)
+    r.member = timer_member(id, r.account, r.role, ARGV[6], r.doc, r.due)
+    redis.call('ZADD', TIMERS, r.due, r.member)
+  end
+  redis.call('HSET', rkey(id), 'owner', ARGV[6])
+  r.assigned, r.owner = ARGV[6], ARGV[6]
+  nudge(ARGV[6])
+end
+nudge(was_owner)
+return reminder_bytes(r)

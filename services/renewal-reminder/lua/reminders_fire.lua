@@ -1,79 +1,94 @@
 -- Claims up to `limit` reminders whose time has come and makes each a task for its owner (the
--- account's sales or service owner as of now; the operators' queue without one), with its
--- ReminderDue event. A claimed reminder leaves the timer set in the same step, so however
--- many instances fire, each reminder is delivered once, and a restart loses none.
+-- reassigned one, else the account's sales or service owner as of now; the operators' queue
+-- without one), with its ReminderDue event. A claimed reminder leaves the timer set in the
+-- same step, so however many instances fire, each reminder is delivered once, and a restart
+-- loses none.
 -- KEYS[1] "{rr}:outbox"
 -- ARGV: now, limit, event_id_base, producer, trace
 -- Returns the number fired.
 local now, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
-local ids = redis.call('ZRANGEBYSCORE', P .. 'due', '-inf', now, 'LIMIT', 0, limit)
-if #ids == 0 then return 0 end
--- They are the set's first #ids by rank: removed by rank, not looked up one by one (and the
--- AOF gets one short command instead of every id).
-redis.call('ZREMRANGEBYRANK', P .. 'due', 0, #ids - 1)
--- Thousands per call: what is the same for every event is built once.
+local claimed = redis.call('ZRANGEBYSCORE', TIMERS, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit)
+if #claimed == 0 then return 0 end
+-- Thousands per call: what is the same for every event is built once, what is the same for
+-- every event of one owner once per owner, and the rest came with the timer member. One
+-- ZADD per owner's task list, one outbox entry for all the events (outbox_emit_batch).
+local base = ARGV[3]
+local id_head = pb_varint(1 * 8 + 2) .. pb_varint(#base + 4) .. base  -- Envelope.event_id
 local header_tail = pb_str(2, 'ReminderDue') .. pb_time(3, now) .. pb_str(4, ARGV[4]) ..
     pb_str(6, ARGV[5])
--- Per call, not per reminder: one ZADD per owner's task list, one outbox entry for all the
--- events (outbox_emit_batch), and each event handed over in pieces (no copy of the stored
--- reminder per event). Each reminder is read and written in one go while its hash is in
--- the cache: a second pass over a thousand cold hashes costs more than it saves.
-local owner_of = { sales = {}, service = {} }
-local tasks_of, batch, fired = {}, {}, 0
-local time_of, tail_of = {}, {}  -- encoded due times and owner+state tails, shared in the call
 local STATE_DUE = pb_int(8, STATE_NUM.due)
-local PAYLOAD_TAG = pb_varint(310 * 8 + 2)  -- Envelope.reminder_due
-for _, id in ipairs(ids) do
-  local key = rkey(id)
-  local r = redis.call('HMGET', key, 'state', 'role', 'account', 'owner', 'due', 'doc')
-  if r[1] == 'scheduled' or r[1] == 'snoozed' then
-    local owner = r[4]
-    if owner == false or owner == '' then
-      local role = r[2] == 'service' and 'service' or 'sales'
-      owner = owner_of[role][r[3]]
-      if owner == nil then
-        owner = redis.call('HGET', P .. 'owners:' .. role, r[3]) or ''
-        owner_of[role][r[3]] = owner
-      end
-    end
-    redis.call('HSET', key, 'state', 'due', 'owner', owner)
-    local tasks = tasks_of[owner]
-    if tasks == nil then
-      tasks = {}
-      tasks_of[owner] = tasks
-    end
-    tasks[#tasks + 1] = r[5]
-    tasks[#tasks + 1] = id
-    fired = fired + 1
-    local event = event_id(ARGV[3], fired)
-    -- The ReminderDue payload: the stored Reminder, then its due time, owner and state.
-    local due = time_of[r[5]]
-    if due == nil then
-      due = pb_time(6, r[5])
-      time_of[r[5]] = due
-    end
-    local tail = tail_of[owner]
-    if tail == nil then
-      tail = pb_str(7, owner) .. STATE_DUE
-      tail_of[owner] = tail
-    end
-    local doc = r[6] or ''
-    local reminder_len = #doc + #due + #tail
-    local reminder_len_bytes = pb_varint(reminder_len)
-    local head = pb_str(1, event) .. header_tail .. pb_str(5, r[3]) .. PAYLOAD_TAG ..
-        pb_varint(1 + #reminder_len_bytes + reminder_len) .. '\10' .. reminder_len_bytes
-    outbox_batch_add(batch, r[3], event, 'ReminderDue', head, doc, due, tail)
-    -- A due inspection also becomes a ticket in ticket-dispatch (raised by the service, retried
-    -- until it answers).
-    if string.sub(id, 1, 11) == 'inspection:' then redis.call('RPUSH', P .. 'inspections', id) end
+-- The claimed reminders, parsed; then every owner they need, one HMGET per role.
+local ids, accounts, roles, owners, fragments, dues = {}, {}, {}, {}, {}, {}
+local unreadable, wanted, n = {}, { sales = {}, service = {} }, 0
+for i = 1, #claimed, 2 do
+  local id, account, role, owner, fragment = string.match(claimed[i], MEMBER)
+  if id == nil then
+    -- Not written by these scripts: set aside for an operator rather than left to block every
+    -- fire behind it.
+    unreadable[#unreadable + 1] = claimed[i + 1]
+    unreadable[#unreadable + 1] = claimed[i]
+  else
+    if role ~= 'service' then role = 'sales' end
+    n = n + 1
+    ids[n], accounts[n], roles[n], owners[n], fragments[n], dues[n] =
+      id, account, role, owner, fragment, claimed[i + 1]
+    if owner == '' then wanted[role][account] = true end
   end
 end
-for owner, tasks in pairs(tasks_of) do
-  -- unpack() is bounded by Lua's C stack (about 8,000 values): add in slices.
-  for from = 1, #tasks, 2000 do
-    redis.call('ZADD', task_key(owner), unpack(tasks, from, math.min(from + 1999, #tasks)))
+local owner_of = {}
+for role, accounts in pairs(wanted) do
+  local list = {}
+  for account in pairs(accounts) do list[#list + 1] = account end
+  local found = {}
+  for from = 1, #list, 2000 do  -- unpack() is bounded by Lua's C stack
+    local got = redis.call('HMGET', P .. 'owners:' .. role,
+      unpack(list, from, math.min(from + 1999, #list)))
+    for k = 1, #got do found[list[from + k - 1]] = got[k] or '' end
   end
+  owner_of[role] = found
+end
+-- Each event's id is base .. seq and its value id_head .. seq .. header_tail .. fragment ..
+-- due_part, handed over in those pieces.
+local ID_LEN, TYPE = #base + 4, outbox_batch_type('ReminderDue')
+local HEAD_LEN = #id_head + 4 + #header_tail
+local tasks_of, due_part_of, batch, inspections, b = {}, {}, {}, {}, 0
+for fired = 1, n do
+  local id, account, owner = ids[fired], accounts[fired], owners[fired]
+  if owner == '' then owner = owner_of[roles[fired]][account] end
+  local tasks = tasks_of[owner]
+  if tasks == nil then
+    tasks = {}
+    tasks_of[owner] = tasks
+  end
+  tasks[#tasks + 1] = dues[fired]
+  tasks[#tasks + 1] = id
+  -- Owner and state, merged by the reader into the reminder the fragment began.
+  local due_part = due_part_of[owner]
+  if due_part == nil then
+    due_part = pb_msg(310, pb_msg(1, pb_str(7, owner) .. STATE_DUE))
+    due_part_of[owner] = due_part
+  end
+  local seq, fragment = string.format('%04x', fired % 65536), fragments[fired]
+  b = outbox_batch_add(batch, b, account, ID_LEN, base, seq, TYPE,
+    HEAD_LEN + #fragment + #due_part, id_head, seq, header_tail, fragment, due_part)
+  -- A due inspection also becomes a ticket in ticket-dispatch (raised by the service, retried
+  -- until it answers).
+  if string.sub(id, 1, 11) == 'inspection:' then inspections[#inspections + 1] = id end
+end
+-- They are the set's first by rank: removed by rank, not looked up one by one (and the AOF
+-- gets one short command instead of every member).
+redis.call('ZREMRANGEBYRANK', TIMERS, 0, #claimed / 2 - 1)
+-- unpack() is bounded by Lua's C stack (about 8,000 values): added in slices.
+local function zadd(key, pairs_)
+  for from = 1, #pairs_, 2000 do
+    redis.call('ZADD', key, unpack(pairs_, from, math.min(from + 1999, #pairs_)))
+  end
+end
+zadd(P .. 'due-unreadable', unreadable)
+for _, id in ipairs(inspections) do redis.call('RPUSH', P .. 'inspections', id) end
+for owner, tasks in pairs(tasks_of) do
+  zadd(task_key(owner), tasks)
   nudge(owner)
 end
-outbox_emit_batch(OUTBOX, REMINDERS_TOPIC, fired, batch)
-return fired
+outbox_emit_batch(OUTBOX, REMINDERS_TOPIC, n, batch)
+return n

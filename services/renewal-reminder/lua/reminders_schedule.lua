@@ -7,12 +7,9 @@
 local count, scheduled = tonumber(ARGV[1]), 0
 for i = 0, count - 1 do
   local a = 2 + i * 5
-  local id, due, account = ARGV[a], tonumber(ARGV[a + 2]), ARGV[a + 4]
-  if redis.call('HSETNX', rkey(id), 'state', 'scheduled') == 1 then
-    redis.call('HSET', rkey(id), 'doc', ARGV[a + 1], 'due', due, 'role', ARGV[a + 3],
-      'account', account)
-    redis.call('ZADD', P .. 'due', due, id)
-    redis.call('ZADD', P .. 'upcoming:' .. account, due, id)
+  local id = ARGV[a]
+  if redis.call('EXISTS', rkey(id)) == 0 then
+    schedule_reminder(id, ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], '', 'scheduled')
     scheduled = scheduled + 1
   end
 end
