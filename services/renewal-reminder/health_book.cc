@@ -48,10 +48,7 @@ absl::Status HealthBook::Note(const std::string& account, HealthSignal signal,
   auto r = redis_.Pipeline({{"ZADD", key, std::to_string(absl::ToUnixMillis(when)), m},
                             {"ZREMRANGEBYSCORE", key, "-inf",
                              absl::StrCat("(", absl::ToUnixMillis(clock_.Now() - kSignalsKept))}});
-  if (!r.ok()) return r.status();
-  for (const auto& reply : *r) {
-    if (!reply.ok()) return reply.status();
-  }
+  if (auto st = platform::FirstError(r); !st.ok()) return st;
   return absl::OkStatus();
 }
 
@@ -64,10 +61,7 @@ absl::StatusOr<HealthInputs> HealthBook::Inputs(const std::string& account, absl
   }
   reads.push_back({"ZRANGEBYSCORE", SignalKey(account, HealthSignal::kSatisfaction), from, "+inf"});
   auto r = redis_.Pipeline(reads);
-  if (!r.ok()) return r.status();
-  for (const auto& reply : *r) {
-    if (!reply.ok()) return reply.status();
-  }
+  if (auto st = platform::FirstError(r); !st.ok()) return st;
   HealthInputs in;
   in.tickets = static_cast<int>((*r)[0]->integer);
   in.sla_breaches = static_cast<int>((*r)[1]->integer);

@@ -137,10 +137,7 @@ absl::Status ReminderBook::InspectionRaised(const std::string& id, const std::st
   // same ticket (same idempotency key).
   auto r = redis_.Pipeline(
       {{"HSET", Key("r:" + id), "ticket", ticket}, {"LREM", Key("inspections"), "1", id}});
-  if (!r.ok()) return r.status();
-  for (const auto& reply : *r) {
-    if (!reply.ok()) return reply.status();
-  }
+  if (auto st = platform::FirstError(r); !st.ok()) return st;
   return absl::OkStatus();
 }
 
@@ -292,10 +289,7 @@ absl::StatusOr<int64_t> ReminderBook::SavePolicy(const v1::SchedulePolicy& polic
                             {"HINCRBY", Key("policy"), "version", "1"},
                             {"HSET", Key("policy"), "doc", doc.SerializeAsString()},
                             {"EXEC"}});
-  if (!r.ok()) return r.status();
-  for (const auto& reply : *r) {
-    if (!reply.ok()) return reply.status();
-  }
+  if (auto st = platform::FirstError(r); !st.ok()) return st;
   const auto& exec = *r->back();
   if (exec.elements.size() != 2) return absl::InternalError("policy save: no transaction result");
   return exec.elements[0].integer;
@@ -318,10 +312,7 @@ absl::Status ReminderBook::SetProfile(const v1::AccountProfile& profile) {
   auto r = redis_.Pipeline(
       {{"HSET", Key("acct:" + profile.account_id()), "profile", profile.SerializeAsString()},
        {"SADD", Key("profiled"), profile.account_id()}});
-  if (!r.ok()) return r.status();
-  for (const auto& reply : *r) {
-    if (!reply.ok()) return reply.status();
-  }
+  if (auto st = platform::FirstError(r); !st.ok()) return st;
   return absl::OkStatus();
 }
 

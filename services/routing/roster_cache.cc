@@ -52,10 +52,7 @@ absl::Status RosterCache::Reload() {
   // One transaction on one connection: the version and the roster it describes.
   auto replies =
       redis_.Pipeline({{"MULTI"}, {"GET", tag_ + ":ver"}, {"HGETALL", tag_ + ":roster"}, {"EXEC"}});
-  if (!replies.ok()) return replies.status();
-  for (const auto& r : *replies) {
-    if (!r.ok()) return r.status();
-  }
+  if (auto st = platform::FirstError(replies); !st.ok()) return st;
   const auto& exec = *replies->back();
   if (exec.elements.size() != 2) {
     return absl::InternalError("roster read: the transaction returned no result");

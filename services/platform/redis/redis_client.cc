@@ -351,4 +351,12 @@ absl::StatusOr<RedisValue> EvalOn(RedisConnection& conn, const RedisScript& scri
       nullptr);
 }
 
+absl::Status FirstError(const absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>>& replies) {
+  if (!replies.ok()) return replies.status();
+  for (const auto& reply : *replies) {
+    if (!reply.ok()) return reply.status();
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace firstline::platform

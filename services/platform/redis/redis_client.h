@@ -66,6 +66,10 @@ class RedisConnection {
   absl::Time next_connect_ = absl::InfinitePast();
 };
 
+// A pipeline's outcome as one status: the batch's own failure, else the first command's error
+// reply, else OK (for pipelines whose commands must all succeed).
+absl::Status FirstError(const absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>>& replies);
+
 // Thread-safe pooled client. Every failure is a status; nothing throws or aborts.
 class RedisClient {
  public:

@@ -19,7 +19,8 @@ local header_tail = pb_str(2, 'ReminderDue') .. pb_time(3, now) .. pb_str(4, ARG
 local STATE_DUE = pb_int(8, STATE_NUM.due)
 -- The claimed reminders, parsed; then every owner they need, one HMGET per role.
 local ids, accounts, roles, owners, fragments, dues = {}, {}, {}, {}, {}, {}
-local unreadable, wanted, n = {}, { sales = {}, service = {} }, 0
+local unreadable, n = {}, 0
+local to_look_up, seen = { sales = {}, service = {} }, { sales = {}, service = {} }
 for i = 1, #claimed, 2 do
   local id, account, role, owner, fragment = string.match(claimed[i], MEMBER)
   if id == nil then
@@ -32,13 +33,15 @@ for i = 1, #claimed, 2 do
     n = n + 1
     ids[n], accounts[n], roles[n], owners[n], fragments[n], dues[n] =
       id, account, role, owner, fragment, claimed[i + 1]
-    if owner == '' then wanted[role][account] = true end
+    if owner == '' and not seen[role][account] then
+      seen[role][account] = true
+      local list = to_look_up[role]
+      list[#list + 1] = account
+    end
   end
 end
 local owner_of = {}
-for role, accounts in pairs(wanted) do
-  local list = {}
-  for account in pairs(accounts) do list[#list + 1] = account end
+for role, list in pairs(to_look_up) do
   local found = {}
   for from = 1, #list, 2000 do  -- unpack() is bounded by Lua's C stack
     local got = redis.call('HMGET', P .. 'owners:' .. role,
@@ -51,17 +54,17 @@ end
 -- due_part, handed over in those pieces.
 local ID_LEN, TYPE = #base + 4, outbox_batch_type('ReminderDue')
 local HEAD_LEN = #id_head + 4 + #header_tail
-local tasks_of, due_part_of, batch, inspections, b = {}, {}, {}, {}, 0
+local tasks_of, task_count, due_part_of, batch, inspections, b = {}, {}, {}, {}, {}, 0
 for fired = 1, n do
   local id, account, owner = ids[fired], accounts[fired], owners[fired]
   if owner == '' then owner = owner_of[roles[fired]][account] end
-  local tasks = tasks_of[owner]
+  local tasks, t = tasks_of[owner], (task_count[owner] or 0) + 2
   if tasks == nil then
     tasks = {}
     tasks_of[owner] = tasks
   end
-  tasks[#tasks + 1] = dues[fired]
-  tasks[#tasks + 1] = id
+  tasks[t - 1], tasks[t] = dues[fired], id
+  task_count[owner] = t
   -- Owner and state, merged by the reader into the reminder the fragment began.
   local due_part = due_part_of[owner]
   if due_part == nil then

@@ -42,6 +42,15 @@ TEST_F(RedisClientTest, PipelineAnswersEveryCommandInOrderWithItsOwnStatus) {
   EXPECT_TRUE((*replies)[501]->is_nil());
   EXPECT_EQ(client_.Command({"GET", "n"})->str, "500");  // the connection is still in step
   EXPECT_TRUE(client_.Pipeline({})->empty());
+  // As one status: the first error reply, OK when there is none.
+  EXPECT_EQ(FirstError(replies).code(), absl::StatusCode::kInternal);
+  EXPECT_NE(FirstError(replies).message().find("not an integer"), std::string::npos)
+      << FirstError(replies);
+  EXPECT_TRUE(FirstError(client_.Pipeline({{"INCR", "n"}, {"GET", "n"}})).ok());
+  EXPECT_TRUE(FirstError(client_.Pipeline({})).ok());
+  absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> broken =
+      absl::UnavailableError("redis: connection lost");
+  EXPECT_EQ(FirstError(broken).code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(RedisClientTest, ScriptErrorsCarryTheirStatusCode) {
