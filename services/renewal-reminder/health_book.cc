@@ -48,8 +48,7 @@ absl::Status HealthBook::Note(const std::string& account, HealthSignal signal,
   auto r = redis_.Pipeline({{"ZADD", key, std::to_string(absl::ToUnixMillis(when)), m},
                             {"ZREMRANGEBYSCORE", key, "-inf",
                              absl::StrCat("(", absl::ToUnixMillis(clock_.Now() - kSignalsKept))}});
-  if (auto st = platform::FirstError(r); !st.ok()) return st;
-  return absl::OkStatus();
+  return platform::FirstError(r);
 }
 
 absl::StatusOr<HealthInputs> HealthBook::Inputs(const std::string& account, absl::Duration window) {
@@ -84,6 +83,9 @@ absl::StatusOr<HealthInputs> HealthBook::Inputs(const std::string& account, absl
 absl::StatusOr<v1::HealthBand> HealthBook::Record(const v1::AccountHealth& health,
                                                   const PlannedReminder& task,
                                                   const std::string& trace_id) {
+  PlannedReminder stored = task;  // scheduled under the health's account
+  stored.account_id = health.account_id();
+  if (auto st = ReminderBook::CheckStorable({stored}); !st.ok()) return st;
   auto r = redis_.Eval(
       record_, {ReminderBook::OutboxKey()},
       {std::to_string(absl::ToUnixMillis(clock_.Now())), health.account_id(),

@@ -29,15 +29,15 @@ absl::Status CheckNoNul(absl::string_view what, absl::string_view value) {
   return absl::InvalidArgumentError(absl::StrCat(what, " holds a NUL character"));
 }
 
-absl::Status CheckPlanned(const std::vector<PlannedReminder>& planned) {
+}  // namespace
+
+absl::Status ReminderBook::CheckStorable(const std::vector<PlannedReminder>& planned) {
   for (const auto& p : planned) {
     if (auto st = CheckNoNul("reminder id", p.id); !st.ok()) return st;
     if (auto st = CheckNoNul("reminder account", p.account_id); !st.ok()) return st;
   }
   return absl::OkStatus();
 }
-
-}  // namespace
 
 std::string ReminderDoc(const PlannedReminder& p) {
   v1::Reminder r;
@@ -80,7 +80,7 @@ absl::StatusOr<RecordOutcome> ReminderBook::RecordContract(
     const v1::Contract& contract, std::vector<platform::OutboxEvent> events,
     const std::vector<PlannedReminder>& planned, const std::string& trace_id,
     const std::string& reward_guard) {
-  if (auto st = CheckPlanned(planned); !st.ok()) return st;
+  if (auto st = CheckStorable(planned); !st.ok()) return st;
   std::vector<std::string> args = {std::to_string(absl::ToUnixMillis(clock_.Now())),
                                    contract.contract_id(),
                                    contract.account_id(),
@@ -113,7 +113,7 @@ absl::StatusOr<RecordOutcome> ReminderBook::RecordContract(
 
 absl::StatusOr<int> ReminderBook::Schedule(const std::vector<PlannedReminder>& planned) {
   if (planned.empty()) return 0;
-  if (auto st = CheckPlanned(planned); !st.ok()) return st;
+  if (auto st = CheckStorable(planned); !st.ok()) return st;
   std::vector<std::string> args = {std::to_string(planned.size())};
   for (const auto& p : planned) {
     args.insert(args.end(), {p.id, ReminderDoc(p), std::to_string(absl::ToUnixMillis(p.due)),
@@ -137,8 +137,7 @@ absl::Status ReminderBook::InspectionRaised(const std::string& id, const std::st
   // same ticket (same idempotency key).
   auto r = redis_.Pipeline(
       {{"HSET", Key("r:" + id), "ticket", ticket}, {"LREM", Key("inspections"), "1", id}});
-  if (auto st = platform::FirstError(r); !st.ok()) return st;
-  return absl::OkStatus();
+  return platform::FirstError(r);
 }
 
 absl::Status ReminderBook::NoteReferral(const std::string& account, const std::string& referrer) {
@@ -312,8 +311,7 @@ absl::Status ReminderBook::SetProfile(const v1::AccountProfile& profile) {
   auto r = redis_.Pipeline(
       {{"HSET", Key("acct:" + profile.account_id()), "profile", profile.SerializeAsString()},
        {"SADD", Key("profiled"), profile.account_id()}});
-  if (auto st = platform::FirstError(r); !st.ok()) return st;
-  return absl::OkStatus();
+  return platform::FirstError(r);
 }
 
 absl::StatusOr<std::pair<std::string, std::vector<std::string>>> ReminderBook::ProfiledAccounts(

@@ -55,6 +55,9 @@ class ReminderBook {
                                                const std::vector<PlannedReminder>& planned,
                                                const std::string& trace_id,
                                                const std::string& reward_guard = "");
+  // INVALID_ARGUMENT when an id or account holds NUL, which separates a timer member's parts
+  // (reminder_prelude.lua); every path that schedules checks before writing.
+  static absl::Status CheckStorable(const std::vector<PlannedReminder>& planned);
   // Schedules reminders of no contract; ids already known are left alone. Returns how many
   // were new.
   absl::StatusOr<int> Schedule(const std::vector<PlannedReminder>& planned);

@@ -334,11 +334,30 @@ TEST_F(ReminderBookTest, AnIdOrOwnerHoldingNulIsRefusedBeforeAnythingIsWritten) 
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(r.status().message(), "reminder id holds a NUL character");
   EXPECT_EQ(client_.Command({"EXISTS", "{rr}:due"})->integer, 0);
+  // Every path that schedules checks: a contract's reminders, and the at-risk task.
+  ASSERT_TRUE(desk_.RecordContract(Contract(1, "2027-06-10T04:00:00Z"), "t").ok());
+  EXPECT_EQ(book_.RecordContract(Contract(2, "2027-06-10T04:00:00Z"), {}, {p}, "t").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ((*book_.Contract("c-1"))->version(), 1);
+  EXPECT_EQ(book_.Get(p.id).status().code(), absl::StatusCode::kNotFound);
+  v1::AccountHealth health;
+  health.set_account_id(p.id);  // holds the NUL
+  health.set_band(v1::HEALTH_BAND_RED);
+  PlannedReminder at_risk = p;
+  at_risk.id = "at-risk:x";
+  EXPECT_EQ(health_.Record(health, at_risk, "t").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client_.Command({"EXISTS", "{rr}:health:" + p.id})->integer, 0);
+  // And every path that names an owner.
   std::string owner = "rep";
   owner.push_back('\0');
-  auto o = book_.SetOwner("acct-1", "sales", owner);
-  EXPECT_EQ(o.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(*book_.Owner("acct-1", "sales"), "");
+  EXPECT_EQ(book_.SetOwner("acct-1", "sales", owner).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(*book_.Owner("acct-1", "sales"), "rep-1");
+  const std::string t90 = "renewal:c-1:2027-06-10:T-90";
+  EXPECT_EQ(
+      book_.Change(ReminderChange::kReassign, t90, "ops-1", true, owner, "", "t").status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(book_.Get(t90)->owner_id(), "");
 }
 
 TEST_F(ReminderBookTest, APolicyReplacedThroughOneInstanceIsAdoptedByTheOthers) {

@@ -42,10 +42,10 @@ for i = 0, count - 1 do planned[ARGV[first + 1 + i * 4]] = true end
 local by_contract = P .. 'by-contract:' .. cid
 local superseded, seq = 0, 0
 for _, id in ipairs(redis.call('ZRANGE', by_contract, 0, -1)) do
-  local r = reminder_view(id)
-  if r == nil and not planned[id] then
+  local r = not planned[id] and reminder_view(id)  -- planned ones are seen to below
+  if r == nil then
     redis.call('ZREM', by_contract, id)  -- finished and forgotten after its retention
-  elseif r ~= nil and not planned[id] and LIVE[r.state] then
+  elseif r and LIVE[r.state] then
     unschedule(r)
     -- Never delivered, so if a later version plans it again it is simply scheduled anew.
     redis.call('HSET', rkey(id), 'state', 'superseded')

@@ -22,10 +22,7 @@ if previous ~= band then
     local owner = redis.call('HGET', P .. 'owners:sales', account) or ''
     emit(topic, account, event_id(ARGV[6], 2), 'AccountAtRisk', now, ARGV[7], ARGV[8], 314,
       pb_msg(1, ARGV[5]) .. pb_str(2, owner))
-    local id = ARGV[9]
-    if redis.call('EXISTS', rkey(id)) == 0 then
-      schedule_reminder(id, ARGV[10], ARGV[11], 'sales', account, '', 'scheduled')
-    end
+    schedule_if_new(ARGV[9], ARGV[10], ARGV[11], 'sales', account)
   end
 end
 return previous

@@ -40,20 +40,21 @@ local function timer_member(id, account, role, owner, doc, due)
       due_fragment(account, doc, due)
 end
 
--- A reminder as it stands (nil if unknown): its fields, its timer member, and its state and
--- owner with "due" worked out as described above.
+-- A reminder as it stands (nil if unknown): its fields, its state and owner with "due" worked
+-- out as described above, and while it is pending its timer member.
 local function reminder_view(id)
   local f = redis.call('HMGET', rkey(id), 'doc', 'state', 'due', 'role', 'account', 'owner',
     'outcome', 'notes')
   if f[2] == false then return nil end
   local r = { id = id, doc = f[1] or '', state = f[2], due = f[3] or '0', role = f[4] or 'sales',
     account = f[5] or '', assigned = f[6] or '', outcome = f[7], notes = f[8] }
-  r.member = timer_member(id, r.account, r.role, r.assigned, r.doc, r.due)
   r.owner = r.assigned
-  if (r.state == 'scheduled' or r.state == 'snoozed') and
-      redis.call('ZSCORE', TIMERS, r.member) == false then
-    r.state = 'due'
-    if r.owner == '' then r.owner = redis.call('HGET', P .. 'owners:' .. r.role, r.account) or '' end
+  if r.state == 'scheduled' or r.state == 'snoozed' then
+    r.member = timer_member(id, r.account, r.role, r.assigned, r.doc, r.due)
+    if redis.call('ZSCORE', TIMERS, r.member) == false then
+      r.state, r.member = 'due', nil
+      if r.owner == '' then r.owner = redis.call('HGET', P .. 'owners:' .. r.role, r.account) or '' end
+    end
   end
   return r
 end
@@ -73,6 +74,28 @@ local function schedule_reminder(id, doc, due, role, account, owner, state)
   redis.call('ZADD', TIMERS, due, member)
   redis.call('ZADD', P .. 'upcoming:' .. account, due, id)
   return member
+end
+
+-- Schedules a reminder unless its id is known: a known one keeps its state, so planning the
+-- same reminder again (a redelivered event, an overlapping window) is harmless. Returns
+-- whether it was new.
+local function schedule_if_new(id, doc, due, role, account)
+  if redis.call('EXISTS', rkey(id)) == 1 then return false end
+  schedule_reminder(id, doc, due, role, account, '', 'scheduled')
+  return true
+end
+
+-- Calls `command` on `key` with the items of `list` as arguments, 2,000 at a time (unpack()
+-- is bounded by Lua's C stack, about 8,000 values); returns the replies joined in order.
+local function call_sliced(command, key, list)
+  local replies = {}
+  for from = 1, #list, 2000 do
+    local got = redis.call(command, key, unpack(list, from, math.min(from + 1999, #list)))
+    if type(got) == 'table' then
+      for k = 1, #got do replies[from + k - 1] = got[k] end
+    end
+  end
+  return replies
 end
 
 -- Takes a live reminder out of every schedule: its timer or its owner's task list, and its

@@ -42,12 +42,8 @@ for i = 1, #claimed, 2 do
 end
 local owner_of = {}
 for role, list in pairs(to_look_up) do
-  local found = {}
-  for from = 1, #list, 2000 do  -- unpack() is bounded by Lua's C stack
-    local got = redis.call('HMGET', P .. 'owners:' .. role,
-      unpack(list, from, math.min(from + 1999, #list)))
-    for k = 1, #got do found[list[from + k - 1]] = got[k] or '' end
-  end
+  local found, got = {}, call_sliced('HMGET', P .. 'owners:' .. role, list)
+  for k = 1, #list do found[list[k]] = got[k] or '' end
   owner_of[role] = found
 end
 -- Each event's id is base .. seq and its value id_head .. seq .. header_tail .. fragment ..
@@ -81,16 +77,10 @@ end
 -- They are the set's first by rank: removed by rank, not looked up one by one (and the AOF
 -- gets one short command instead of every member).
 redis.call('ZREMRANGEBYRANK', TIMERS, 0, #claimed / 2 - 1)
--- unpack() is bounded by Lua's C stack (about 8,000 values): added in slices.
-local function zadd(key, pairs_)
-  for from = 1, #pairs_, 2000 do
-    redis.call('ZADD', key, unpack(pairs_, from, math.min(from + 1999, #pairs_)))
-  end
-end
-zadd(P .. 'due-unreadable', unreadable)
-for _, id in ipairs(inspections) do redis.call('RPUSH', P .. 'inspections', id) end
+call_sliced('ZADD', P .. 'due-unreadable', unreadable)
+call_sliced('RPUSH', P .. 'inspections', inspections)
 for owner, tasks in pairs(tasks_of) do
-  zadd(task_key(owner), tasks)
+  call_sliced('ZADD', task_key(owner), tasks)
   nudge(owner)
 end
 outbox_emit_batch(OUTBOX, REMINDERS_TOPIC, n, batch)
