@@ -45,8 +45,12 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
     }
     if (!queue_.empty() && !finished_) {
       this->StartWrite(&queue_.front());
-    } else {
-      writing_ = false;
+      return;
+    }
+    writing_ = false;
+    if (draining_ && !finished_) {
+      finished_ = true;
+      this->Finish(std::move(drained_status_));
     }
   }
 
@@ -91,7 +95,7 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
   // Queues `messages` behind what is being sent; dropped once the stream has ended.
   void Send(std::vector<Response> messages) {
     std::lock_guard lock(mu_);
-    if (finished_) return;
+    if (finished_ || draining_) return;
     for (auto& m : messages) queue_.push_back(std::move(m));
     if (!writing_ && !queue_.empty()) {
       writing_ = true;
@@ -105,7 +109,9 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
     }
   }
 
-  // Finishes the stream once, whoever asks first.
+  // Finishes the stream once, whoever asks first. An OK end is a goodbye: it takes no more
+  // messages but finishes only once those already queued are written. An error ends it at
+  // once, even one that is draining (the app is gone or the server is going).
   void End(grpc::Status status) {
     std::lock_guard lock(mu_);
     EndLocked(std::move(status));
@@ -114,6 +120,11 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
  private:
   void EndLocked(grpc::Status status) {
     if (finished_) return;
+    if (status.ok() && writing_) {
+      draining_ = true;
+      drained_status_ = std::move(status);
+      return;
+    }
     finished_ = true;
     this->Finish(std::move(status));
   }
@@ -125,8 +136,10 @@ class QueuedServerStream : public grpc::ServerWriteReactor<Response> {
   std::mutex mu_;
   std::deque<Response> queue_;
   absl::Time last_progress_;  // the last write started on an idle stream or completed
-  bool writing_ = false;
-  bool finished_ = false;
+  bool writing_ = false;      // a write is outstanding; false only with the queue empty or finished
+  bool draining_ = false;     // ended OK with messages still queued
+  grpc::Status drained_status_;  // what Finish gets once they are written
+  bool finished_ = false;        // Finish has been called
 };
 
 }  // namespace firstline::platform

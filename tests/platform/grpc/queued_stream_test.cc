@@ -7,7 +7,10 @@
 #include <atomic>
 #include <memory>
 #include <thread>
+#include <vector>
 
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "firstline/testing/v1/echo.grpc.pb.h"
 
 namespace firstline::platform {
@@ -17,21 +20,28 @@ using firstline::testing::v1::Echo;
 using firstline::testing::v1::StreamRequest;
 using firstline::testing::v1::StreamResponse;
 
-// Sends `count` messages of the request's payload, one Send every millisecond from a thread of
-// its own (as the offer and reminder feeds do), then ends the stream OK.
+// Sends `count` messages of the request's payload from a thread of its own (as the offer and
+// reminder feeds do), one Send every `pace`, or all in one Send when `pace` is zero, then ends
+// the stream OK.
 class PacedStream final : public QueuedServerStream<StreamResponse> {
  public:
-  PacedStream(const StreamRequest& request, LiveStreams* live, Limits limits)
+  PacedStream(const StreamRequest& request, LiveStreams* live, Limits limits, absl::Duration pace)
       : QueuedServerStream(live, limits) {
     Open([] {});
-    sender_ = std::thread([this, request] {
+    sender_ = std::thread([this, request, pace] {
+      std::vector<StreamResponse> burst;
       for (int64_t i = 0; i < request.count() && !stop_; ++i) {
         StreamResponse r;
         r.set_payload(request.payload());
         r.set_sequence(i);
+        if (pace == absl::ZeroDuration()) {
+          burst.push_back(std::move(r));
+          continue;
+        }
         Send({std::move(r)});
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        absl::SleepFor(pace);
       }
+      if (!burst.empty()) Send(std::move(burst));
       End(grpc::Status::OK);
     });
   }
@@ -47,10 +57,11 @@ class PacedStream final : public QueuedServerStream<StreamResponse> {
 
 class PacedEcho final : public Echo::CallbackService {
  public:
-  explicit PacedEcho(QueuedServerStream<StreamResponse>::Limits limits) : limits_(limits) {}
+  PacedEcho(QueuedServerStream<StreamResponse>::Limits limits, absl::Duration pace)
+      : limits_(limits), pace_(pace) {}
   grpc::ServerWriteReactor<StreamResponse>* Stream(grpc::CallbackServerContext*,
                                                    const StreamRequest* request) override {
-    return new PacedStream(*request, &live_, limits_);
+    return new PacedStream(*request, &live_, limits_, pace_);
   }
 
   LiveStreams& live() { return live_; }
@@ -58,12 +69,14 @@ class PacedEcho final : public Echo::CallbackService {
  private:
   LiveStreams live_;
   QueuedServerStream<StreamResponse>::Limits limits_;
+  absl::Duration pace_;
 };
 
 class QueuedStreamTest : public ::testing::Test {
  protected:
-  void Serve(QueuedServerStream<StreamResponse>::Limits limits) {
-    service_ = std::make_unique<PacedEcho>(limits);
+  void Serve(QueuedServerStream<StreamResponse>::Limits limits,
+             absl::Duration pace = absl::Milliseconds(1)) {
+    service_ = std::make_unique<PacedEcho>(limits, pace);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -127,6 +140,15 @@ TEST_F(QueuedStreamTest, ASlowReaderUnderTheStallLimitIsNotCutOff) {
   auto [received, status] = Receive(600, 64 * 1024, absl::Milliseconds(300));
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(received, 600);
+}
+
+TEST_F(QueuedStreamTest, AStreamEndedOkStillWritesEverythingItHadQueued) {
+  // 400 messages of 64 KiB are queued at once and the stream is ended OK straight after: the
+  // connection's windows hold a few, the rest must still be written before the stream finishes.
+  Serve({.max_queued = 1000, .stall = absl::Seconds(5)}, absl::ZeroDuration());
+  auto [received, status] = Receive(400, 64 * 1024, absl::Milliseconds(100));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(received, 400);
 }
 
 TEST_F(QueuedStreamTest, AServerShuttingDownEndsItsStreamsAtOnceAndRefusesNewOnes) {
