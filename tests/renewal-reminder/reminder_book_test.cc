@@ -187,6 +187,14 @@ TEST_F(ReminderBookTest, RestartHalfwayAndTwoReplicasLoseAndRepeatNothing) {
   std::set<std::string> unique(delivered.begin(), delivered.end());
   EXPECT_EQ(delivered.size(), 280u);
   EXPECT_EQ(unique.size(), 280u);
+  // A call's events are numbered after its id base (the batch of 50 runs past 16, where the
+  // numbering carries into the next hex digit): every event id is different.
+  std::set<std::string> event_ids;
+  for (const auto& e : Events("ReminderDue")) {
+    EXPECT_EQ(e.event_id().size(), 32u) << e.event_id();
+    event_ids.insert(e.event_id());
+  }
+  EXPECT_EQ(event_ids.size(), 280u);
 }
 
 TEST_F(ReminderBookTest, BadInputIsNamedAndNothingIsWritten) {

@@ -52,14 +52,16 @@ end
 -- it). Entries of this kind cost Redis and its AOF one stream entry per call.
 -- A batch is a list of pieces that one table.concat joins at the end. A record's id and
 -- value are given in pieces with their total lengths, so what a sweep builds once per call
--- is shared by every record, not concatenated (allocated, hashed, collected) into each; and
--- `type_piece` is outbox_batch_type(type_name), built once. Returns the batch's new length.
+-- is shared by every record, not concatenated (allocated, hashed, collected) into each;
+-- `id_len_piece` is pb_varint of the id's length (event ids of one sweep share it) and
+-- `type_piece` is outbox_batch_type(type_name), each built once. Returns the batch's new
+-- length.
 local function outbox_batch_type(type_name) return pb_varint(#type_name) .. type_name end
-local function outbox_batch_add(batch, n, key, id_len, id1, id2, type_piece, value_len, v1, v2,
-                                v3, v4, v5)
+local function outbox_batch_add(batch, n, key, id_len_piece, id1, id2, type_piece, value_len, v1,
+                                v2, v3, v4, v5)
   batch[n + 1] = pb_varint(#key)
   batch[n + 2] = key
-  batch[n + 3] = pb_varint(id_len)
+  batch[n + 3] = id_len_piece
   batch[n + 4] = id1
   batch[n + 5] = id2 or ''
   batch[n + 6] = type_piece

@@ -6,7 +6,7 @@ local batch, count, n = {}, 0, 0
 for i = 2, #ARGV, 4 do
   local id, value = ARGV[i + 1], ARGV[i + 3]
   local half = math.floor(#value / 2)
-  n = outbox_batch_add(batch, n, ARGV[i], #id, string.sub(id, 1, 3), string.sub(id, 4),
+  n = outbox_batch_add(batch, n, ARGV[i], pb_varint(#id), string.sub(id, 1, 3), string.sub(id, 4),
     outbox_batch_type(ARGV[i + 2]), #value, string.sub(value, 1, half),
     string.sub(value, half + 1))
   count = count + 1
