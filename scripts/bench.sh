@@ -114,7 +114,8 @@ YAML
       ;;
     reminders)
       "$BENCH" reminders --redis-port "$REDIS_PORT" \
-        --contracts "${FIRSTLINE_BENCH_CONTRACTS:-1000000}" --seconds "$((SECONDS_PER_RUN * 6))" \
+        --contracts "${FIRSTLINE_BENCH_CONTRACTS:-1000000}" --warmup-seconds "$SECONDS_PER_RUN" \
+        --seconds "$((SECONDS_PER_RUN * 6))" \
         --out "$OUT"
       ;;
     attribution)

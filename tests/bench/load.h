@@ -110,14 +110,16 @@ struct ReminderFigures {
   double contracts_per_second = 0;  // RecordContract through the domain (plan, script)
   double bytes_per_reminder = 0;    // Redis used_memory growth per pending reminder
   double aof_rewrite_seconds = 0;   // the AOF rewrite between scheduling and firing
+  int64_t warmup_fired = 0;
+  double warmup_fired_per_second = 0;  // the first seconds of firing, reported on their own
   int64_t fired = 0;
-  double fired_per_second = 0;  // due reminders claimed and put on the bus (outbox)
+  double fired_per_second = 0;  // due reminders claimed and put on the bus (outbox), steady
 };
 
 // The `reminders` scenario: `contracts` contracts recorded by `threads` callers, then every
-// reminder made due and fired for up to `fire_for`.
+// reminder made due, fired for `warm_up` (measured on its own), then for up to `fire_for`.
 absl::StatusOr<ReminderFigures> ReminderLoad(int redis_port, int64_t contracts, int threads,
-                                             absl::Duration fire_for);
+                                             absl::Duration warm_up, absl::Duration fire_for);
 
 struct AttributionFigures {
   int64_t leads = 0;
