@@ -220,10 +220,11 @@ void JourneyFold::CatchUp(v1::StoredJourney& j, const std::string& lead_id,
   // a lead that arrives after the one already counted (late, or behind a clock that runs
   // ahead) does not count it a second time.
   int stage = 0;
-  for (auto& c : *j.mutable_conversions()) {
-    if (c.won_lead_id().empty() && worked_at(c.at_ms())) {
-      c.set_won_lead_id(lead_id);
-      stage = 5;
+  for (int i = 0; i < j.conversions_size(); ++i) {
+    auto* c = j.mutable_conversions(i);
+    if (c->won_lead_id().empty() && worked_at(c->at_ms())) {
+      c->set_won_lead_id(lead_id);
+      stage = std::max(stage, i == 0 ? 5 : 4);  // the customer stage: the first contract only
     }
   }
   if (j.opportunity_ms() > 0 && j.opportunity_lead_id().empty() && worked_at(j.opportunity_ms())) {
@@ -247,6 +248,13 @@ void JourneyFold::CountLead(const v1::StoredJourney& j, const v1::StoredLead& le
       for (absl::string_view metric : metrics) delta.AddCount(key, Field(group, metric), n);
     }
   }
+}
+
+void JourneyFold::RetreatFromCustomer(const v1::StoredJourney& j, v1::StoredLead& lead,
+                                      AggregateDelta& delta) const {
+  if (lead.stage() < 5) return;
+  CountLead(j, lead, {StageMetric(5)}, -1, delta);
+  lead.set_stage(4);
 }
 
 void JourneyFold::AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage,
@@ -339,15 +347,27 @@ void JourneyFold::Convert(const FoldInput& in, v1::StoredJourney& j, AggregateDe
         delta.AddCount(key, Field(p, metric::kInfluenced), in.revenue_minor);
     }
   }
-  if (v1::StoredLead* lead = LeadAt(j, c.at_ms()); lead != nullptr) {
-    c.set_won_lead_id(lead->lead_id());
-    AdvanceLead(j, *lead, 5, delta);
-  }
+  v1::StoredLead* lead = LeadAt(j, c.at_ms());
+  if (lead != nullptr) c.set_won_lead_id(lead->lead_id());
+  // An account becomes a customer once: only the lead of its first contract reaches the
+  // customer stage; a later contract (cross-sell through a new lead) counts that lead as an
+  // opportunity, and its revenue as new business. A contract folded late but signed before
+  // the first one takes the customer over from that one's lead.
+  const std::string former_first =
+      j.conversions_size() > 0 ? j.conversions(0).won_lead_id() : std::string();
+  const std::string won_lead = c.won_lead_id();
   auto* list = j.mutable_conversions();
   list->Add(std::move(c));
-  for (int i = list->size() - 1; i > 0 && list->Get(i).at_ms() < list->Get(i - 1).at_ms(); --i) {
-    list->SwapElements(i, i - 1);
+  int index = list->size() - 1;
+  for (; index > 0 && list->Get(index).at_ms() < list->Get(index - 1).at_ms(); --index) {
+    list->SwapElements(index, index - 1);
   }
+  if (index == 0 && list->size() > 1 && !former_first.empty() && former_first != won_lead) {
+    if (v1::StoredLead* former = FindLead(j, former_first); former != nullptr) {
+      RetreatFromCustomer(j, *former, delta);
+    }
+  }
+  if (lead != nullptr) AdvanceLead(j, *lead, index == 0 ? 5 : 4, delta);
   for (const auto& stored : j.conversions()) {
     if (stored.contract_id() == in.contract_id) conversions.push_back(Describe(j, stored, false));
   }

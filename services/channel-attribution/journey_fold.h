@@ -117,6 +117,9 @@ class JourneyFold {
   void CatchUp(v1::StoredJourney& j, const std::string& lead_id, AggregateDelta& delta) const;
   void AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage,
                    AggregateDelta& delta) const;
+  // Takes the customer stage back from a lead whose contract is no longer the account's first.
+  void RetreatFromCustomer(const v1::StoredJourney& j, v1::StoredLead& lead,
+                           AggregateDelta& delta) const;
   void CountLead(const v1::StoredJourney& j, const v1::StoredLead& lead,
                  const std::vector<absl::string_view>& metrics, int64_t n,
                  AggregateDelta& delta) const;

@@ -35,6 +35,12 @@ class JourneyFoldTest : public ::testing::Test {
     in.campaign = campaign;
     return in;
   }
+  FoldInput Lead(const std::string& at, const std::string& id, const std::string& channel) {
+    FoldInput in = Input(FoldInput::Kind::kLead, at, id);
+    in.lead_id = id;
+    in.channel = channel;
+    return in;
+  }
   bool Apply(const FoldInput& in) { return fold_.Apply(in, journeys_, delta_, conversions_); }
   int64_t Count(Grouping g, const std::string& date, const std::string& group,
                 absl::string_view metric) {
@@ -261,23 +267,17 @@ TEST_F(JourneyFoldTest, ALeadFoldedAfterItsRegistrationCatchesUpAndItsAcceptance
 }
 
 TEST_F(JourneyFoldTest, AContractWinsOneLeadHoweverLateTheAccountsOtherLeadsArrive) {
-  auto lead = [&](const std::string& at, const std::string& id, const std::string& channel) {
-    FoldInput in = Input(FoldInput::Kind::kLead, at, id);
-    in.lead_id = id;
-    in.channel = channel;
-    return in;
-  };
   // The contract's event comes first, then the lead worked when it was signed: that lead
   // catches up and is won.
   FoldInput won = Input(FoldInput::Kind::kWon, "2026-09-20T10:00:00Z", "e1");
   won.contract_id = "c1";
   won.revenue_minor = 10'000'000;
   ASSERT_TRUE(Apply(won));
-  ASSERT_TRUE(Apply(lead("2026-09-03T10:00:00Z", "L1", "hotline")));
+  ASSERT_TRUE(Apply(Lead("2026-09-03T10:00:00Z", "L1", "hotline")));
   EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-03", "hotline", metric::kWon), 1);
   // Another lead of the account, received before the contract but folded after it: the
   // contract has its lead already. Before, this counted the one contract as a second win.
-  ASSERT_TRUE(Apply(lead("2026-09-10T10:00:00Z", "L2", "wechat")));
+  ASSERT_TRUE(Apply(Lead("2026-09-10T10:00:00Z", "L2", "wechat")));
   EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-10", "wechat", metric::kWon), 0);
   EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-10", "wechat", metric::kOpportunities), 0);
   EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-10", "wechat", metric::kLeads), 1);
@@ -287,9 +287,64 @@ TEST_F(JourneyFoldTest, AContractWinsOneLeadHoweverLateTheAccountsOtherLeadsArri
   FoldInput qualified = Input(FoldInput::Kind::kLeadQualified, "2026-09-12T10:00:00Z", "e4");
   qualified.lead_id = "L2";
   ASSERT_TRUE(Apply(qualified));
-  ASSERT_TRUE(Apply(lead("2026-09-11T10:00:00Z", "L3", "website")));
+  ASSERT_TRUE(Apply(Lead("2026-09-11T10:00:00Z", "L3", "website")));
   EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-11", "website", metric::kOpportunities), 0);
   EXPECT_EQ(Count(Grouping::kChannel, "d:2026-09-11", "website", metric::kWon), 0);
+}
+
+TEST_F(JourneyFoldTest, AnAccountIsWonAsACustomerOnceHoweverManyContractsItSigns) {
+  auto contract = [&](const std::string& at, const std::string& id) {
+    FoldInput in = Input(FoldInput::Kind::kWon, at, "e-" + id);
+    in.contract_id = id;
+    in.revenue_minor = 5'000'000;
+    return in;
+  };
+  auto won = [&](const std::string& day, const std::string& channel) {
+    return Count(Grouping::kChannel, day, channel, metric::kWon);
+  };
+  auto opportunities = [&](const std::string& day, const std::string& channel) {
+    return Count(Grouping::kChannel, day, channel, metric::kOpportunities);
+  };
+  // In order: the hotline lead wins the account; a month later a cross-sell inquiry by WeChat
+  // ends in a second contract. That is new business and a conversion, not a second customer.
+  ASSERT_TRUE(Apply(Lead("2026-09-03T10:00:00Z", "L1", "hotline")));
+  ASSERT_TRUE(Apply(contract("2026-09-20T10:00:00Z", "c1")));
+  ASSERT_TRUE(Apply(Lead("2026-10-05T10:00:00Z", "L2", "wechat")));
+  ASSERT_TRUE(Apply(contract("2026-10-20T10:00:00Z", "c2")));
+  EXPECT_EQ(won("d:2026-09-03", "hotline"), 1);
+  EXPECT_EQ(won("d:2026-10-05", "wechat"), 0);
+  EXPECT_EQ(opportunities("d:2026-10-05", "wechat"), 1);
+  // The second contract is still credited: a whole conversion and its revenue, on its day.
+  EXPECT_DOUBLE_EQ(Credit(Grouping::kChannel, Model::kLastTouch, "d:2026-10-20", "wechat"), 1.0);
+  EXPECT_DOUBLE_EQ(
+      Credit(Grouping::kChannel, Model::kLastTouch, "d:2026-10-20", "wechat", metric::kNewBusiness),
+      5'000'000.0);
+
+  // Out of order on a second account: the later contract is folded first and its lead counted
+  // won; the earlier contract, folded after it, takes the customer over.
+  journeys_.clear();
+  delta_ = AggregateDelta();
+  ASSERT_TRUE(Apply(Lead("2026-09-03T10:00:00Z", "L1", "hotline")));
+  ASSERT_TRUE(Apply(Lead("2026-10-05T10:00:00Z", "L2", "wechat")));
+  ASSERT_TRUE(Apply(contract("2026-10-20T10:00:00Z", "c2")));
+  EXPECT_EQ(won("d:2026-10-05", "wechat"), 1);
+  ASSERT_TRUE(Apply(contract("2026-09-20T10:00:00Z", "c1")));
+  EXPECT_EQ(won("d:2026-09-03", "hotline"), 1);
+  EXPECT_EQ(won("d:2026-10-05", "wechat"), 0);
+  EXPECT_EQ(won("m:2026-10", "wechat"), 0);
+  EXPECT_EQ(opportunities("d:2026-10-05", "wechat"), 1);
+
+  // Both contracts before any lead: each lead catches up its own contract, and only the first
+  // contract's lead becomes the customer.
+  journeys_.clear();
+  delta_ = AggregateDelta();
+  ASSERT_TRUE(Apply(contract("2026-09-20T10:00:00Z", "c1")));
+  ASSERT_TRUE(Apply(contract("2026-10-20T10:00:00Z", "c2")));
+  ASSERT_TRUE(Apply(Lead("2026-10-05T10:00:00Z", "L2", "wechat")));
+  ASSERT_TRUE(Apply(Lead("2026-09-03T10:00:00Z", "L1", "hotline")));
+  EXPECT_EQ(won("d:2026-09-03", "hotline"), 1);
+  EXPECT_EQ(won("d:2026-10-05", "wechat"), 0);
+  EXPECT_EQ(opportunities("d:2026-10-05", "wechat"), 1);
 }
 
 TEST_F(JourneyFoldTest, AContactsTouchesMoveIntoTheAccountOfItsFirstLead) {
