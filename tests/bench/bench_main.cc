@@ -172,6 +172,10 @@ int main(int argc, char** argv) {
              {"leads", "paced rate (half of max)", l->paced_rate, "1/s", ""},
              {"leads", "call to event on bus p50", l->to_bus_p50_ms, "ms", ""},
              {"leads", "call to event on bus p99", l->to_bus_p99_ms, "ms", ""},
+             {"leads", "call (paced) p50", l->paced_call_p50_ms, "ms", ""},
+             {"leads", "call (paced) p99", l->paced_call_p99_ms, "ms", ""},
+             {"leads", "answer to event on bus p50", l->answer_to_bus_p50_ms, "ms", ""},
+             {"leads", "answer to event on bus p99", l->answer_to_bus_p99_ms, "ms", ""},
              {"leads", "events not seen on bus", static_cast<double>(l->events_missing), "", ""},
              {"leads", "SubmitLeads streamed leads/s", l->stream_per_second, "1/s",
               "echo stream messages/s"}}) {

@@ -125,23 +125,28 @@ absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::strin
   if (auto st = Heartbeat(*stub, tokens); !st.ok()) return st;
   f.paced_rate = f.unary.per_second / 2;
   std::map<std::string, absl::Time> started;
-  const absl::Duration gap = absl::Seconds(threads / std::max(1.0, f.paced_rate));
+  std::map<std::string, absl::Time> answered_at;
+  // Calls start evenly spaced (one every 1/rate), not in bursts of one per caller thread: a
+  // burst of 16 queues behind itself and measures the burst, not the rate.
+  const absl::Duration gap = absl::Seconds(1 / std::max(1.0, f.paced_rate));
   const absl::Time begin = absl::Now();
   LatencyFigures paced = ClosedLoop(threads, duration, [&](int64_t n) {
-    absl::Time slot = begin + gap * (n / threads);
+    absl::Time slot = begin + gap * n;
     if (absl::Time now = absl::Now(); slot > now) absl::SleepFor(slot - now);
     grpc::ClientContext c;
     c.AddMetadata("authorization", call_centre);
     v1::SubmitLeadResponse r;
     absl::Time t0 = absl::Now();
     if (!stub->SubmitLead(&c, Lead(run, 20'000'000 + n), &r).ok()) return false;
+    const absl::Time t1 = absl::Now();
     std::lock_guard lock(mu);
     started[r.lead().lead_id()] = t0;
+    answered_at[r.lead().lead_id()] = t1;
     return true;
   });
   if (paced.errors > 0) return absl::InternalError("paced leads failed");
   // Wait for the bus to catch up (at most 30 s), then join.
-  std::vector<absl::Duration> to_bus;
+  std::vector<absl::Duration> to_bus, calls, answer_to_bus;
   for (int i = 0; i < 300; ++i) {
     {
       std::lock_guard lock(mu);
@@ -155,13 +160,22 @@ absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::strin
     std::lock_guard lock(mu);
     for (const auto& [id, t0] : started) {
       auto it = arrived.find(id);
-      if (it != arrived.end()) to_bus.push_back(it->second - t0);
+      const absl::Time t1 = answered_at[id];
+      calls.push_back(t1 - t0);
+      if (it != arrived.end()) {
+        to_bus.push_back(it->second - t0);
+        answer_to_bus.push_back(it->second - t1);
+      }
     }
     f.events_missing = static_cast<int64_t>(started.size() - to_bus.size());
   }
   (*consumer)->Stop();
   f.to_bus_p50_ms = PercentileMs(to_bus, 0.5);
   f.to_bus_p99_ms = PercentileMs(to_bus, 0.99);
+  f.paced_call_p50_ms = PercentileMs(calls, 0.5);
+  f.paced_call_p99_ms = PercentileMs(calls, 0.99);
+  f.answer_to_bus_p50_ms = PercentileMs(answer_to_bus, 0.5);
+  f.answer_to_bus_p99_ms = PercentileMs(answer_to_bus, 0.99);
 
   // Bulk intake: `threads` streams, each one lead in flight (the stream's flow control).
   if (auto st = Heartbeat(*stub, tokens); !st.ok()) return st;

@@ -56,6 +56,10 @@ struct LeadFigures {
   double paced_rate = 0;     // calls/s of the latency run (half the maximum)
   double to_bus_p50_ms = 0;  // call start -> LeadReceived consumed from Kafka
   double to_bus_p99_ms = 0;
+  double paced_call_p50_ms = 0;  // the two parts of it: the call (start -> answer),
+  double paced_call_p99_ms = 0;
+  double answer_to_bus_p50_ms = 0;  // and the bus (answer -> LeadReceived consumed)
+  double answer_to_bus_p99_ms = 0;
   int64_t events_missing = 0;
   double stream_per_second = 0;  // SubmitLeads, all streams together
 };
