@@ -61,7 +61,10 @@ absl::StatusOr<std::unique_ptr<EventProducer>> EventProducer::Create(const Kafka
       {"client.id", config.client_id},
       {"enable.idempotence", "true"},
       {"acks", "all"},
-      {"linger.ms", "1"},
+      // No lingering: the outbox relay hands over a whole round at once and waits for its
+      // acknowledgements, so batching comes from the round (and from what queues while a
+      // request is in flight), and a wait here only delays every event.
+      {"linger.ms", "0"},
       {"message.timeout.ms", std::to_string(absl::ToInt64Milliseconds(config.message_timeout))},
       {"compression.type", "lz4"},
   };
