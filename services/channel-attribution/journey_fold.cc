@@ -362,7 +362,7 @@ void JourneyFold::Convert(const FoldInput& in, v1::StoredJourney& j, AggregateDe
   for (; index > 0 && list->Get(index).at_ms() < list->Get(index - 1).at_ms(); --index) {
     list->SwapElements(index, index - 1);
   }
-  if (index == 0 && list->size() > 1 && !former_first.empty() && former_first != won_lead) {
+  if (index == 0 && !former_first.empty() && former_first != won_lead) {
     if (v1::StoredLead* former = FindLead(j, former_first); former != nullptr) {
       RetreatFromCustomer(j, *former, delta);
     }
