@@ -1,8 +1,10 @@
 // Every strategy against a real redis-server, time from a fake clock.
+#include <algorithm>
 #include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
 #include "routing/engine_fixture.h"
 
 namespace firstline::routing {
@@ -142,6 +144,56 @@ TEST_F(StrategiesTest, BroadcastOffersToNFirstAcceptWinsOthersRescinded) {
   auto d = engine->Route(Lead("p1", "acct"));
   ASSERT_TRUE(d.ok());
   ASSERT_EQ(d->offers.size(), 3u);
+  // Each offer has its own event, naming its offer and worker.
+  std::set<std::string> event_ids;
+  std::map<std::string, std::string> worker_of_offer;
+  for (const auto& e : Events()) {
+    if (e.type() != "WorkItemOffered") continue;
+    event_ids.insert(e.event_id());
+    const auto& o = e.work_item_offered();
+    EXPECT_EQ(o.item().item_id(), "p1");
+    EXPECT_EQ(o.item().account_id(), "acct");
+    EXPECT_EQ(e.partition_key(), "acct");
+    EXPECT_EQ(o.rule(), "default");
+    EXPECT_EQ(o.strategy(), "broadcast");
+    EXPECT_EQ(o.policy_version(), "v1");
+    EXPECT_EQ(o.organisation_id(), "vendor");
+    worker_of_offer[o.offer_id()] = o.worker_id();
+  }
+  EXPECT_EQ(event_ids.size(), 3u);
+  for (const auto& offer : d->offers) {
+    EXPECT_EQ(worker_of_offer[offer.offer_id], offer.worker_id);
+  }
+  // The receipt lists the three picked workers, each as a candidate that was not excluded,
+  // with their idle times before and after, and says the fourth was not needed.
+  auto receipts = engine->Receipts("p1");
+  ASSERT_TRUE(receipts.ok());
+  ASSERT_EQ(receipts->size(), 1u);
+  auto receipt = nlohmann::json::parse(receipts->front());
+  EXPECT_EQ(receipt["rule"], "default");
+  EXPECT_EQ(receipt["target"], 0);
+  EXPECT_EQ(receipt["strategy"], "broadcast");
+  EXPECT_EQ(receipt["policy_version"], "v1");
+  EXPECT_EQ(receipt["at"], absl::ToUnixMillis(clock_.Now()));
+  ASSERT_EQ(receipt["picked"].size(), 3u);
+  ASSERT_EQ(receipt["state_after"].size(), 3u);
+  ASSERT_EQ(receipt["state_before"].size(), 3u);
+  for (const auto& offer : d->offers) {
+    EXPECT_NE(std::find(receipt["picked"].begin(), receipt["picked"].end(), offer.worker_id),
+              receipt["picked"].end());
+    EXPECT_EQ(receipt["state_after"][offer.worker_id], absl::ToUnixMillis(clock_.Now()));
+  }
+  int not_excluded = 0;
+  bool fourth_noted = false;
+  for (const auto& c : receipt["candidates"]) {
+    if (c["excluded"] == false) ++not_excluded;
+    if (c["excluded"].is_string() &&
+        c["excluded"].get<std::string>().find("1 more fitting worker") != std::string::npos) {
+      fourth_noted = true;
+    }
+  }
+  EXPECT_EQ(not_excluded, 3);
+  EXPECT_TRUE(fourth_noted) << receipt;
   auto first = engine->Accept(d->offers[1].offer_id, d->offers[1].worker_id);
   ASSERT_TRUE(first.ok()) << first.status();
   auto late = engine->Accept(d->offers[0].offer_id, d->offers[0].worker_id);
@@ -153,6 +205,25 @@ TEST_F(StrategiesTest, BroadcastOffersToNFirstAcceptWinsOthersRescinded) {
   EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemOffered"), 3);
   EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemOfferRescinded"), 2);
   EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemAssigned"), 1);
+}
+
+TEST_F(StrategiesTest, AReceiptStaysValidJsonWhateverTheRuleIsNamed) {
+  // The script writes receipts piece by piece; names with quotes, backslashes and CJK text
+  // must still come out as valid JSON that says the same.
+  const std::string name = "\u5927\u5ba2\u6237 \"A\" \\ tier";
+  auto engine = MakeEngine(absl::StrCat("version: v1\nrules:\n  - name: '", name,
+                                        "'\n    default: true\n    targets:\n"
+                                        "      - strategy: round_robin\n        pool: sales\n"));
+  AddWorker(*engine, "a", {"sales"});
+  auto d = engine->Route(Lead("q1", "acct"));
+  ASSERT_TRUE(d.ok()) << d.status();
+  auto receipts = engine->Receipts("q1");
+  ASSERT_TRUE(receipts.ok());
+  ASSERT_EQ(receipts->size(), 1u);
+  auto receipt = nlohmann::json::parse(receipts->front(), nullptr, false);
+  ASSERT_FALSE(receipt.is_discarded()) << receipts->front();
+  EXPECT_EQ(receipt["rule"], name);
+  EXPECT_EQ(receipt["picked"], nlohmann::json::array({"a"}));
 }
 
 constexpr char kOwnerPolicy[] = R"(version: v7
