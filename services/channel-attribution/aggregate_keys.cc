@@ -45,13 +45,13 @@ std::string GroupOf(Grouping g, absl::string_view channel, absl::string_view cam
 
 absl::string_view StageMetric(int stage) {
   switch (stage) {
-    case 1:
+    case kStageLead:
       return metric::kLeads;
-    case 2:
+    case kStageAccepted:
       return metric::kAccepted;
-    case 3:
+    case kStageQualified:
       return metric::kQualified;
-    case 4:
+    case kStageOpportunity:
       return metric::kOpportunities;
     default:
       return metric::kWon;

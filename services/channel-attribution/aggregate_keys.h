@@ -53,7 +53,17 @@ inline constexpr absl::string_view kInfluenced = "influenced";
 inline constexpr absl::string_view kFirstResponsePrefix = "frt:";  // + bucket seconds
 }  // namespace metric
 
-// The cohort metric of funnel stage 1..5 (lead, accepted, qualified, opportunity, customer).
+// A lead's funnel stages, in order (StoredLead.stage holds one, 0 before the first).
+enum FunnelStage : int {
+  kStageLead = 1,
+  kStageAccepted = 2,
+  kStageQualified = 3,
+  kStageOpportunity = 4,
+  kStageCustomer = 5,
+};
+inline constexpr int kFunnelStages = 5;
+
+// The cohort metric of a funnel stage.
 absl::string_view StageMetric(int stage);
 
 std::string Field(absl::string_view group, absl::string_view metric);

@@ -137,19 +137,19 @@ std::vector<v1::ReportRow> BuildRows(Grouping grouping, const FieldSums& counts,
 
 std::vector<v1::FunnelStage> BuildFunnel(const FieldSums& channel_counts,
                                          const std::string& channel) {
-  static constexpr const char* kStages[] = {"lead", "accepted", "qualified", "opportunity",
-                                            "customer"};
-  double totals[5] = {0, 0, 0, 0, 0};
+  static constexpr const char* kStages[kFunnelStages] = {"lead", "accepted", "qualified",
+                                                         "opportunity", "customer"};
+  double totals[kFunnelStages] = {0, 0, 0, 0, 0};
   for (const auto& [field, v] : channel_counts) {
     std::string group, metric;
     if (!SplitField(field, &group, &metric)) continue;
     if (!channel.empty() && group != channel) continue;
-    for (int s = 0; s < 5; ++s) {
+    for (int s = 0; s < kFunnelStages; ++s) {
       if (metric == StageMetric(s + 1)) totals[s] += v;
     }
   }
   std::vector<v1::FunnelStage> out;
-  for (int s = 0; s < 5; ++s) {
+  for (int s = 0; s < kFunnelStages; ++s) {
     v1::FunnelStage stage;
     stage.set_stage(kStages[s]);
     stage.set_count(std::llround(totals[s]));

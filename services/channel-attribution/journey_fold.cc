@@ -10,6 +10,12 @@ namespace {
 
 constexpr int kMaxTouches = 500;  // the oldest go first; a lookback rarely reaches that far
 
+// An account becomes a customer once: the lead that won its first contract (by signing time)
+// reaches the customer stage; the lead of a later contract (a cross-sell) the opportunity stage.
+int StageWonBy(int conversion_index) {
+  return conversion_index == 0 ? kStageCustomer : kStageOpportunity;
+}
+
 int64_t Millis(absl::Time t) { return absl::ToUnixMillis(t); }
 absl::Time FromMillis(int64_t ms) { return absl::FromUnixMillis(ms); }
 
@@ -113,7 +119,7 @@ bool JourneyFold::Apply(const FoldInput& in, JourneySet& journeys, AggregateDelt
       leads->Add(std::move(lead));
       for (int i = leads->size() - 1; i > index; --i) leads->SwapElements(i, i - 1);
       AddTouch(j, touch(in.channel, in.campaign), delta, conversions);
-      AdvanceLead(j, *leads->Mutable(index), 1, delta);
+      AdvanceLead(j, *leads->Mutable(index), kStageLead, delta);
       CatchUp(j, in.lead_id, delta);
       changed = true;
       break;
@@ -126,7 +132,7 @@ bool JourneyFold::Apply(const FoldInput& in, JourneySet& journeys, AggregateDelt
       const std::string bucket =
           absl::StrCat(metric::kFirstResponsePrefix, FirstResponseBucket(seconds));
       CountLead(j, *lead, {bucket}, 1, delta);
-      AdvanceLead(j, *lead, 2, delta);
+      AdvanceLead(j, *lead, kStageAccepted, delta);
       changed = true;
       break;
     }
@@ -137,7 +143,7 @@ bool JourneyFold::Apply(const FoldInput& in, JourneySet& journeys, AggregateDelt
         j.set_opportunity_ms(at_ms);
         j.set_opportunity_lead_id(in.lead_id);
       }
-      AdvanceLead(j, *lead, 3, delta);
+      AdvanceLead(j, *lead, kStageQualified, delta);
       changed = true;
       break;
     }
@@ -154,7 +160,7 @@ bool JourneyFold::Apply(const FoldInput& in, JourneySet& journeys, AggregateDelt
         j.set_opportunity_lead_id(lead != nullptr ? lead->lead_id() : "");
       }
       changed = AddTouch(j, touch(in.channel, in.campaign), delta, conversions);
-      if (lead != nullptr) AdvanceLead(j, *lead, 4, delta);
+      if (lead != nullptr) AdvanceLead(j, *lead, kStageOpportunity, delta);
       break;
     }
     case K::kWon:
@@ -224,12 +230,12 @@ void JourneyFold::CatchUp(v1::StoredJourney& j, const std::string& lead_id,
     auto* c = j.mutable_conversions(i);
     if (c->won_lead_id().empty() && worked_at(c->at_ms())) {
       c->set_won_lead_id(lead_id);
-      stage = std::max(stage, i == 0 ? 5 : 4);  // the customer stage: the first contract only
+      stage = std::max(stage, StageWonBy(i));
     }
   }
   if (j.opportunity_ms() > 0 && j.opportunity_lead_id().empty() && worked_at(j.opportunity_ms())) {
     j.set_opportunity_lead_id(lead_id);
-    stage = std::max(stage, 4);
+    stage = std::max<int>(stage, kStageOpportunity);
   }
   if (stage > 0) AdvanceLead(j, *FindLead(j, lead_id), stage, delta);
 }
@@ -252,9 +258,9 @@ void JourneyFold::CountLead(const v1::StoredJourney& j, const v1::StoredLead& le
 
 void JourneyFold::RetreatFromCustomer(const v1::StoredJourney& j, v1::StoredLead& lead,
                                       AggregateDelta& delta) const {
-  if (lead.stage() < 5) return;
-  CountLead(j, lead, {StageMetric(5)}, -1, delta);
-  lead.set_stage(4);
+  if (lead.stage() < kStageCustomer) return;
+  CountLead(j, lead, {StageMetric(kStageCustomer)}, -1, delta);
+  lead.set_stage(kStageOpportunity);
 }
 
 void JourneyFold::AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage,
@@ -349,10 +355,8 @@ void JourneyFold::Convert(const FoldInput& in, v1::StoredJourney& j, AggregateDe
   }
   v1::StoredLead* lead = LeadAt(j, c.at_ms());
   if (lead != nullptr) c.set_won_lead_id(lead->lead_id());
-  // An account becomes a customer once: only the lead of its first contract reaches the
-  // customer stage; a later contract (cross-sell through a new lead) counts that lead as an
-  // opportunity, and its revenue as new business. A contract folded late but signed before
-  // the first one takes the customer over from that one's lead.
+  // A later contract's revenue is still new business (StageWonBy for the stages). A contract
+  // folded late but signed before the first one takes the customer over from that one's lead.
   const std::string former_first =
       j.conversions_size() > 0 ? j.conversions(0).won_lead_id() : std::string();
   const std::string won_lead = c.won_lead_id();
@@ -367,7 +371,7 @@ void JourneyFold::Convert(const FoldInput& in, v1::StoredJourney& j, AggregateDe
       RetreatFromCustomer(j, *former, delta);
     }
   }
-  if (lead != nullptr) AdvanceLead(j, *lead, index == 0 ? 5 : 4, delta);
+  if (lead != nullptr) AdvanceLead(j, *lead, StageWonBy(index), delta);
   for (const auto& stored : j.conversions()) {
     if (stored.contract_id() == in.contract_id) conversions.push_back(Describe(j, stored, false));
   }
