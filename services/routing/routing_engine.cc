@@ -66,7 +66,8 @@ RoutingEngine::RoutingEngine(platform::RedisClient& redis, EngineConfig config,
       remove_("routing_worker_remove", kWorkerRemoveLua),
       presence_("routing_worker_presence", kWorkerPresenceLua),
       transfer_("routing_owner_transfer", kOwnerTransferLua),
-      withdraw_("routing_withdraw", kWithdrawLua) {}
+      withdraw_("routing_withdraw", kWithdrawLua),
+      offers_(redis_, offer_, ver_key_, config_.offer_batch) {}
 
 void RoutingEngine::SetPolicy(std::shared_ptr<const Policy> policy) {
   std::lock_guard lock(policy_mu_);
@@ -210,7 +211,7 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
       }
       args.push_back(std::move(packed));
       args.push_back(std::to_string(filtered.candidates.size()));
-      auto r = redis_.Eval(offer_, {ver_key_}, args);
+      auto r = offers_.Decide(std::move(args));
       if (!r.ok()) return r.status();
       const std::string& outcome = r->elements.at(0).str;
       if (outcome == "taken") {

@@ -13,6 +13,7 @@
 #include "platform/redis/redis_client.h"
 #include "platform/redis/redis_script.h"
 #include "routing/fairness.h"
+#include "routing/offer_batcher.h"
 #include "routing/policy.h"
 #include "routing/roster_cache.h"
 #include "routing/work_item.h"
@@ -27,6 +28,8 @@ struct EngineConfig {
   std::string owner_kind;  // "sales" (lead-intake) or "service" (ticket-dispatch)
   absl::Duration presence_timeout = absl::Seconds(30);
   int expire_batch = 256;
+  // Most concurrent offer decisions carried by one script call (OfferBatcher).
+  int offer_batch = 16;
 };
 
 struct OfferRef {
@@ -145,6 +148,8 @@ class RoutingEngine {
   absl::StatusOr<std::optional<std::string>> Owner(const std::string& account_id);
   // The worker as the roster cache knows it (reloaded on roster changes), or nullopt.
   std::optional<Worker> FindWorker(const std::string& worker_id) const;
+  // Offer script calls so far and the decisions they carried.
+  OfferBatcher::Counts offer_batching() const { return offers_.counts(); }
   absl::Status TransferOwner(const std::string& account_id, const std::string& new_owner,
                              const std::string& by, const std::string& reason);
   // Makes `owner` the account's owner unless it has one; true when it did (audited, event).
@@ -182,6 +187,7 @@ class RoutingEngine {
   platform::RedisScript presence_;
   platform::RedisScript transfer_;
   platform::RedisScript withdraw_;
+  OfferBatcher offers_;
 };
 
 // The item as the engine stores it with its state (for routing it again later).

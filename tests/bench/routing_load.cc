@@ -5,7 +5,7 @@
 
 namespace firstline::bench {
 
-absl::StatusOr<LatencyFigures> RoutingDecisions(int redis_port, int workers, int threads,
+absl::StatusOr<RoutingFigures> RoutingDecisions(int redis_port, int workers, int threads,
                                                 absl::Duration duration) {
   namespace fp = firstline::platform;
   namespace fr = firstline::routing;
@@ -48,7 +48,10 @@ rules:
     return d.ok() && d->outcome == fr::Decision::Outcome::kOffered;
   });
   if (f.errors > 0) return absl::InternalError(absl::StrCat(f.errors, " routing decisions failed"));
-  return f;
+  const auto batching = engine.offer_batching();
+  return RoutingFigures{f, batching.calls > 0 ? static_cast<double>(batching.decisions) /
+                                                    static_cast<double>(batching.calls)
+                                              : 0.0};
 }
 
 }  // namespace firstline::bench

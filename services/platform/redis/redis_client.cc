@@ -67,20 +67,6 @@ absl::StatusCode CodeFromWord(absl::string_view word) {
   return absl::StatusCode::kUnknown;
 }
 
-absl::Status ErrorReplyToStatus(absl::string_view text) {
-  auto space = text.find(' ');
-  absl::string_view word = text.substr(0, space);
-  absl::StatusCode code = CodeFromWord(word);
-  if (code != absl::StatusCode::kUnknown) {
-    return absl::Status(code, space == absl::string_view::npos ? "" : text.substr(space + 1));
-  }
-  if (absl::StartsWith(text, "LOADING") || absl::StartsWith(text, "BUSY") ||
-      absl::StartsWith(text, "TRYAGAIN") || absl::StartsWith(text, "MASTERDOWN")) {
-    return absl::UnavailableError(absl::StrCat("redis: ", text));
-  }
-  return absl::InternalError(absl::StrCat("redis: ", text));
-}
-
 absl::StatusOr<RedisValue> Convert(const redisReply* r) {
   RedisValue v;
   switch (r->type) {
@@ -161,6 +147,20 @@ absl::StatusOr<RedisValue> EvalWithReload(const RedisScript& script,
 }
 
 }  // namespace
+
+absl::Status ErrorReplyToStatus(absl::string_view text) {
+  auto space = text.find(' ');
+  absl::string_view word = text.substr(0, space);
+  absl::StatusCode code = CodeFromWord(word);
+  if (code != absl::StatusCode::kUnknown) {
+    return absl::Status(code, space == absl::string_view::npos ? "" : text.substr(space + 1));
+  }
+  if (absl::StartsWith(text, "LOADING") || absl::StartsWith(text, "BUSY") ||
+      absl::StartsWith(text, "TRYAGAIN") || absl::StartsWith(text, "MASTERDOWN")) {
+    return absl::UnavailableError(absl::StrCat("redis: ", text));
+  }
+  return absl::InternalError(absl::StrCat("redis: ", text));
+}
 
 RedisConnection::RedisConnection(const RedisConfig& config, std::atomic<uint64_t>* epoch)
     : config_(config), epoch_(epoch) {}

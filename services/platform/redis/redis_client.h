@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "platform/redis/redis_script.h"
 #include "platform/redis/redis_value.h"
@@ -65,6 +66,11 @@ class RedisConnection {
   int failed_connects_ = 0;
   absl::Time next_connect_ = absl::InfinitePast();
 };
+
+// The status an error reply stands for: its first word when that names an absl code (scripts
+// answer e.g. "FAILED_PRECONDITION offer expired"), UNAVAILABLE for a server that is loading or
+// busy, INTERNAL otherwise. For error replies a script hands back inside its answer.
+absl::Status ErrorReplyToStatus(absl::string_view text);
 
 // A pipeline's outcome as one status: the batch's own failure, else the first command's error
 // reply, else OK (for pipelines whose commands must all succeed).

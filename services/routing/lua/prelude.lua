@@ -9,10 +9,12 @@ local function item_ref(kind, item_id, account)
   return pb_msg(1, pb_int(1, KIND_NUM[kind] or 0) .. pb_str(2, item_id) .. pb_str(3, account))
 end
 
--- Every event-emitting script takes now, producer, trace, topic, event_id_base as ARGV[1..5].
-local function event_context()
-  return { now = tonumber(ARGV[1]), producer = ARGV[2], trace = ARGV[3], topic = ARGV[4],
-    id_base = ARGV[5], seq = 0 }
+-- Every event-emitting script takes now, producer, trace, topic, event_id_base as ARGV[1..5]
+-- (`args`: a decision's own arguments in a script that makes several).
+local function event_context(args)
+  args = args or ARGV
+  return { now = tonumber(args[1]), producer = args[2], trace = args[3], topic = args[4],
+    id_base = args[5], seq = 0 }
 end
 
 -- The pending offer `offer_id` made to `worker_id`, or nil and the error reply saying why not.

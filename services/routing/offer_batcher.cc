@@ -1,0 +1,86 @@
+#include "routing/offer_batcher.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace firstline::routing {
+
+OfferBatcher::OfferBatcher(platform::RedisClient& redis, const platform::RedisScript& script,
+                           std::string key, int max_batch, int max_in_flight)
+    : redis_(redis),
+      script_(script),
+      key_(std::move(key)),
+      max_batch_(static_cast<size_t>(max_batch > 0 ? max_batch : 1)),
+      max_in_flight_(max_in_flight > 0 ? max_in_flight : 1) {}
+
+absl::StatusOr<platform::RedisValue> OfferBatcher::Decide(std::vector<std::string> args) {
+  Waiter me{std::move(args), std::nullopt};
+  std::unique_lock<std::mutex> lock(mu_);
+  queue_.push_back(&me);
+  while (!me.result.has_value()) {
+    // Waits while the calls are all under way, or while another carrier took this decision.
+    if (in_flight_ >= max_in_flight_ || queue_.empty()) {
+      done_.wait(lock);
+      continue;
+    }
+    // A call may start: this caller carries the queue's head (itself among it unless more
+    // than a batch waited before it, or another carrier took it, and it goes round again).
+    ++in_flight_;
+    std::vector<Waiter*> batch;
+    while (!queue_.empty() && batch.size() < max_batch_) {
+      batch.push_back(queue_.front());
+      queue_.pop_front();
+    }
+    lock.unlock();
+    std::vector<absl::StatusOr<platform::RedisValue>> results = Run(batch);
+    lock.lock();
+    // Answers are handed over under the lock: a waiter may wake (spuriously) at any time.
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
+    --in_flight_;
+    counts_.calls += 1;
+    counts_.decisions += static_cast<int64_t>(batch.size());
+    done_.notify_all();
+  }
+  return *std::move(me.result);
+}
+
+std::vector<absl::StatusOr<platform::RedisValue>> OfferBatcher::Run(
+    const std::vector<Waiter*>& batch) {
+  std::vector<std::string> argv;
+  size_t size = 1;
+  for (const Waiter* w : batch) size += w->args.size() + 1;
+  argv.reserve(size);
+  argv.push_back(std::to_string(batch.size()));
+  for (Waiter* w : batch) {
+    argv.push_back(std::to_string(w->args.size()));
+    for (auto& a : w->args) argv.push_back(std::move(a));
+  }
+  auto reply = redis_.Eval(script_, {key_}, argv);
+  if (reply.ok() && (!reply->is_array() || reply->elements.size() != batch.size())) {
+    reply = absl::InternalError(absl::StrCat("offer script answered ", batch.size(),
+                                             " decisions with ", reply->elements.size()));
+  }
+  std::vector<absl::StatusOr<platform::RedisValue>> results;
+  results.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!reply.ok()) {
+      results.push_back(reply.status());
+      continue;
+    }
+    platform::RedisValue& r = reply->elements[i];
+    if (r.is_array() && r.elements.size() == 2 && r.elements[0].str == "error") {
+      results.push_back(platform::ErrorReplyToStatus(r.elements[1].str));
+    } else {
+      results.push_back(std::move(r));
+    }
+  }
+  return results;
+}
+
+OfferBatcher::Counts OfferBatcher::counts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return counts_;
+}
+
+}  // namespace firstline::routing

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "platform/redis/redis_client.h"
+#include "platform/redis/redis_script.h"
+
+namespace firstline::routing {
+
+// Concurrent offer decisions go to Redis together (group commit): while `max_in_flight` script
+// calls are under way the next decisions queue, and the first of them carries the queue, up
+// to `max_batch`, as one call of the offer script. Alone, a decision goes at once; under load
+// the script's entry and the round trip, a quarter of a decision's cost in Redis, are shared.
+// Two calls in flight keep Redis busy while the callers of the last one make their next
+// decisions. Each decision is still atomic on its own and sees the ones before it.
+class OfferBatcher {
+ public:
+  OfferBatcher(platform::RedisClient& redis, const platform::RedisScript& script, std::string key,
+               int max_batch, int max_in_flight = 2);
+
+  // One decision's arguments (see offer.lua); its own answer. A refusal of this decision is
+  // its status; a failed call fails every decision it carried.
+  absl::StatusOr<platform::RedisValue> Decide(std::vector<std::string> args);
+
+  struct Counts {
+    int64_t calls = 0;      // script calls made
+    int64_t decisions = 0;  // decisions they carried
+  };
+  Counts counts() const;
+
+ private:
+  struct Waiter {
+    std::vector<std::string> args;
+    std::optional<absl::StatusOr<platform::RedisValue>> result;
+  };
+  std::vector<absl::StatusOr<platform::RedisValue>> Run(const std::vector<Waiter*>& batch);
+
+  platform::RedisClient& redis_;
+  const platform::RedisScript& script_;
+  const std::string key_;
+  const size_t max_batch_;
+  const int max_in_flight_;
+  mutable std::mutex mu_;
+  std::condition_variable done_;
+  std::deque<Waiter*> queue_;
+  int in_flight_ = 0;
+  Counts counts_;
+};
+
+}  // namespace firstline::routing
