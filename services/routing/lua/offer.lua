@@ -8,10 +8,10 @@
 -- ARGV: the number of decisions, then per decision its argument count and its arguments:
 --   now, producer, trace, topic, event_id_base, item, kind, account, rule, target,
 --   strategy, timeout_ms, broadcast_n, max_offers, policy_version, presence_ms, owner_kind,
---   static_exclusions_json, offer_id_base, pool, sla_ms, roster_version, item_json,
+--   receipt_head (the receipt's JSON up to its static exclusions, left open), offer_id_base, pool, sla_ms, roster_version, item_json,
 --   only_if_parked (1: leave the item alone unless it still waits in the parked queue),
 --   candidates packed as "|worker:YYYY-MM-DD:weight|worker:...|" (local day of each worker),
---   candidate count
+--   candidate count, the WorkItemOffered event template (5 arguments, event_template.h)
 -- Returns per decision {'offered', worker, offer_id, organisation, ...} | {'none'} | {'exhausted'}
 --   | {'stale', version} | {'taken'} (only_if_parked, and someone else already moved the item
 --   on) | {'error', reply} (a refusal, e.g. "FAILED_PRECONDITION item ... has a live offer")
@@ -25,7 +25,7 @@ local function decide(ARGV)
   local rule, target, strategy = ARGV[9], ARGV[10], ARGV[11]
   local timeout_ms, broadcast_n, max_offers = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14])
   local policy_version, presence_ms, owner_kind = ARGV[15], tonumber(ARGV[16]), ARGV[17]
-  local static_exclusions, offer_base, pool, sla_ms = ARGV[18], ARGV[19], ARGV[20], tonumber(ARGV[21])
+  local receipt_head, offer_base, pool, sla_ms = ARGV[18], ARGV[19], ARGV[20], tonumber(ARGV[21])
 
   if version ~= ARGV[22] then return { 'stale', version } end
   local item = P .. 'item:' .. item_id
@@ -94,15 +94,14 @@ local function decide(ARGV)
     for id in string.gmatch(packed, '|([^:|]+):') do ids[#ids + 1] = id end
     return ids
   end
-  -- The receipt is JSON written piece by piece: the client's static exclusions (already JSON)
-  -- are spliced in as they came, not decoded and encoded again.
+  -- The receipt is JSON written piece by piece after the client's head (rule, target, static
+  -- exclusions): what was seen live, the pick and the strategy state.
   local function jstr(s)
     s = tostring(s)
     if string.find(s, '[%c"\\\128-\255]') then return cjson.encode(s) end
     return '"' .. s .. '"'
   end
   local receipt_candidates = {}
-  if #static_exclusions > 2 then receipt_candidates[1] = string.sub(static_exclusions, 2, -2) end
   local function note(id, reason)
     local excluded = 'false'
     if reason then excluded = jstr(reason) end
@@ -248,10 +247,16 @@ local function decide(ARGV)
     redis.call('HSET', P .. 'w:' .. e.id, 'load', e.load + 1, 'day', e.cday, 'dcount', dcount + 1,
       'idle', now)
     touch_idle(e.id, e.pools, now)
-    emit(ctx, account, 'WorkItemOffered', 10,
-      item_ref(kind, item_id, account) .. pb_str(2, offer_id) .. pb_str(3, e.id) .. pb_str(4, e.org) ..
-      pb_str(5, rule) .. pb_int(6, target) .. pb_str(7, strategy) .. pb_time(8, deadline) ..
-      pb_str(9, policy_version))
+    -- The event template (ARGV[27..31]) holds all but what the pick decided; a broadcast's
+    -- later events get ids of their own, which protobuf parsers take over the template's
+    -- (the last value of a field wins).
+    local event_id, header = ARGV[27], ARGV[29]
+    if i > 1 then
+      event_id = event_id .. '-' .. i
+      header = header .. pb_str(1, event_id)
+    end
+    outbox_emit(P .. 'outbox', ctx.topic, account, event_id, ARGV[28], header, 10,
+      ARGV[31] .. pb_str(2, offer_id) .. pb_str(3, e.id) .. pb_str(4, e.org) .. pb_time(8, deadline))
     receipt_picked[#receipt_picked + 1] = e.id
     note(e.id, false)
     result[#result + 1] = e.id
@@ -272,9 +277,9 @@ local function decide(ARGV)
   end
   local picked_json = {}
   for i, id in ipairs(receipt_picked) do picked_json[i] = jstr(id) end
-  local receipt = '{"at":' .. now .. ',"rule":' .. jstr(rule) .. ',"target":' .. tonumber(target) ..
-    ',"strategy":' .. jstr(strategy) .. ',"policy_version":' .. jstr(policy_version) ..
-    ',"candidates":[' .. table.concat(receipt_candidates, ',') .. '],"picked":[' ..
+  local sep = ''
+  if #receipt_candidates > 0 and string.sub(receipt_head, -1) ~= '[' then sep = ',' end
+  local receipt = receipt_head .. sep .. table.concat(receipt_candidates, ',') .. '],"picked":[' ..
     table.concat(picked_json, ',') .. '],"state_before":' .. jmap(before) .. ',"state_after":' ..
     jmap(after) .. '}'
   local receipts = P .. 'rcpt:' .. item_id
