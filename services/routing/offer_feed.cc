@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "platform/core/log.h"
 #include "platform/core/thread_name.h"
 
@@ -14,7 +15,12 @@ OfferFeed::OfferFeed(RoutingEngine& engine, platform::RedisConfig redis,
       reconcile_interval_(reconcile_interval),
       subscriber_(
           std::move(redis), {engine.FeedChannel()},
-          [this](const std::string&, const std::string& worker) { Nudge(worker); },
+          // One worker id, or several joined by '|' (the offer script nudges once a call).
+          [this](const std::string&, const std::string& workers) {
+            for (absl::string_view w : absl::StrSplit(workers, '|', absl::SkipEmpty())) {
+              Nudge(std::string(w));
+            }
+          },
           // Nudges may have been lost while the subscription was down: reconcile everything.
           [this] {
             std::lock_guard lock(stop_mu_);

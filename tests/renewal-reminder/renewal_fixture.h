@@ -5,10 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "platform/core/proto_time.h"
-#include "platform/outbox/outbox_event.h"
 #include "renewal-reminder/renewal_desk.h"
+#include "support/outbox_reader.h"
 #include "support/redis_server.h"
 #include "support/test_time.h"
 
@@ -37,30 +36,8 @@ class RenewalFixture : public ::testing::Test {
   // Every event in the outbox, decoded, of `type` ("" for all).
   std::vector<v1::Envelope> Events(const std::string& type = "") {
     std::vector<v1::Envelope> out;
-    auto r = client_.Command({"XRANGE", ReminderBook::OutboxKey(), "-", "+"});
-    EXPECT_TRUE(r.ok());
-    for (const auto& entry : r->elements) {
-      const auto& f = entry.elements[1].elements;
-      std::vector<std::string> values;
-      for (size_t i = 0; i + 1 < f.size(); i += 2) {
-        if (f[i].str == "v") values.push_back(f[i + 1].str);
-        if (f[i].str != "b") continue;
-        int64_t n = 0;
-        for (size_t j = 0; j + 1 < f.size(); j += 2) {
-          if (f[j].str == "n") {
-            EXPECT_TRUE(absl::SimpleAtoi(f[j + 1].str, &n));
-          }
-        }
-        auto records = platform::DecodeOutboxBatch(f[i + 1].str, n);
-        EXPECT_TRUE(records.ok()) << records.status();
-        if (!records.ok()) continue;
-        for (auto& r : *records) values.push_back(std::move(r.value));
-      }
-      for (const auto& value : values) {
-        v1::Envelope e;
-        EXPECT_TRUE(e.ParseFromString(value));
-        if (type.empty() || e.type() == type) out.push_back(std::move(e));
-      }
+    for (auto& e : testing::OutboxEvents(client_, ReminderBook::OutboxKey())) {
+      if (type.empty() || e.type() == type) out.push_back(std::move(e));
     }
     return out;
   }

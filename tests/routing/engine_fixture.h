@@ -9,6 +9,7 @@
 
 #include "firstline/v1/events.pb.h"
 #include "routing/routing_engine.h"
+#include "support/outbox_reader.h"
 #include "support/redis_server.h"
 
 namespace firstline::routing {
@@ -55,19 +56,7 @@ class EngineFixture : public ::testing::Test {
 
   // Every event in the routing outbox, decoded.
   std::vector<firstline::v1::Envelope> Events() {
-    std::vector<firstline::v1::Envelope> out;
-    auto r = client_.Command({"XRANGE", "{rt:test}:outbox", "-", "+"});
-    if (!r.ok()) return out;
-    for (const auto& entry : r->elements) {
-      const auto& fields = entry.elements[1].elements;
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        if (fields[i].str != "v") continue;
-        firstline::v1::Envelope e;
-        EXPECT_TRUE(e.ParseFromString(fields[i + 1].str));
-        out.push_back(std::move(e));
-      }
-    }
-    return out;
+    return testing::OutboxEvents(client_, "{rt:test}:outbox");
   }
 
   std::vector<std::string> EventTypes() {

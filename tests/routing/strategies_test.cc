@@ -1,11 +1,13 @@
 // Every strategy against a real redis-server, time from a fake clock.
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "routing/engine_fixture.h"
+#include "routing/offer_feed.h"
 
 namespace firstline::routing {
 namespace {
@@ -205,6 +207,41 @@ TEST_F(StrategiesTest, BroadcastOffersToNFirstAcceptWinsOthersRescinded) {
   EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemOffered"), 3);
   EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemOfferRescinded"), 2);
   EXPECT_EQ(std::count(types.begin(), types.end(), "WorkItemAssigned"), 1);
+}
+
+TEST_F(StrategiesTest, ABroadcastReachesEveryWatchingWorkerThroughOneNudge) {
+  // The offer script nudges once a call with every worker it offered to ("a|b|c"); a feed that
+  // only reconciles hourly must still hear of each offer at once.
+  auto engine = MakeEngine(OneTarget("broadcast", "        broadcast: 3\n"));
+  for (const char* w : {"a", "b", "c"}) AddWorker(*engine, w, {"sales"});
+  OfferFeed feed(*engine, redis_.Config(), absl::Hours(1));
+  feed.Start();
+  for (int i = 0; i < 200 && !feed.listening(); ++i) absl::SleepFor(absl::Milliseconds(10));
+  ASSERT_TRUE(feed.listening());
+  std::mutex mu;
+  std::set<std::string> heard;
+  for (const char* w : {"a", "b", "c"}) {
+    feed.Watch(w, [&, w = std::string(w)](const std::vector<OfferNotice>& notices) {
+      std::lock_guard lock(mu);
+      for (const auto& n : notices) {
+        if (n.item_id == "p9" && n.change == OfferNotice::Change::kOffered) heard.insert(w);
+      }
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(300));  // the feed's first full read is behind it
+  auto d = engine->Route(Lead("p9", "acct"));
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_EQ(d->offers.size(), 3u);
+  for (int i = 0; i < 500; ++i) {
+    {
+      std::lock_guard lock(mu);
+      if (heard.size() == 3) break;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  feed.Stop();
+  std::lock_guard lock(mu);
+  EXPECT_EQ(heard, (std::set<std::string>{"a", "b", "c"}));
 }
 
 TEST_F(StrategiesTest, AReceiptStaysValidJsonWhateverTheRuleIsNamed) {

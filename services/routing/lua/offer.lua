@@ -17,6 +17,25 @@
 --   on) | {'error', reply} (a refusal, e.g. "FAILED_PRECONDITION item ... has a live offer")
 local version = redis.call('GET', KEYS[1]) or '0'  -- no decision changes it
 
+-- The call's events go out as one outbox batch entry per topic, and its offer-feed nudges as
+-- one PUBLISH of the workers' ids joined by '|': per call, not per decision.
+local batches, nudged, nudges = {}, {}, {}
+local function add_event(topic, key, id, type_name, value)
+  local b = batches[topic]
+  if b == nil then
+    b = { count = 0, size = 0, pieces = {} }
+    batches[topic] = b
+  end
+  b.size = outbox_batch_add(b.pieces, b.size, key, pb_varint(#id), id, '',
+    outbox_batch_type(type_name), #value, value)
+  b.count = b.count + 1
+end
+local function nudge(worker_id)
+  if nudged[worker_id] then return end
+  nudged[worker_id] = true
+  nudges[#nudges + 1] = worker_id
+end
+
 -- One decision; ARGV is its own arguments (shadowing the call's).
 local function decide(ARGV)
   local ctx = event_context(ARGV)
@@ -240,7 +259,8 @@ local function decide(ARGV)
       'state', 'pending', 'day', e.cday, 'pool', pool)
     redis.call('ZADD', P .. 'due', deadline, offer_id)
     redis.call('SADD', P .. 'io:' .. item_id, offer_id)
-    offer_opened(offer_id, e.id)
+    redis.call('SADD', P .. 'wo:' .. e.id, offer_id)
+    nudge(e.id)
     redis.call('SADD', tried, e.id)
     local dcount = 0
     if e.day == e.cday then dcount = e.dcount end
@@ -255,8 +275,9 @@ local function decide(ARGV)
       event_id = event_id .. '-' .. i
       header = header .. pb_str(1, event_id)
     end
-    outbox_emit(P .. 'outbox', ctx.topic, account, event_id, ARGV[28], header, 10,
-      ARGV[31] .. pb_str(2, offer_id) .. pb_str(3, e.id) .. pb_str(4, e.org) .. pb_time(8, deadline))
+    add_event(ctx.topic, account, event_id, ARGV[28], header .. pb_str(5, account) ..
+      pb_msg(10, ARGV[31] .. pb_str(2, offer_id) .. pb_str(3, e.id) .. pb_str(4, e.org) ..
+        pb_time(8, deadline)))
     receipt_picked[#receipt_picked + 1] = e.id
     note(e.id, false)
     result[#result + 1] = e.id
@@ -297,4 +318,6 @@ for k = 1, tonumber(ARGV[1]) do
   results[k] = r
   at = at + n + 1
 end
+for topic, b in pairs(batches) do outbox_emit_batch(P .. 'outbox', topic, b.count, b.pieces) end
+if #nudges > 0 then redis.call('PUBLISH', P .. 'feed', table.concat(nudges, '|')) end
 return results

@@ -73,13 +73,10 @@ local function ineligible_reason(s, now, presence_ms, day)
 end
 
 -- Each worker's pending offers ("<tag>:wo:<worker>", a set), so an offer stream can replay
--- them on reconnect. Every script that ends an offer takes it out. Each change also nudges the
--- offer feeds of every instance ("<tag>:feed" pub/sub, payload the worker id) so an open
--- stream hears of it at once; feeds still reconcile periodically (pub/sub is at most once).
-local function offer_opened(offer_id, worker_id)
-  redis.call('SADD', P .. 'wo:' .. worker_id, offer_id)
-  redis.call('PUBLISH', P .. 'feed', worker_id)
-end
+-- them on reconnect. The offer script adds to it; every script that ends an offer takes it out.
+-- Each change also nudges the offer feeds of every instance ("<tag>:feed" pub/sub, payload the
+-- worker id, or several joined by '|' from the offer script, which nudges once a call) so an
+-- open stream hears of it at once; feeds still reconcile periodically (pub/sub is at most once).
 local function offer_closed(offer_id, worker_id)
   redis.call('SREM', P .. 'wo:' .. worker_id, offer_id)
   redis.call('PUBLISH', P .. 'feed', worker_id)
