@@ -1,5 +1,6 @@
 #include "routing/offer_batcher.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -7,20 +8,17 @@
 namespace firstline::routing {
 
 OfferBatcher::OfferBatcher(platform::RedisClient& redis, const platform::RedisScript& script,
-                           std::string key, int max_batch, int max_in_flight)
-    : redis_(redis),
-      script_(script),
-      key_(std::move(key)),
-      max_batch_(static_cast<size_t>(max_batch > 0 ? max_batch : 1)),
-      max_in_flight_(max_in_flight > 0 ? max_in_flight : 1) {}
+                           std::string key, Limits limits)
+    : redis_(redis), script_(script), key_(std::move(key)), limits_(limits) {}
 
-absl::StatusOr<platform::RedisValue> OfferBatcher::Decide(std::vector<std::string> args) {
-  Waiter me{std::move(args), std::nullopt};
+absl::StatusOr<platform::RedisValue> OfferBatcher::Decide(std::vector<std::string> args,
+                                                          int64_t cost) {
+  Waiter me{std::move(args), std::max<int64_t>(cost, 1), std::nullopt};
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&me);
   while (!me.result.has_value()) {
     // Waits while the calls are all under way, or while another carrier took this decision.
-    if (in_flight_ >= max_in_flight_ || queue_.empty()) {
+    if (in_flight_ >= std::max(limits_.in_flight, 1) || queue_.empty()) {
       done_.wait(lock);
       continue;
     }
@@ -28,7 +26,10 @@ absl::StatusOr<platform::RedisValue> OfferBatcher::Decide(std::vector<std::strin
     // than a batch waited before it, or another carrier took it, and it goes round again).
     ++in_flight_;
     std::vector<Waiter*> batch;
-    while (!queue_.empty() && batch.size() < max_batch_) {
+    int64_t cost = 0;
+    while (!queue_.empty() && static_cast<int>(batch.size()) < std::max(limits_.decisions, 1) &&
+           (batch.empty() || cost + queue_.front()->cost <= limits_.cost)) {
+      cost += queue_.front()->cost;
       batch.push_back(queue_.front());
       queue_.pop_front();
     }

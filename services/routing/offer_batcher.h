@@ -14,20 +14,29 @@
 
 namespace firstline::routing {
 
-// Concurrent offer decisions go to Redis together (group commit): while `max_in_flight` script
+// Concurrent offer decisions go to Redis together (group commit): while `in_flight` script
 // calls are under way the next decisions queue, and the first of them carries the queue, up
-// to `max_batch`, as one call of the offer script. Alone, a decision goes at once; under load
-// the script's entry and the round trip, a quarter of a decision's cost in Redis, are shared.
-// Two calls in flight keep Redis busy while the callers of the last one make their next
-// decisions. Each decision is still atomic on its own and sees the ones before it.
+// to the limits, as one call of the offer script. Alone, a decision goes at once; under load
+// the script's entry and the round trip are shared. Two calls in flight keep Redis busy while
+// the callers of the last one make their next decisions. Each decision is still atomic on its
+// own and sees the ones before it.
 class OfferBatcher {
  public:
-  OfferBatcher(platform::RedisClient& redis, const platform::RedisScript& script, std::string key,
-               int max_batch, int max_in_flight = 2);
+  struct Limits {
+    int decisions = 16;  // a call carries at most this many decisions
+    // ... and at most this much cost (the workers its decisions may read), unless one decision
+    // alone costs more: Redis runs nothing else while a script runs, so a call of many large
+    // pools would hold up every other client.
+    int64_t cost = 2048;
+    int in_flight = 2;  // calls under way at once
+  };
 
-  // One decision's arguments (see offer.lua); its own answer. A refusal of this decision is
-  // its status; a failed call fails every decision it carried.
-  absl::StatusOr<platform::RedisValue> Decide(std::vector<std::string> args);
+  OfferBatcher(platform::RedisClient& redis, const platform::RedisScript& script, std::string key,
+               Limits limits);
+
+  // One decision's arguments (see offer.lua) and its cost; its own answer. A refusal of this
+  // decision is its status; a failed call fails every decision it carried.
+  absl::StatusOr<platform::RedisValue> Decide(std::vector<std::string> args, int64_t cost = 1);
 
   struct Counts {
     int64_t calls = 0;      // script calls made
@@ -38,6 +47,7 @@ class OfferBatcher {
  private:
   struct Waiter {
     std::vector<std::string> args;
+    int64_t cost = 1;
     std::optional<absl::StatusOr<platform::RedisValue>> result;
   };
   std::vector<absl::StatusOr<platform::RedisValue>> Run(const std::vector<Waiter*>& batch);
@@ -45,8 +55,7 @@ class OfferBatcher {
   platform::RedisClient& redis_;
   const platform::RedisScript& script_;
   const std::string key_;
-  const size_t max_batch_;
-  const int max_in_flight_;
+  const Limits limits_;
   mutable std::mutex mu_;
   std::condition_variable done_;
   std::deque<Waiter*> queue_;

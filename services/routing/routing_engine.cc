@@ -107,7 +107,7 @@ RoutingEngine::RoutingEngine(platform::RedisClient& redis, EngineConfig config,
       presence_("routing_worker_presence", kWorkerPresenceLua),
       transfer_("routing_owner_transfer", kOwnerTransferLua),
       withdraw_("routing_withdraw", kWithdrawLua),
-      offers_(redis_, offer_, ver_key_, config_.offer_batch) {}
+      offers_(redis_, offer_, ver_key_, config_.offer_batching) {}
 
 void RoutingEngine::SetPolicy(std::shared_ptr<const Policy> policy) {
   std::lock_guard lock(policy_mu_);
@@ -257,7 +257,9 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
           OfferedTemplate(item, rule, t, target, policy.version, config_, trace_id, clock_);
       if (!offered.ok()) return offered.status();
       platform::AppendEventTemplateArgs(*std::move(offered), args);
-      auto r = offers_.Decide(std::move(args));
+      // A decision may read every candidate's live state.
+      auto r =
+          offers_.Decide(std::move(args), static_cast<int64_t>(filtered.candidates.size()) + 1);
       if (!r.ok()) return r.status();
       const std::string& outcome = r->elements.at(0).str;
       if (outcome == "taken") {

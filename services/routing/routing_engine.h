@@ -28,8 +28,8 @@ struct EngineConfig {
   std::string owner_kind;  // "sales" (lead-intake) or "service" (ticket-dispatch)
   absl::Duration presence_timeout = absl::Seconds(30);
   int expire_batch = 256;
-  // Most concurrent offer decisions carried by one script call (OfferBatcher).
-  int offer_batch = 16;
+  // How concurrent offer decisions share script calls.
+  OfferBatcher::Limits offer_batching;
 };
 
 struct OfferRef {

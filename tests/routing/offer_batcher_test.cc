@@ -48,7 +48,7 @@ class OfferBatcherTest : public ::testing::Test {
 };
 
 TEST_F(OfferBatcherTest, DecisionsThatQueueBehindACallGoTogetherEachWithItsOwnAnswer) {
-  OfferBatcher batcher(client_, script_, "{t}:log", 16, /*max_in_flight=*/1);
+  OfferBatcher batcher(client_, script_, "{t}:log", {.decisions = 16, .in_flight = 1});
   absl::StatusOr<platform::RedisValue> first;
   std::thread lone([&] { first = batcher.Decide({"lone", "x"}); });
   absl::SleepFor(absl::Milliseconds(40));  // the lone call is in flight (it takes 150 ms)
@@ -83,7 +83,7 @@ TEST_F(OfferBatcherTest, DecisionsThatQueueBehindACallGoTogetherEachWithItsOwnAn
 }
 
 TEST_F(OfferBatcherTest, ABatchIsCappedAndTheRestGoInTheNextCall) {
-  OfferBatcher batcher(client_, script_, "{t}:log", 3, /*max_in_flight=*/1);
+  OfferBatcher batcher(client_, script_, "{t}:log", {.decisions = 3, .in_flight = 1});
   std::thread lone([&] { EXPECT_TRUE(batcher.Decide({"lone"}).ok()); });
   absl::SleepFor(absl::Milliseconds(40));
   std::vector<std::thread> queued;
@@ -101,7 +101,7 @@ TEST_F(OfferBatcherTest, ABatchIsCappedAndTheRestGoInTheNextCall) {
 }
 
 TEST_F(OfferBatcherTest, WithTwoCallsInFlightEveryDecisionIsAnsweredOnceAndInItsOwnCall) {
-  OfferBatcher batcher(client_, script_, "{t}:log", 4, /*max_in_flight=*/2);
+  OfferBatcher batcher(client_, script_, "{t}:log", {.decisions = 4, .in_flight = 2});
   std::vector<std::thread> callers;
   std::vector<absl::StatusOr<platform::RedisValue>> answers(12);
   for (int i = 0; i < 12; ++i) {
@@ -122,8 +122,24 @@ TEST_F(OfferBatcherTest, WithTwoCallsInFlightEveryDecisionIsAnsweredOnceAndInIts
   EXPECT_EQ(seen.size(), 12u);
 }
 
+TEST_F(OfferBatcherTest, ACallCarriesNoMoreCostThanItsLimitButALargeDecisionStillGoes) {
+  OfferBatcher batcher(client_, script_, "{t}:log", {.decisions = 16, .cost = 5, .in_flight = 1});
+  std::thread lone([&] { EXPECT_TRUE(batcher.Decide({"lone"}).ok()); });
+  absl::SleepFor(absl::Milliseconds(40));
+  std::vector<std::thread> queued;
+  for (int i = 0; i < 4; ++i) {
+    queued.emplace_back([&, i] { EXPECT_TRUE(batcher.Decide({std::to_string(i)}, 3).ok()); });
+  }
+  queued.emplace_back([&] { EXPECT_TRUE(batcher.Decide({"large"}, 100).ok()); });
+  lone.join();
+  for (auto& t : queued) t.join();
+  // Two decisions of cost 3 exceed 5: each went alone, as did the large one.
+  EXPECT_EQ(batcher.counts().decisions, 6);
+  EXPECT_EQ(batcher.counts().calls, 6);
+}
+
 TEST_F(OfferBatcherTest, ALostServerFailsEveryDecisionOfTheCallAndTheNextCallWorks) {
-  OfferBatcher batcher(client_, script_, "{t}:log", 16);
+  OfferBatcher batcher(client_, script_, "{t}:log", {});
   server_.Kill();
   auto r = batcher.Decide({"a"});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
