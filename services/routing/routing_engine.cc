@@ -65,7 +65,10 @@ std::string ReceiptHead(const std::string& now_ms, const Rule& rule, int target_
                          {"target", target_index},
                          {"strategy", StrategyName(target.strategy)},
                          {"policy_version", policy_version}};
-  std::string out = absl::StrCat("{\"at\":", now_ms, ",", head.dump().substr(1));
+  // Invalid UTF-8 (a rule or worker named so) is replaced, never thrown.
+  constexpr auto kReplace = nlohmann::json::error_handler_t::replace;
+  std::string out =
+      absl::StrCat("{\"at\":", now_ms, ",", head.dump(-1, ' ', false, kReplace).substr(1));
   out.back() = ',';  // the object stays open
   out += "\"candidates\":[";
   nlohmann::json j = nlohmann::json::array();
@@ -78,7 +81,7 @@ std::string ReceiptHead(const std::string& now_ms, const Rule& rule, int target_
                   absl::StrCat(filtered.unlisted_exclusions, " more excluded by static filters")}});
   }
   if (!j.empty()) {
-    const std::string items = j.dump();
+    const std::string items = j.dump(-1, ' ', false, kReplace);
     out.append(items, 1, items.size() - 2);
   }
   return out;
