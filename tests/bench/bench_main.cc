@@ -65,6 +65,12 @@ int main(int argc, char** argv) {
   routing->add_option("--seconds", seconds)->capture_default_str();
   routing->add_option("--threads", threads)->capture_default_str();
   routing->add_option("--workers", workers)->capture_default_str();
+  std::string strategy = "round_robin";
+  routing
+      ->add_option("--strategy", strategy,
+                   "round_robin, weighted_round_robin or least_loaded; a run makes at most 1,000 "
+                   "offers per worker (their capacity)")
+      ->capture_default_str();
   routing->add_option("--out", out)->required();
 
   std::string secret;
@@ -153,15 +159,18 @@ int main(int argc, char** argv) {
       if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
     }
   } else if (routing->parsed()) {
-    auto decisions = fb::RoutingDecisions(redis_port, workers, threads, absl::Seconds(seconds));
+    auto decisions =
+        fb::RoutingDecisions(redis_port, workers, strategy, threads, absl::Seconds(seconds));
     if (!decisions.ok()) return Fail(decisions.status());
-    for (const auto& f :
-         std::vector<fb::Figure>{{"routing", "decisions/s (50 workers, round robin)",
-                                  decisions->decisions.per_second, "1/s", "redis EVALSHA calls/s"},
-                                 {"routing", "decision p50", decisions->decisions.p50_ms, "ms", ""},
-                                 {"routing", "decision p99", decisions->decisions.p99_ms, "ms", ""},
-                                 {"routing", "decisions per offer script call",
-                                  decisions->decisions_per_call, "", ""}}) {
+    for (const auto& f : std::vector<fb::Figure>{
+             {"routing",
+              absl::StrCat("decisions/s (", workers, " workers, ",
+                           strategy == "round_robin" ? "round robin" : strategy, ")"),
+              decisions->decisions.per_second, "1/s", "redis EVALSHA calls/s"},
+             {"routing", "decision p50", decisions->decisions.p50_ms, "ms", ""},
+             {"routing", "decision p99", decisions->decisions.p99_ms, "ms", ""},
+             {"routing", "decisions per offer script call", decisions->decisions_per_call, "",
+              ""}}) {
       if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
     }
   } else if (leads->parsed()) {

@@ -47,12 +47,14 @@ absl::StatusOr<LatencyFigures> OutboxAppend(int redis_port, int threads, absl::D
 absl::StatusOr<double> RelayDrain(int redis_port, const std::string& bootstrap, int events);
 
 // Routing decisions (match, filter, atomic pick-and-reserve) per second with `workers` in one
-// pool and `threads` callers, and how many decisions an offer script call carried.
+// pool, one target of `strategy` and `threads` callers, and how many decisions an offer script
+// call carried.
 struct RoutingFigures {
   LatencyFigures decisions;
   double decisions_per_call = 0;
 };
-absl::StatusOr<RoutingFigures> RoutingDecisions(int redis_port, int workers, int threads,
+absl::StatusOr<RoutingFigures> RoutingDecisions(int redis_port, int workers,
+                                                const std::string& strategy, int threads,
                                                 absl::Duration duration);
 
 struct LeadFigures {

@@ -5,7 +5,8 @@
 
 namespace firstline::bench {
 
-absl::StatusOr<RoutingFigures> RoutingDecisions(int redis_port, int workers, int threads,
+absl::StatusOr<RoutingFigures> RoutingDecisions(int redis_port, int workers,
+                                                const std::string& strategy, int threads,
                                                 absl::Duration duration) {
   namespace fp = firstline::platform;
   namespace fr = firstline::routing;
@@ -13,15 +14,16 @@ absl::StatusOr<RoutingFigures> RoutingDecisions(int redis_port, int workers, int
   redis.port = redis_port;
   redis.pool_size = threads + 2;
   fp::RedisClient client(redis);
-  auto policy = fr::ParsePolicy(R"(version: bench
+  auto policy = fr::ParsePolicy(absl::StrCat(R"(version: bench
 rules:
   - name: default
     default: true
     targets:
-      - strategy: round_robin
+      - strategy: )",
+                                             strategy, R"(
         pool: sales
         offer_timeout: 10m
-)");
+)"));
   if (!policy.ok()) return policy.status();
   fr::RoutingEngine engine(client,
                            {.domain = absl::StrCat("bench-", absl::ToUnixMillis(absl::Now())),
@@ -35,7 +37,7 @@ rules:
     w.id = absl::StrCat("rep-", i);
     w.organisation = "vendor";
     w.pools = {"sales"};
-    w.capacity = 1000;
+    w.capacity = 1000;  // the most allowed: offers go unanswered, so a run makes 1,000 per worker
     w.daily_cap = 100000;
     if (auto st = engine.UpsertWorker(w); !st.ok()) return st;
     if (auto st = engine.StreamOpened(w.id); !st.ok()) return st.status();
