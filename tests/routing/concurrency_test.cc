@@ -23,6 +23,10 @@ rules:
         pool: sales
         offer_timeout: 20s
         max_offers: 2
+      - strategy: weighted_round_robin
+        pool: sales
+        offer_timeout: 20s
+        max_offers: 1
       - strategy: broadcast
         pool: sales
         broadcast: 3

@@ -122,6 +122,59 @@ TEST_F(StrategiesTest, WeightedRoundRobinMatchesWeightsWithinOnePercent) {
   EXPECT_NEAR(fairness->gini, 0.25, 0.005) << "weights 1:2:3:4 have Gini 0.25";
 }
 
+// Weighted round robin keeps a pass per worker of the pool; these pin down what keeps it fair
+// when the pool changes, each failing if that worker got a burst to catch up.
+TEST_F(StrategiesTest, WeightedRoundRobinGivesNoBurstToAWorkerBackFromAway) {
+  auto engine = MakeEngine(OneTarget("weighted_round_robin"));
+  for (const char* w : {"a", "b", "c"}) AddWorker(*engine, w, {"sales"});
+  ASSERT_TRUE(engine->SetStatus("c", WorkerStatus::kAway).ok());
+  for (int i = 0; i < 40; ++i) {
+    ASSERT_NE(RouteAndClose(*engine, absl::StrCat("away", i)), "c");
+  }
+  ASSERT_TRUE(engine->SetStatus("c", WorkerStatus::kAvailable).ok());
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 30; ++i) counts[RouteAndClose(*engine, absl::StrCat("back", i))]++;
+  for (const char* w : {"a", "b", "c"}) EXPECT_NEAR(counts[w], 10, 1) << w;
+}
+
+TEST_F(StrategiesTest, WeightedRoundRobinStartsAJoiningWorkerAtThePoolsVirtualTime) {
+  auto engine = MakeEngine(OneTarget("weighted_round_robin"));
+  AddWorker(*engine, "a", {"sales"}, 5, 1);
+  AddWorker(*engine, "b", {"sales"}, 5, 1);
+  for (int i = 0; i < 40; ++i) RouteAndClose(*engine, absl::StrCat("early", i));
+  AddWorker(*engine, "c", {"sales"}, 5, 2);
+  std::map<std::string, int> counts;
+  for (int i = 0; i < 40; ++i) counts[RouteAndClose(*engine, absl::StrCat("late", i))]++;
+  EXPECT_NEAR(counts["a"], 10, 1);
+  EXPECT_NEAR(counts["b"], 10, 1);
+  EXPECT_NEAR(counts["c"], 20, 1);
+}
+
+TEST_F(StrategiesTest, WeightedRoundRobinReceiptShowsThePassesItMoved) {
+  auto engine = MakeEngine(OneTarget("weighted_round_robin"));
+  AddWorker(*engine, "a", {"sales"}, 5, 4);
+  AddWorker(*engine, "b", {"sales"}, 5, 1);
+  ASSERT_TRUE(engine->SetStatus("b", WorkerStatus::kOffline).ok());
+  RouteAndClose(*engine, "l1");  // a (before b at equal passes): pass 0 -> 0.25
+  auto d = engine->Route(Lead("l2", "acct-l2"));
+  ASSERT_TRUE(d.ok()) << d.status();
+  ASSERT_EQ(d->offers.at(0).worker_id, "a");
+  auto receipts = engine->Receipts("l2");
+  ASSERT_TRUE(receipts.ok()) << receipts.status();
+  auto receipt = nlohmann::json::parse(receipts->back());
+  // b (pass 0, offline) came first and was lifted to the winner's pass; a moved on by 1/4.
+  EXPECT_DOUBLE_EQ(receipt["state_before"]["b"].get<double>(), 0);
+  EXPECT_DOUBLE_EQ(receipt["state_after"]["b"].get<double>(), 0.25);
+  EXPECT_DOUBLE_EQ(receipt["state_before"]["a"].get<double>(), 0.25);
+  EXPECT_DOUBLE_EQ(receipt["state_after"]["a"].get<double>(), 0.5);
+  bool b_noted = false;
+  for (const auto& c : receipt["candidates"]) {
+    if (c["id"] == "b")
+      b_noted = c["excluded"].get<std::string>().find("offline") != std::string::npos;
+  }
+  EXPECT_TRUE(b_noted) << receipt.dump();
+}
+
 TEST_F(StrategiesTest, LeastLoadedPicksTheMostSpareCapacity) {
   auto engine = MakeEngine(OneTarget("least_loaded"));
   AddWorker(*engine, "small", {"sales"}, 2);

@@ -52,9 +52,9 @@ local function decide(ARGV)
     return { 'taken' }
   end
   local it = redis.call('HMGET', item, 'state', 'rule', 'target', 'tcount')
-  local state = it[1]
-  if state == 'assigned' or state == 'closed' then
-    return redis.error_reply('FAILED_PRECONDITION item ' .. item_id .. ' is already ' .. state)
+  local item_state = it[1]
+  if item_state == 'assigned' or item_state == 'closed' then
+    return redis.error_reply('FAILED_PRECONDITION item ' .. item_id .. ' is already ' .. item_state)
   end
   -- The item's writes are gathered and made in one HSET at the end: a Lua redis.call costs about
   -- a microsecond before its own work, and this script is the hot path of both services.
@@ -65,7 +65,7 @@ local function decide(ARGV)
   end
   local tried = P .. 'tried:' .. item_id
   local already = {}
-  if state == false then
+  if item_state == false then
     -- A new item: no offers and no tried set can exist yet (both go with the item), so neither
     -- is read.
     item_set('state', 'routing')
@@ -108,96 +108,170 @@ local function decide(ARGV)
     static_cache[id] = hit
     return hit
   end
+  -- Every candidate with its static facts in one pass, for the strategies that weigh them all.
   local function all_candidates()
     local ids = {}
-    for id in string.gmatch(packed, '|([^:|]+):') do ids[#ids + 1] = id end
+    for id, day, weight in string.gmatch(packed, '|([^:|]+):([^:|]+):([^|]+)') do
+      ids[#ids + 1] = id
+      if static_cache[id] == nil then static_cache[id] = { day = day, weight = tonumber(weight) } end
+    end
     return ids
   end
   -- The receipt is JSON written piece by piece after the client's head (rule, target, static
-  -- exclusions): what was seen live, the pick and the strategy state.
+  -- exclusions): what was seen live, the pick and the strategy state. Pieces go into tables
+  -- joined once at the end, and a string (a worker id, a reason) is encoded once however often
+  -- it appears: weighted round robin and least loaded note every candidate in three places.
+  local json_of = {}
   local function jstr(s)
-    s = tostring(s)
-    if string.find(s, '[%c"\\\128-\255]') then return cjson.encode(s) end
-    return '"' .. s .. '"'
+    local hit = json_of[s]
+    if hit then return hit end
+    hit = tostring(s)
+    if string.find(hit, '[%c"\\\128-\255]') then hit = cjson.encode(hit) else hit = '"' .. hit .. '"' end
+    json_of[s] = hit
+    return hit
   end
-  local receipt_candidates = {}
+  local notes, notes_n = {}, 0
   local function note(id, reason)
     local excluded = 'false'
     if reason then excluded = jstr(reason) end
-    receipt_candidates[#receipt_candidates + 1] = '{"id":' .. jstr(id) .. ',"excluded":' .. excluded .. '}'
+    local n = notes_n
+    if n > 0 then
+      n = n + 1
+      notes[n] = ','
+    end
+    notes[n + 1] = '{"id":'
+    notes[n + 2] = jstr(id)
+    notes[n + 3] = ',"excluded":'
+    notes[n + 4] = excluded
+    notes[n + 5] = '}'
+    notes_n = n + 5
+  end
+  -- The strategy state before and after the pick, per worker: JSON object members as pieces.
+  local before, after = {}, {}
+  local function strategy_state(parts, id, value)
+    local n = #parts
+    if n > 0 then
+      n = n + 1
+      parts[n] = ','
+    end
+    parts[n + 1] = jstr(id)
+    parts[n + 2] = ':'
+    parts[n + 3] = value  -- a number: table.concat writes it as %.14g
   end
   -- Live check of one statically fitting candidate: its state, or nil after noting why not.
   local function check(id)
     if strategy == 'owner' and id ~= owner then return note(id, 'not the account owner') end
     if already[id] then return note(id, 'already offered this item') end
     local st = static_of(id)
-    local live = worker_state(P .. 'w:' .. id)
+    local live = worker_state(P .. 'w:' .. id, id, st)
     local reason = ineligible_reason(live, now, presence_ms, st.day)
     if reason then return note(id, reason) end
-    live.id = id
-    live.weight = st.weight
-    live.cday = st.day  -- the worker's local day now (live.day: day of its count)
     return live
   end
 
-  local picked = {}
-  local before, after = {}, {}
-  if strategy == 'round_robin' or strategy == 'broadcast' then
-    -- Longest idle first: walk the pool's idle order and stop once enough workers are found.
-    local want = 1
-    if strategy == 'broadcast' then want = broadcast_n end
-    local visited, checked = {}, 0
-    local function visit(id)
-      if visited[id] or not static_of(id) then return end
+  -- Walks the pool's order `key` (a sorted set, lowest score first) over the fitting candidates,
+  -- checking each live, until `want` are eligible: `on_visit(id, score, live)` sees each visited
+  -- candidate (score nil: not in the order yet, or `scored` false; live nil: not eligible).
+  -- Round robin and weighted round robin thus read the few workers at the front, not the pool.
+  local function walk(key, want, scored, on_visit)
+    local visited, checked, found = {}, 0, 0
+    local function visit(id, score)
+      if found >= want or visited[id] or not static_of(id) then return end
       visited[id] = true
       checked = checked + 1
       local live = check(id)
-      if live then
-        picked[#picked + 1] = live
-        before[id] = live.idle
-        after[id] = now
-      end
+      if live then found = found + 1 end
+      on_visit(id, score, live)
     end
-    local idle_key = P .. 'idle:' .. pool
     local page_start = 0
     if candidate_count == 0 then
       page_start = -1
-    elseif candidate_count <= 1000 and candidate_count * 8 < redis.call('ZCARD', idle_key) then
-      -- Few fit (a region or skill of a large pool): read their idle times instead of walking
-      -- the whole pool's order.
+    elseif candidate_count <= 1000 and candidate_count * 8 < redis.call('ZCARD', key) then
+      -- Few fit (a region or skill of a large pool): read their scores instead of walking the
+      -- whole pool's order.
       local ids = all_candidates()
-      local scores = redis.call('ZMSCORE', idle_key, unpack(ids))
+      local scores = redis.call('ZMSCORE', key, unpack(ids))
       local order = {}
-      for i, id in ipairs(ids) do
-        order[i] = { id = id, idle = tonumber(scores[i]) or math.huge }
-      end
-      table.sort(order, function(a, b)
-        if a.idle ~= b.idle then return a.idle < b.idle end
-        return a.id < b.id
+      for i, id in ipairs(ids) do order[i] = { id = id, score = tonumber(scores[i]) } end
+      table.sort(order, function(x, y)
+        local sx, sy = x.score or math.huge, y.score or math.huge
+        if sx ~= sy then return sx < sy end
+        return x.id < y.id
       end)
-      for _, o in ipairs(order) do
-        if #picked >= want then break end
-        visit(o.id)
-      end
+      for _, o in ipairs(order) do visit(o.id, o.score) end
       page_start = -1  -- done: no walk
     end
-    while #picked < want and page_start >= 0 do
-      local page = redis.call('ZRANGE', idle_key, page_start, page_start + 15)
-      if #page == 0 then break end
-      for _, id in ipairs(page) do
-        if #picked >= want then break end
-        visit(id)
+    while found < want and page_start >= 0 do
+      if scored then
+        local page = redis.call('ZRANGE', key, page_start, page_start + 15, 'WITHSCORES')
+        if #page == 0 then break end
+        for i = 1, #page, 2 do visit(page[i], tonumber(page[i + 1])) end
+      else
+        local page = redis.call('ZRANGE', key, page_start, page_start + 15)
+        if #page == 0 then break end
+        for _, id in ipairs(page) do visit(id, nil) end
       end
       page_start = page_start + 16
     end
-    if #picked < want and checked < candidate_count then
-      for _, id in ipairs(all_candidates()) do  -- fitting workers not in the idle order yet
-        if #picked >= want then break end
-        visit(id)
-      end
+    if found < want and checked < candidate_count then
+      for _, id in ipairs(all_candidates()) do visit(id, nil) end  -- fitting, not in the order yet
     end
+    return checked
+  end
+
+  local picked = {}
+  if strategy == 'round_robin' or strategy == 'broadcast' then
+    -- Longest idle first: the pool's idle order.
+    local want = 1
+    if strategy == 'broadcast' then want = broadcast_n end
+    local checked = walk(P .. 'idle:' .. pool, want, false, function(id, _, live)
+      if live then
+        picked[#picked + 1] = live
+        strategy_state(before, id, live.idle)
+        strategy_state(after, id, now)
+      end
+    end)
     if candidate_count > checked then
       note('', (candidate_count - checked) .. ' more fitting worker(s) not needed: longer-idle workers were free')
+    end
+  elseif strategy == 'weighted_round_robin' then
+    -- Weighted round robin by virtual time (stride scheduling): each worker of the pool has a
+    -- pass in "<tag>:pass:<pool>"; the eligible worker with the lowest pass wins and its pass
+    -- advances by 1/weight, so over time each gets its weight's share, interleaved. The pool's
+    -- virtual time ("<tag>:passv", per pool) is the winner's pass. Workers found ineligible on
+    -- the way are lifted to it, so time away earns no burst on return; a worker joins a pool
+    -- at it (worker_upsert.lua). One decision reads the few workers at the front, as round robin.
+    local key = P .. 'pass:' .. pool
+    local skipped = {}
+    local checked = walk(key, 1, true, function(id, score, live)
+      if live then
+        live.pass = score
+        picked[1] = live
+      else
+        skipped[#skipped + 1] = { id = id, pass = score }
+      end
+    end)
+    if #picked > 0 then
+      local e = picked[1]
+      local vt = e.pass
+      if vt == nil then vt = tonumber(redis.call('HGET', P .. 'passv', pool) or '0') end
+      local next_pass = vt + 1 / e.weight
+      local moves = { next_pass, e.id }
+      strategy_state(before, e.id, vt)
+      strategy_state(after, e.id, next_pass)
+      for _, sk in ipairs(skipped) do
+        if sk.pass == nil or sk.pass < vt then
+          moves[#moves + 1] = vt
+          moves[#moves + 1] = sk.id
+          strategy_state(before, sk.id, sk.pass or vt)
+          strategy_state(after, sk.id, vt)
+        end
+      end
+      redis.call('ZADD', key, unpack(moves))
+      redis.call('HSET', P .. 'passv', pool, vt)
+    end
+    if candidate_count > checked then
+      note('', (candidate_count - checked) .. ' more fitting worker(s) not needed: a worker with a lower pass was free')
     end
   else
     local eligible = {}
@@ -205,46 +279,20 @@ local function decide(ARGV)
       local live = check(id)
       if live then eligible[#eligible + 1] = live end
     end
-    if #eligible > 0 and strategy == 'weighted_round_robin' then
-      -- Smooth weighted round robin; the current weights of the target live in one hash, read
-      -- and written in one call each.
-      local key = P .. 'wrr:' .. rule .. ':' .. target
-      local current = {}
-      local flat = redis.call('HGETALL', key)
-      for i = 1, #flat, 2 do current[flat[i]] = tonumber(flat[i + 1]) end
-      local total, best = 0, nil
-      for _, e in ipairs(eligible) do
-        local cw = current[e.id] or 0
-        before[e.id] = cw
-        e.cw = cw + e.weight
-        total = total + e.weight
-        if best == nil or e.cw > best.cw or (e.cw == best.cw and e.id < best.id) then best = e end
-      end
-      local updates = {}
-      for _, e in ipairs(eligible) do
-        local cw = e.cw
-        if e == best then cw = cw - total end
-        updates[#updates + 1] = e.id
-        updates[#updates + 1] = cw
-        after[e.id] = cw
-      end
-      redis.call('HSET', key, unpack(updates))
-      picked = { best }
-    elseif #eligible > 0 then  -- least_loaded (most spare capacity, then longest idle) and owner
+    if #eligible > 0 then  -- least_loaded (most spare capacity, then longest idle) and owner
       table.sort(eligible, function(a, b)
         local sa, sb = a.cap - a.load, b.cap - b.load
         if sa ~= sb then return sa > sb end
         if a.idle ~= b.idle then return a.idle < b.idle end
         return a.id < b.id
       end)
-      for _, e in ipairs(eligible) do before[e.id] = e.cap - e.load end
+      for _, e in ipairs(eligible) do strategy_state(before, e.id, e.cap - e.load) end
       picked = { eligible[1] }
-      after[eligible[1].id] = eligible[1].cap - eligible[1].load - 1
+      strategy_state(after, eligible[1].id, eligible[1].cap - eligible[1].load - 1)
     end
-    local is_picked = {}
-    for _, e in ipairs(picked) do is_picked[e.id] = true end
+    local not_picked = 'eligible, not picked by ' .. strategy
     for _, e in ipairs(eligible) do
-      if not is_picked[e.id] then note(e.id, 'eligible, not picked by ' .. strategy) end
+      if e ~= picked[1] then note(e.id, not_picked) end
     end
   end
   if strategy == 'owner' and not owner then note('', 'account has no ' .. owner_kind .. ' owner') end
@@ -288,21 +336,16 @@ local function decide(ARGV)
     item_set('state', 'offered')
     item_set('policy', policy_version)
     item_set('tcount', tcount + 1)
-    if state == 'parked' then redis.call('ZREM', P .. 'parked', item_id) end
+    if item_state == 'parked' then redis.call('ZREM', P .. 'parked', item_id) end
   end
   if #item_writes > 0 then redis.call('HSET', item, unpack(item_writes)) end
-  local function jmap(m)
-    local parts = {}
-    for id, v in pairs(m) do parts[#parts + 1] = jstr(id) .. ':' .. string.format('%.14g', v) end
-    return '{' .. table.concat(parts, ',') .. '}'
-  end
   local picked_json = {}
   for i, id in ipairs(receipt_picked) do picked_json[i] = jstr(id) end
   local sep = ''
-  if #receipt_candidates > 0 and string.sub(receipt_head, -1) ~= '[' then sep = ',' end
-  local receipt = receipt_head .. sep .. table.concat(receipt_candidates, ',') .. '],"picked":[' ..
-    table.concat(picked_json, ',') .. '],"state_before":' .. jmap(before) .. ',"state_after":' ..
-    jmap(after) .. '}'
+  if notes_n > 0 and string.sub(receipt_head, -1) ~= '[' then sep = ',' end
+  local receipt = receipt_head .. sep .. table.concat(notes) .. '],"picked":[' ..
+    table.concat(picked_json, ',') .. '],"state_before":{' .. table.concat(before) ..
+    '},"state_after":{' .. table.concat(after) .. '}}'
   local receipts = P .. 'rcpt:' .. item_id
   local n = redis.call('RPUSH', receipts, receipt)
   if n == 1 then redis.call('PEXPIRE', receipts, 30 * 24 * 3600 * 1000) end

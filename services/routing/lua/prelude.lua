@@ -40,14 +40,15 @@ local function emit(ctx, account, type_name, field, body)
   outbox_emit(P .. 'outbox', ctx.topic, account, id, type_name, header, field, body)
 end
 
--- Live state of a worker in one read.
-local function worker_state(w)
+-- Live state of worker `id` (hash `w`) in one read, with its static facts `st` ({day, weight}:
+-- its local day now, its weight). The table is built whole: adding fields later rehashes it.
+local function worker_state(w, id, st)
   local f = redis.call('HMGET', w, 'status', 'streams', 'seen', 'load', 'cap', 'day', 'dcount',
     'dcap', 'idle', 'org', 'pools')
   return { status = f[1], streams = tonumber(f[2] or '0'), seen = tonumber(f[3] or '0'),
     load = tonumber(f[4] or '0'), cap = tonumber(f[5] or '0'), day = f[6],
     dcount = tonumber(f[7] or '0'), dcap = tonumber(f[8] or '0'), idle = tonumber(f[9] or '0'),
-    org = f[10] or '', pools = f[11] or '' }
+    org = f[10] or '', pools = f[11] or '', id = id, weight = st.weight, cday = st.day }
 end
 
 -- Each pool keeps its workers ordered by idle time ("<tag>:idle:<pool>", a sorted set), so

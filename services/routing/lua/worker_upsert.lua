@@ -16,4 +16,14 @@ redis.call('HSETNX', w, 'load', 0)
 -- Keep the per-pool idle order in step with the worker's pools.
 for pool in string.gmatch(old_pools, '[^|]+') do redis.call('ZREM', P .. 'idle:' .. pool, id) end
 touch_idle(id, ARGV[8], tonumber(redis.call('HGET', w, 'idle') or ARGV[7]))
+-- And the weighted order (see offer.lua): a worker joins a pool at the pool's virtual time, so
+-- it neither waits behind nor overtakes the others; one that stays keeps its pass.
+local pools = {}
+for pool in string.gmatch(ARGV[8], '[^|]+') do pools[pool] = true end
+for pool in string.gmatch(old_pools, '[^|]+') do
+  if not pools[pool] then redis.call('ZREM', P .. 'pass:' .. pool, id) end
+end
+for pool in pairs(pools) do
+  redis.call('ZADD', P .. 'pass:' .. pool, 'NX', redis.call('HGET', P .. 'passv', pool) or 0, id)
+end
 return redis.call('INCR', KEYS[1])
