@@ -17,13 +17,15 @@ namespace firstline::routing {
 // A routing engine over a real redis-server with a fake clock.
 class EngineFixture : public ::testing::Test {
  protected:
-  std::unique_ptr<RoutingEngine> MakeEngine(const std::string& policy_yaml) {
+  std::unique_ptr<RoutingEngine> MakeEngine(const std::string& policy_yaml,
+                                            OfferBatcher::Limits batching = {}) {
     auto policy = ParsePolicy(policy_yaml);
     EXPECT_TRUE(policy.ok()) << policy.status();
     EngineConfig config{.domain = "test",
                         .producer = "routing-test",
                         .topic = "firstline.leads.v1",
-                        .owner_kind = "sales"};
+                        .owner_kind = "sales",
+                        .offer_batching = batching};
     return std::make_unique<RoutingEngine>(
         client_, config, std::make_shared<const Policy>(policy.value_or(Policy{})), clock_);
   }

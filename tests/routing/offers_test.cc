@@ -1,4 +1,6 @@
 // Offer lifecycle: decline, expiry, escalation, parking, capacity, fencing, events, receipts.
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "routing/engine_fixture.h"
@@ -245,6 +247,61 @@ rules:
 
 namespace firstline::routing {
 namespace {
+
+// A decision that fails while it runs (here a worker's load corrupted in Redis) fails alone:
+// the decisions sharing its script call keep their answers. Redis never undoes a script's
+// writes, so reporting those as failed would hide offers that were made.
+TEST_F(OffersTest, ADecisionFailingInABatchedCallFailsAloneAndWritesNothing) {
+  auto engine = MakeEngine(R"(version: v1
+rules:
+  - name: north
+    when:
+      region: north
+    targets:
+      - strategy: round_robin
+        pool: north
+  - name: default
+    default: true
+    targets:
+      - strategy: round_robin
+        pool: sales
+)",
+                           {.decisions = 16, .in_flight = 1});
+  AddWorker(*engine, "n1", {"north"});
+  AddWorker(*engine, "s1", {"sales"});
+  ASSERT_TRUE(client_.Command({"HSET", "{rt:test}:w:n1", "load", "garbage"}).ok());
+  // A first decision brings the engine's roster snapshot up to date, so each decision below
+  // takes one call.
+  ASSERT_TRUE(engine->Route(Lead("warm-up", "acct-0")).ok());
+  const OfferBatcher::Counts before = engine->offer_batching();
+  // Script calls wait while writes are paused: the first decision's call is in flight, so the
+  // next two queue behind it and go together in one call.
+  ASSERT_TRUE(client_.Command({"CLIENT", "PAUSE", "1000", "WRITE"}).ok());
+  absl::StatusOr<Decision> first, broken, fine;
+  std::thread a([&] { first = engine->Route(Lead("first", "acct-1")); });
+  absl::SleepFor(absl::Milliseconds(200));
+  std::thread b([&] { broken = engine->Route(Lead("north-1", "acct-2", {{"region", "north"}})); });
+  std::thread c([&] { fine = engine->Route(Lead("second", "acct-3")); });
+  a.join();
+  b.join();
+  c.join();
+  ASSERT_EQ(engine->offer_batching().calls - before.calls, 2)
+      << "the two queued decisions shared a call";
+  ASSERT_EQ(engine->offer_batching().decisions - before.decisions, 3);
+
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(fine.ok()) << fine.status();
+  ASSERT_EQ(fine->offers.size(), 1u);
+  EXPECT_EQ(fine->offers[0].worker_id, "s1");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), absl::StatusCode::kInternal);
+  EXPECT_NE(broken.status().message().find("offer decision for item north-1 failed"),
+            std::string::npos)
+      << broken.status();
+  auto written = client_.Command({"EXISTS", "{rt:test}:item:north-1"});
+  ASSERT_TRUE(written.ok());
+  EXPECT_EQ(written->integer, 0) << "nothing of the failed decision was written";
+}
 
 class WithdrawTest : public EngineFixture {
  protected:

@@ -14,7 +14,8 @@
 --   candidate count, the WorkItemOffered event template (5 arguments, event_template.h)
 -- Returns per decision {'offered', worker, offer_id, organisation, ...} | {'none'} | {'exhausted'}
 --   | {'stale', version} | {'taken'} (only_if_parked, and someone else already moved the item
---   on) | {'error', reply} (a refusal, e.g. "FAILED_PRECONDITION item ... has a live offer")
+--   on) | {'error', reply} (a refusal, e.g. "FAILED_PRECONDITION item ... has a live offer",
+--   or "offer decision for item ... failed: <the Lua error>" when it failed while it ran)
 local version = redis.call('GET', KEYS[1]) or '0'  -- no decision changes it
 
 -- The call's events go out as one outbox batch entry per topic, and its offer-feed nudges as
@@ -356,8 +357,18 @@ end
 local results, at = {}, 2
 for k = 1, tonumber(ARGV[1]) do
   local n = tonumber(ARGV[at])
-  local r = decide({ unpack(ARGV, at + 1, at + n) })
-  if r.err then r = { 'error', r.err } end
+  local args = { unpack(ARGV, at + 1, at + n) }
+  -- A decision that fails while it runs (bad data, a bug) fails alone: the others keep their
+  -- answers, and Redis never undoes a script's writes. Its own writes, all made after its pick,
+  -- are kept too if it fails after it began them.
+  local ok, r = pcall(decide, args)
+  if not ok then
+    local why = r
+    if type(r) == 'table' then why = r.err or cjson.encode(r) end
+    r = { 'error', 'offer decision for item ' .. tostring(args[6]) .. ' failed: ' .. tostring(why) }
+  elseif r.err then
+    r = { 'error', r.err }
+  end
   results[k] = r
   at = at + n + 1
 end
