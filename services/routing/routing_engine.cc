@@ -398,12 +398,33 @@ absl::Status RoutingEngine::Complete(const std::string& item_id, int64_t fencing
 }
 
 absl::StatusOr<std::vector<std::string>> RoutingEngine::Receipts(const std::string& item_id) {
-  auto r = redis_.Command({"LRANGE", tag_ + ":rcpt:" + item_id, "0", "-1"});
-  if (!r.ok()) return r.status();
-  if (r->elements.empty())
-    return absl::NotFoundError(absl::StrCat("no receipts for item ", item_id));
+  // The offer script keeps the last kReceiptsKept receipts as fields of the item's hash ("r:<n>",
+  // "rn" counting them). Items routed before that kept them in a list, read first.
+  constexpr int64_t kReceiptsKept = 50;
   std::vector<std::string> out;
-  for (const auto& e : r->elements) out.push_back(e.str);
+  auto listed = redis_.Command({"LRANGE", tag_ + ":rcpt:" + item_id, "0", "-1"});
+  if (!listed.ok()) return listed.status();
+  for (const auto& e : listed->elements) out.push_back(e.str);
+  const std::string item = tag_ + ":item:" + item_id;
+  auto count = redis_.Command({"HGET", item, "rn"});
+  if (!count.ok()) return count.status();
+  int64_t n = 0;
+  if (!count->is_nil() && !absl::SimpleAtoi(count->str, &n)) {
+    return absl::InternalError(absl::StrCat("item ", item_id, ": receipt count '", count->str,
+                                            "' is not a number"));
+  }
+  if (n > 0) {
+    std::vector<std::string> fields = {"HMGET", item};
+    for (int64_t i = std::max<int64_t>(1, n - kReceiptsKept + 1); i <= n; ++i) {
+      fields.push_back(absl::StrCat("r:", i));
+    }
+    auto receipts = redis_.Command(fields);
+    if (!receipts.ok()) return receipts.status();
+    for (const auto& e : receipts->elements) {
+      if (!e.is_nil()) out.push_back(e.str);
+    }
+  }
+  if (out.empty()) return absl::NotFoundError(absl::StrCat("no receipts for item ", item_id));
   return out;
 }
 

@@ -303,6 +303,32 @@ rules:
   EXPECT_EQ(written->integer, 0) << "nothing of the failed decision was written";
 }
 
+TEST_F(OffersTest, ReceiptsKeepTheLastFiftyAfterAnyListedBeforeTheyMovedIntoTheItem) {
+  ASSERT_TRUE(client_.Command({"RPUSH", "{rt:test}:rcpt:l1", R"({"listed":true})"}).ok());
+  // No worker: every routing of l1 tries both targets, a receipt each, and parks it.
+  for (int i = 0; i < 30; ++i) {
+    clock_.Advance(absl::Seconds(1));
+    auto d = engine_->Route(Lead("l1", "a1"));
+    ASSERT_TRUE(d.ok()) << d.status();
+    ASSERT_EQ(d->outcome, Decision::Outcome::kParked);
+  }
+  auto receipts = engine_->Receipts("l1");
+  ASSERT_TRUE(receipts.ok()) << receipts.status();
+  ASSERT_EQ(receipts->size(), 51u);
+  EXPECT_EQ(receipts->front(), R"({"listed":true})");
+  auto newest = nlohmann::json::parse(receipts->back());
+  EXPECT_EQ(newest["target"], 1);
+  EXPECT_EQ(newest["at"], absl::ToUnixMillis(clock_.Now())) << newest.dump();
+  auto oldest_kept = nlohmann::json::parse((*receipts)[1]);
+  EXPECT_EQ(oldest_kept["at"], absl::ToUnixMillis(clock_.Now() - absl::Seconds(24)))
+      << "60 receipts written, the first 10 (5 routings) dropped";
+  for (const auto& [field, kept] : {std::pair{"r:10", 0}, std::pair{"r:11", 1}}) {
+    auto exists = client_.Command({"HEXISTS", "{rt:test}:item:l1", field});
+    ASSERT_TRUE(exists.ok());
+    EXPECT_EQ(exists->integer, kept) << field << ": dropped receipts leave the item's hash";
+  }
+}
+
 class WithdrawTest : public EngineFixture {
  protected:
   void SetUp() override { engine_ = MakeEngine(kPolicy); }

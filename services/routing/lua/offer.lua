@@ -52,7 +52,7 @@ local function decide(ARGV)
   if ARGV[24] == '1' and redis.call('ZSCORE', P .. 'parked', item_id) == false then
     return { 'taken' }
   end
-  local it = redis.call('HMGET', item, 'state', 'rule', 'target', 'tcount')
+  local it = redis.call('HMGET', item, 'state', 'rule', 'target', 'tcount', 'rn')
   local item_state = it[1]
   if item_state == 'assigned' or item_state == 'closed' then
     return redis.error_reply('FAILED_PRECONDITION item ' .. item_id .. ' is already ' .. item_state)
@@ -339,7 +339,6 @@ local function decide(ARGV)
     item_set('tcount', tcount + 1)
     if item_state == 'parked' then redis.call('ZREM', P .. 'parked', item_id) end
   end
-  if #item_writes > 0 then redis.call('HSET', item, unpack(item_writes)) end
   local picked_json = {}
   for i, id in ipairs(receipt_picked) do picked_json[i] = jstr(id) end
   local sep = ''
@@ -347,10 +346,13 @@ local function decide(ARGV)
   local receipt = receipt_head .. sep .. table.concat(notes) .. '],"picked":[' ..
     table.concat(picked_json, ',') .. '],"state_before":{' .. table.concat(before) ..
     '},"state_after":{' .. table.concat(after) .. '}}'
-  local receipts = P .. 'rcpt:' .. item_id
-  local n = redis.call('RPUSH', receipts, receipt)
-  if n == 1 then redis.call('PEXPIRE', receipts, 30 * 24 * 3600 * 1000) end
-  if n > 50 then redis.call('LTRIM', receipts, -50, -1) end
+  -- Receipts are fields of the item's hash ("r:<n>", the last 50; "rn" counts them): written
+  -- with its other fields in one HSET, kept as long as the item.
+  local rn = tonumber(it[5] or '0') + 1
+  item_set('rn', rn)
+  item_set('r:' .. rn, receipt)
+  if rn > 50 then redis.call('HDEL', item, 'r:' .. (rn - 50)) end
+  redis.call('HSET', item, unpack(item_writes))
   return result
 end
 
@@ -359,8 +361,8 @@ for k = 1, tonumber(ARGV[1]) do
   local n = tonumber(ARGV[at])
   local args = { unpack(ARGV, at + 1, at + n) }
   -- A decision that fails while it runs (bad data, a bug) fails alone: the others keep their
-  -- answers, and Redis never undoes a script's writes. Its own writes, all made after its pick,
-  -- are kept too if it fails after it began them.
+  -- answers, and Redis never undoes a script's writes. Its own writes (a weighted pass, then the
+  -- reservation) stay if it fails after it began them.
   local ok, r = pcall(decide, args)
   if not ok then
     local why = r
