@@ -15,6 +15,23 @@ void BindRoutingHostFlags(CLI::App& app, RoutingHostConfig& c) {
       ->envname("FIRSTLINE_RPC_THREADS")
       ->check(CLI::Range(1, 512))
       ->capture_default_str();
+  OfferBatcher::Limits& batching = c.offer_batching;
+  app.add_option("--offer-batch-decisions", batching.decisions,
+                 "offer decisions one Redis script call may carry (group commit)")
+      ->envname("FIRSTLINE_OFFER_BATCH_DECISIONS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_option("--offer-batch-cost", batching.cost,
+                 "candidates the decisions of one offer script call may read in all (Redis "
+                 "serves nothing else while a script runs); one larger decision still goes alone")
+      ->envname("FIRSTLINE_OFFER_BATCH_COST")
+      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))
+      ->capture_default_str();
+  app.add_option("--offer-calls-in-flight", batching.in_flight,
+                 "offer script calls under way at once; later decisions queue and go together")
+      ->envname("FIRSTLINE_OFFER_CALLS_IN_FLIGHT")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
 }
 
 void SizeRedisPoolForRouting(const CLI::App& app, const RoutingHostConfig& routing,
@@ -30,6 +47,7 @@ absl::StatusOr<std::unique_ptr<RoutingHost>> RoutingHost::Create(platform::Servi
   PolicyFile file(config.policy_path);
   auto policy = file.Load();
   if (!policy.ok()) return policy.status();
+  engine.offer_batching = config.offer_batching;
   return std::unique_ptr<RoutingHost>(new RoutingHost(runtime, std::move(config), std::move(file),
                                                       std::move(engine), std::move(*policy)));
 }

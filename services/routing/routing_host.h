@@ -22,9 +22,12 @@ struct RoutingHostConfig {
   int rpc_threads = 32;
   int rpc_queue = 10'000;
   absl::Duration reconcile_interval = absl::Seconds(5);
+  OfferBatcher::Limits offer_batching;  // replaces the engine configuration's
 };
 
-// --policy, --sweep-interval-ms, --rpc-threads with FIRSTLINE_* environment fallbacks.
+// --policy, --sweep-interval-ms, --rpc-threads and the offer batching limits
+// (--offer-batch-decisions, --offer-batch-cost, --offer-calls-in-flight) with FIRSTLINE_*
+// environment fallbacks.
 void BindRoutingHostFlags(CLI::App& app, RoutingHostConfig& config);
 
 // Redis connections a routing service's runtime should pool: every RPC thread, every offer
