@@ -31,6 +31,17 @@ local function add_event(topic, key, id, type_name, value)
     outbox_batch_type(type_name), #value, value)
   b.count = b.count + 1
 end
+-- A pool order's size, read once a call (the decisions of a call mostly share a pool, and the
+-- size only steers how to read the order).
+local order_sizes = {}
+local function order_size(key)
+  local n = order_sizes[key]
+  if n == nil then
+    n = redis.call('ZCARD', key)
+    order_sizes[key] = n
+  end
+  return n
+end
 local function nudge(worker_id)
   if nudged[worker_id] then return end
   nudged[worker_id] = true
@@ -187,7 +198,7 @@ local function decide(ARGV)
     local page_start = 0
     if candidate_count == 0 then
       page_start = -1
-    elseif candidate_count <= 1000 and candidate_count * 8 < redis.call('ZCARD', key) then
+    elseif candidate_count <= 1000 and candidate_count * 8 < order_size(key) then
       -- Few fit (a region or skill of a large pool): read their scores instead of walking the
       -- whole pool's order.
       local ids = all_candidates()
@@ -202,17 +213,21 @@ local function decide(ARGV)
       for _, o in ipairs(order) do visit(o.id, o.score) end
       page_start = -1  -- done: no walk
     end
+    -- The first page is short: the worker at the front is usually free.
+    local page_size = math.max(want, 4)
     while found < want and page_start >= 0 do
+      local last = page_start + page_size - 1
       if scored then
-        local page = redis.call('ZRANGE', key, page_start, page_start + 15, 'WITHSCORES')
+        local page = redis.call('ZRANGE', key, page_start, last, 'WITHSCORES')
         if #page == 0 then break end
         for i = 1, #page, 2 do visit(page[i], tonumber(page[i + 1])) end
       else
-        local page = redis.call('ZRANGE', key, page_start, page_start + 15)
+        local page = redis.call('ZRANGE', key, page_start, last)
         if #page == 0 then break end
         for _, id in ipairs(page) do visit(id, nil) end
       end
-      page_start = page_start + 16
+      page_start = last + 1
+      page_size = 16
     end
     if found < want and checked < candidate_count then
       for _, id in ipairs(all_candidates()) do visit(id, nil) end  -- fitting, not in the order yet
