@@ -13,13 +13,13 @@ OfferBatcher::OfferBatcher(platform::RedisClient& redis, const platform::RedisSc
 
 absl::StatusOr<platform::RedisValue> OfferBatcher::Decide(std::vector<std::string> args,
                                                           int64_t cost) {
-  Waiter me{std::move(args), std::max<int64_t>(cost, 1), std::nullopt};
+  Waiter me{std::move(args), std::max<int64_t>(cost, 1), std::nullopt, {}};
   std::unique_lock<std::mutex> lock(mu_);
   queue_.push_back(&me);
   while (!me.result.has_value()) {
     // Waits while the calls are all under way, or while another carrier took this decision.
     if (in_flight_ >= std::max(limits_.in_flight, 1) || queue_.empty()) {
-      done_.wait(lock);
+      me.wake.wait(lock);
       continue;
     }
     // A call may start: this caller carries the queue's head (itself among it unless more
@@ -33,17 +33,27 @@ absl::StatusOr<platform::RedisValue> OfferBatcher::Decide(std::vector<std::strin
       batch.push_back(queue_.front());
       queue_.pop_front();
     }
+    WakeNextCarrier();  // another call may start too
     lock.unlock();
     std::vector<absl::StatusOr<platform::RedisValue>> results = Run(batch);
     lock.lock();
     // Answers are handed over under the lock: a waiter may wake (spuriously) at any time.
-    for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i]->result = std::move(results[i]);
+      if (batch[i] != &me) batch[i]->wake.notify_one();
+    }
     --in_flight_;
     counts_.calls += 1;
     counts_.decisions += static_cast<int64_t>(batch.size());
-    done_.notify_all();
+    WakeNextCarrier();
   }
   return *std::move(me.result);
+}
+
+void OfferBatcher::WakeNextCarrier() {
+  if (!queue_.empty() && in_flight_ < std::max(limits_.in_flight, 1)) {
+    queue_.front()->wake.notify_one();
+  }
 }
 
 std::vector<absl::StatusOr<platform::RedisValue>> OfferBatcher::Run(

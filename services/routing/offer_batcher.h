@@ -49,7 +49,12 @@ class OfferBatcher {
     std::vector<std::string> args;
     int64_t cost = 1;
     std::optional<absl::StatusOr<platform::RedisValue>> result;
+    // Each waiter is woken alone: when its answer is in, or when it is at the head of the queue
+    // as a call may start. (One shared condition woke every waiter on every answer.)
+    std::condition_variable wake;
   };
+  // Under mu_: wakes the waiter at the head of the queue if a call may start.
+  void WakeNextCarrier();
   std::vector<absl::StatusOr<platform::RedisValue>> Run(const std::vector<Waiter*>& batch);
 
   platform::RedisClient& redis_;
@@ -57,7 +62,6 @@ class OfferBatcher {
   const std::string key_;
   const Limits limits_;
   mutable std::mutex mu_;
-  std::condition_variable done_;
   std::deque<Waiter*> queue_;
   int in_flight_ = 0;
   Counts counts_;
