@@ -66,10 +66,7 @@ int main(int argc, char** argv) {
   routing->add_option("--threads", threads)->capture_default_str();
   routing->add_option("--workers", workers)->capture_default_str();
   std::string strategy = "round_robin";
-  routing
-      ->add_option("--strategy", strategy,
-                   "round_robin, weighted_round_robin or least_loaded; a run makes at most 1,000 "
-                   "offers per worker (their capacity)")
+  routing->add_option("--strategy", strategy, "round_robin, weighted_round_robin or least_loaded")
       ->capture_default_str();
   routing->add_option("--out", out)->required();
 
