@@ -410,8 +410,8 @@ absl::StatusOr<std::vector<std::string>> RoutingEngine::Receipts(const std::stri
   if (!count.ok()) return count.status();
   int64_t n = 0;
   if (!count->is_nil() && !absl::SimpleAtoi(count->str, &n)) {
-    return absl::InternalError(absl::StrCat("item ", item_id, ": receipt count '", count->str,
-                                            "' is not a number"));
+    return absl::InternalError(
+        absl::StrCat("item ", item_id, ": receipt count '", count->str, "' is not a number"));
   }
   if (n > 0) {
     std::vector<std::string> fields = {"HMGET", item};
