@@ -4,6 +4,7 @@
 #include <mutex>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
 #include "routing/engine_fixture.h"
@@ -191,6 +192,50 @@ TEST_F(StrategiesTest, LeastLoadedPicksTheMostSpareCapacity) {
   EXPECT_EQ(d3->offers.at(0).worker_id, "small") << "2 spare each; small idled longer";
   EXPECT_EQ(Load("big"), 2);
   EXPECT_EQ(Load("small"), 1);
+}
+
+// Least loaded reads the pool's spare order: every change of a worker's load must move it there.
+TEST_F(StrategiesTest, LeastLoadedFollowsLoadFreedByCompletionAndDecline) {
+  auto engine = MakeEngine(OneTarget("least_loaded"));
+  AddWorker(*engine, "a", {"sales"}, 5);
+  AddWorker(*engine, "b", {"sales"}, 3);
+  auto route = [&](const std::string& id) {
+    clock_.Advance(absl::Seconds(1));
+    auto d = engine->Route(Lead(id, "acct-" + id));
+    EXPECT_TRUE(d.ok() && !d->offers.empty()) << id;
+    return d.ok() && !d->offers.empty() ? d->offers[0] : OfferRef{};
+  };
+  OfferRef l1 = route("l1");
+  ASSERT_EQ(l1.worker_id, "a");           // 5 spare against 3
+  ASSERT_EQ(route("l2").worker_id, "a");  // 4 against 3
+  ASSERT_EQ(route("l3").worker_id, "b");  // 3 each, b idle longer
+  ASSERT_EQ(route("l4").worker_id, "a");  // 3 against 2
+  clock_.Advance(absl::Seconds(1));
+  auto accepted = engine->Accept(l1.offer_id, "a");
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  ASSERT_TRUE(engine->Complete("l1", accepted->fencing_version).ok());
+  // Before the completion a had 2 spare and had just worked; b has 2 and idled longer.
+  OfferRef l5 = route("l5");
+  EXPECT_EQ(l5.worker_id, "a") << "the completion freed a: 3 spare against 2";
+
+  clock_.Advance(absl::Seconds(1));
+  auto next = engine->Decline(l5.offer_id, "a", "busy");
+  ASSERT_TRUE(next.ok() && next->has_value());
+  EXPECT_EQ((*next)->offers.at(0).worker_id, "b") << "a declined l5";
+  // The decline gave a its place back: 3 spare (score -3 plus the idle time's fraction).
+  auto score = client_.Command({"ZSCORE", "{rt:test}:spare:sales", "a"});
+  ASSERT_TRUE(score.ok());
+  double a_score = 0;
+  ASSERT_TRUE(absl::SimpleAtod(score->str, &a_score)) << score->str;
+  EXPECT_LT(a_score, -2.5);
+  EXPECT_GT(a_score, -3.0);
+
+  // A worker missing from the order (as if added before it existed) is placed when met.
+  ASSERT_TRUE(client_.Command({"DEL", "{rt:test}:spare:sales"}).ok());
+  EXPECT_EQ(route("l6").worker_id, "a") << "3 spare against 1";
+  auto placed = client_.Command({"ZCARD", "{rt:test}:spare:sales"});
+  ASSERT_TRUE(placed.ok());
+  EXPECT_EQ(placed->integer, 2);
 }
 
 TEST_F(StrategiesTest, BroadcastOffersToNFirstAcceptWinsOthersRescinded) {

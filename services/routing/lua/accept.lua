@@ -27,10 +27,13 @@ redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
 redis.call('ZREM', P .. 'due', offer_id)
 redis.call('SREM', P .. 'io:' .. item_id, offer_id)
 offer_closed(offer_id, worker_id)
-local wf = redis.call('HMGET', P .. 'w:' .. worker_id, 'org', 'pools')
+local wf = redis.call('HMGET', P .. 'w:' .. worker_id, 'org', 'pools', 'cap', 'load', 'spared')
 local org = wf[1] or ''
 redis.call('HSET', P .. 'w:' .. worker_id, 'idle', now)
 touch_idle(worker_id, wf[2] or '', now)
+if wf[5] == '1' then
+  touch_spare(worker_id, wf[2] or '', tonumber(wf[3] or '0'), tonumber(wf[4] or '0'), now)
+end
 -- Broadcast: the first acceptor wins, every other live offer is withdrawn.
 rescind_live_offers(ctx, item_id, kind, account)
 redis.call('DEL', P .. 'tried:' .. item_id)

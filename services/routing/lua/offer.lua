@@ -289,13 +289,47 @@ local function decide(ARGV)
     if candidate_count > checked then
       note('', (candidate_count - checked) .. ' more fitting worker(s) not needed: a worker with a lower pass was free')
     end
+  elseif strategy == 'least_loaded' then
+    -- Most spare capacity, then longest idle: the candidates' places in the pool's spare order
+    -- (one ZMSCORE a thousand), then live checks in that order until one is free. A candidate
+    -- missing from the order (met for the first time) is placed now and kept there from now on.
+    local key = P .. 'spare:' .. pool
+    local ids = all_candidates()
+    local order = {}
+    for first = 1, #ids, 1000 do
+      local last = math.min(first + 999, #ids)
+      local scores = redis.call('ZMSCORE', key, unpack(ids, first, last))
+      for i = first, last do
+        local score = tonumber(scores[i - first + 1])
+        if score == nil then score = resort_spare(ids[i], true) end
+        order[i] = { id = ids[i], score = score }
+      end
+    end
+    table.sort(order, function(x, y)
+      if x.score ~= y.score then return x.score < y.score end
+      return x.id < y.id
+    end)
+    local checked = 0
+    for _, o in ipairs(order) do
+      checked = checked + 1
+      local live = check(o.id)
+      if live then
+        picked[1] = live
+        strategy_state(before, o.id, live.cap - live.load)
+        strategy_state(after, o.id, live.cap - live.load - 1)
+        break
+      end
+    end
+    if candidate_count > checked then
+      note('', (candidate_count - checked) .. ' more fitting worker(s) not needed: one with more spare capacity was free')
+    end
   else
     local eligible = {}
     for _, id in ipairs(all_candidates()) do
       local live = check(id)
       if live then eligible[#eligible + 1] = live end
     end
-    if #eligible > 0 then  -- least_loaded (most spare capacity, then longest idle) and owner
+    if #eligible > 0 then  -- owner: the owner alone is a candidate; others are noted
       table.sort(eligible, function(a, b)
         local sa, sb = a.cap - a.load, b.cap - b.load
         if sa ~= sb then return sa > sb end
@@ -331,6 +365,7 @@ local function decide(ARGV)
     redis.call('HSET', P .. 'w:' .. e.id, 'load', e.load + 1, 'day', e.cday, 'dcount', dcount + 1,
       'idle', now)
     touch_idle(e.id, e.pools, now)
+    if e.spared then touch_spare(e.id, e.pools, e.cap, e.load + 1, now) end
     -- The event template (ARGV[27..31]) holds all but what the pick decided; a broadcast's
     -- later events get ids of their own, which protobuf parsers take over the template's
     -- (the last value of a field wins).

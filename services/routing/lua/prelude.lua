@@ -44,11 +44,12 @@ end
 -- its local day now, its weight). The table is built whole: adding fields later rehashes it.
 local function worker_state(w, id, st)
   local f = redis.call('HMGET', w, 'status', 'streams', 'seen', 'load', 'cap', 'day', 'dcount',
-    'dcap', 'idle', 'org', 'pools')
+    'dcap', 'idle', 'org', 'pools', 'spared')
   return { status = f[1], streams = tonumber(f[2] or '0'), seen = tonumber(f[3] or '0'),
     load = tonumber(f[4] or '0'), cap = tonumber(f[5] or '0'), day = f[6],
     dcount = tonumber(f[7] or '0'), dcap = tonumber(f[8] or '0'), idle = tonumber(f[9] or '0'),
-    org = f[10] or '', pools = f[11] or '', id = id, weight = st.weight, cday = st.day }
+    org = f[10] or '', pools = f[11] or '', spared = f[12] == '1', id = id, weight = st.weight,
+    cday = st.day }
 end
 
 -- Each pool keeps its workers ordered by idle time ("<tag>:idle:<pool>", a sorted set), so
@@ -57,6 +58,32 @@ local function touch_idle(worker_id, pools, now)
   for pool in string.gmatch(pools, '[^|]+') do
     redis.call('ZADD', P .. 'idle:' .. pool, now, worker_id)
   end
+end
+
+-- And by spare capacity, most first, then longest idle ("<tag>:spare:<pool>"), so least loaded
+-- sorts its candidates by one read. The score is -(spare) plus the idle time in whole seconds
+-- over 1e10 (below 1 until the year 2286, and far above a double's resolution at 1,000 spare).
+-- Only workers a least-loaded decision has met are kept there (their hash says "spared"), so
+-- pools routed otherwise pay nothing for it.
+local function touch_spare(worker_id, pools, cap, load, idle_ms)
+  local score = (load - cap) + math.floor(idle_ms / 1000) / 1e10
+  for pool in string.gmatch(pools, '[^|]+') do
+    redis.call('ZADD', P .. 'spare:' .. pool, score, worker_id)
+  end
+  return score
+end
+
+-- After a spared worker's load or capacity changed: its place in its pools' spare orders.
+-- `meet` (a least-loaded decision met it) starts keeping it there. Returns the score, or nil.
+local function resort_spare(worker_id, meet)
+  local w = P .. 'w:' .. worker_id
+  local f = redis.call('HMGET', w, 'cap', 'load', 'idle', 'pools', 'spared')
+  if f[5] ~= '1' then
+    if not meet then return nil end
+    redis.call('HSET', w, 'spared', 1)
+  end
+  return touch_spare(worker_id, f[4] or '', tonumber(f[1] or '0'), tonumber(f[2] or '0'),
+    tonumber(f[3] or '0'))
 end
 
 -- nil when the worker can take one more item now, else the reason it cannot.
@@ -90,6 +117,7 @@ local function release(worker_id, day)
   if redis.call('HGET', w, 'day') == day and tonumber(redis.call('HGET', w, 'dcount') or '0') > 0 then
     redis.call('HINCRBY', w, 'dcount', -1)
   end
+  resort_spare(worker_id)
 end
 
 -- Finished offers and closed items are kept a while for receipts and audits, then expire.

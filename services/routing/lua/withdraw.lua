@@ -23,6 +23,7 @@ if mode == 'cancel' then
   if state == 'assigned' then
     local w = P .. 'w:' .. it[6]
     if tonumber(redis.call('HGET', w, 'load') or '0') > 0 then redis.call('HINCRBY', w, 'load', -1) end
+    resort_spare(it[6])
   end
   redis.call('HSET', item, 'state', 'closed', 'closed_reason', 'cancelled')
   redis.call('PEXPIRE', item, ITEM_RETENTION_MS)

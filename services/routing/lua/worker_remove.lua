@@ -7,5 +7,6 @@ redis.call('HSET', P .. 'w:' .. ARGV[1], 'status', 'removed')
 for pool in string.gmatch(redis.call('HGET', P .. 'w:' .. ARGV[1], 'pools') or '', '[^|]+') do
   redis.call('ZREM', P .. 'idle:' .. pool, ARGV[1])
   redis.call('ZREM', P .. 'pass:' .. pool, ARGV[1])
+  redis.call('ZREM', P .. 'spare:' .. pool, ARGV[1])
 end
 return redis.call('INCR', KEYS[1])

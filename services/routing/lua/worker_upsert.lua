@@ -21,8 +21,12 @@ touch_idle(id, ARGV[8], tonumber(redis.call('HGET', w, 'idle') or ARGV[7]))
 local pools = {}
 for pool in string.gmatch(ARGV[8], '[^|]+') do pools[pool] = true end
 for pool in string.gmatch(old_pools, '[^|]+') do
-  if not pools[pool] then redis.call('ZREM', P .. 'pass:' .. pool, id) end
+  if not pools[pool] then
+    redis.call('ZREM', P .. 'pass:' .. pool, id)
+    redis.call('ZREM', P .. 'spare:' .. pool, id)
+  end
 end
+resort_spare(id)  -- its capacity may have changed
 for pool in pairs(pools) do
   redis.call('ZADD', P .. 'pass:' .. pool, 'NX', redis.call('HGET', P .. 'passv', pool) or 0, id)
 end
