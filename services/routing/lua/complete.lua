@@ -11,7 +11,5 @@ if it[3] ~= ARGV[2] then
 end
 redis.call('HSET', item, 'state', 'closed')
 redis.call('PEXPIRE', item, ITEM_RETENTION_MS)
-local w = P .. 'w:' .. it[2]
-if tonumber(redis.call('HGET', w, 'load') or '0') > 0 then redis.call('HINCRBY', w, 'load', -1) end
-resort_spare(it[2])
+free_capacity(it[2])
 return it[2]

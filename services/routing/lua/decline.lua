@@ -16,7 +16,7 @@ redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
 redis.call('ZREM', P .. 'due', offer_id)
 redis.call('SREM', P .. 'io:' .. item_id, offer_id)
 offer_closed(offer_id, worker_id)
-release(worker_id, o.day)
+free_capacity(worker_id, o.day)
 emit(ctx, it[2], 'WorkItemDeclined', 12,
   item_ref(it[1], item_id, it[2]) .. pb_str(2, offer_id) .. pb_str(3, worker_id) .. pb_str(4, reason))
 local left = redis.call('SCARD', P .. 'io:' .. item_id)

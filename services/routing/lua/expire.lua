@@ -19,7 +19,7 @@ for _, offer_id in ipairs(due) do
     redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
     redis.call('SREM', P .. 'io:' .. item_id, offer_id)
     offer_closed(offer_id, o[2])
-    release(o[2], o[4])
+    free_capacity(o[2], o[4])
     emit(ctx, it[2], 'WorkItemOfferExpired', 13,
       item_ref(it[1], item_id, it[2]) .. pb_str(2, offer_id) .. pb_str(3, o[2]))
     if redis.call('SCARD', P .. 'io:' .. item_id) == 0 then

@@ -181,6 +181,27 @@ local function decide(ARGV)
     return live
   end
 
+  -- `ids` in the order of their scores in `key` (a sorted set), then by id: one ZMSCORE a
+  -- thousand. An id missing from the order gets `place(id)` (nil: it goes last).
+  local function by_score(key, ids, place)
+    local order = {}
+    for first = 1, #ids, 1000 do
+      local last = math.min(first + 999, #ids)
+      local scores = redis.call('ZMSCORE', key, unpack(ids, first, last))
+      for i = first, last do
+        local score = tonumber(scores[i - first + 1])
+        if score == nil then score = place(ids[i]) end
+        order[i] = { id = ids[i], score = score }
+      end
+    end
+    table.sort(order, function(x, y)
+      local sx, sy = x.score or math.huge, y.score or math.huge
+      if sx ~= sy then return sx < sy end
+      return x.id < y.id
+    end)
+    return order
+  end
+
   -- Walks the pool's order `key` (a sorted set, lowest score first) over the fitting candidates,
   -- checking each live, until `want` are eligible: `on_visit(id, score, live)` sees each visited
   -- candidate (score nil: not in the order yet, or `scored` false; live nil: not eligible).
@@ -201,16 +222,9 @@ local function decide(ARGV)
     elseif candidate_count <= 1000 and candidate_count * 8 < order_size(key) then
       -- Few fit (a region or skill of a large pool): read their scores instead of walking the
       -- whole pool's order.
-      local ids = all_candidates()
-      local scores = redis.call('ZMSCORE', key, unpack(ids))
-      local order = {}
-      for i, id in ipairs(ids) do order[i] = { id = id, score = tonumber(scores[i]) } end
-      table.sort(order, function(x, y)
-        local sx, sy = x.score or math.huge, y.score or math.huge
-        if sx ~= sy then return sx < sy end
-        return x.id < y.id
-      end)
-      for _, o in ipairs(order) do visit(o.id, o.score) end
+      for _, o in ipairs(by_score(key, all_candidates(), function() return nil end)) do
+        visit(o.id, o.score)
+      end
       page_start = -1  -- done: no walk
     end
     -- The first page is short: the worker at the front is usually free.
@@ -290,25 +304,11 @@ local function decide(ARGV)
       note('', (candidate_count - checked) .. ' more fitting worker(s) not needed: a worker with a lower pass was free')
     end
   elseif strategy == 'least_loaded' then
-    -- Most spare capacity, then longest idle: the candidates' places in the pool's spare order
-    -- (one ZMSCORE a thousand), then live checks in that order until one is free. A candidate
-    -- missing from the order (met for the first time) is placed now and kept there from now on.
-    local key = P .. 'spare:' .. pool
-    local ids = all_candidates()
-    local order = {}
-    for first = 1, #ids, 1000 do
-      local last = math.min(first + 999, #ids)
-      local scores = redis.call('ZMSCORE', key, unpack(ids, first, last))
-      for i = first, last do
-        local score = tonumber(scores[i - first + 1])
-        if score == nil then score = resort_spare(ids[i], true) end
-        order[i] = { id = ids[i], score = score }
-      end
-    end
-    table.sort(order, function(x, y)
-      if x.score ~= y.score then return x.score < y.score end
-      return x.id < y.id
-    end)
+    -- Most spare capacity, then longest idle: the candidates in the pool's spare order, checked
+    -- live in that order until one is free. A candidate missing from the order (met for the
+    -- first time) is placed now and kept there from now on.
+    local order = by_score(P .. 'spare:' .. pool, all_candidates(),
+      function(id) return resort_spare(id, true) end)
     local checked = 0
     for _, o in ipairs(order) do
       checked = checked + 1
@@ -323,26 +323,14 @@ local function decide(ARGV)
     if candidate_count > checked then
       note('', (candidate_count - checked) .. ' more fitting worker(s) not needed: one with more spare capacity was free')
     end
-  else
-    local eligible = {}
+  else  -- owner: check notes every other candidate as not the owner, so at most one passes
     for _, id in ipairs(all_candidates()) do
       local live = check(id)
-      if live then eligible[#eligible + 1] = live end
-    end
-    if #eligible > 0 then  -- owner: the owner alone is a candidate; others are noted
-      table.sort(eligible, function(a, b)
-        local sa, sb = a.cap - a.load, b.cap - b.load
-        if sa ~= sb then return sa > sb end
-        if a.idle ~= b.idle then return a.idle < b.idle end
-        return a.id < b.id
-      end)
-      for _, e in ipairs(eligible) do strategy_state(before, e.id, e.cap - e.load) end
-      picked = { eligible[1] }
-      strategy_state(after, eligible[1].id, eligible[1].cap - eligible[1].load - 1)
-    end
-    local not_picked = 'eligible, not picked by ' .. strategy
-    for _, e in ipairs(eligible) do
-      if e ~= picked[1] then note(e.id, not_picked) end
+      if live then
+        picked[1] = live
+        strategy_state(before, id, live.cap - live.load)
+        strategy_state(after, id, live.cap - live.load - 1)
+      end
     end
   end
   if strategy == 'owner' and not owner then note('', 'account has no ' .. owner_kind .. ' owner') end

@@ -110,15 +110,24 @@ local function offer_closed(offer_id, worker_id)
   redis.call('PUBLISH', P .. 'feed', worker_id)
 end
 
--- Releases one reservation (declined, expired or rescinded offer).
-local function release(worker_id, day)
+-- One open item fewer for the worker (an offer ended unanswered, or an assignment closed),
+-- and, for an offer (`day`: the local day it counted in), one fewer in that day's count: read
+-- and written once, and moved in the spare order if it is kept there.
+local function free_capacity(worker_id, day)
   local w = P .. 'w:' .. worker_id
-  if tonumber(redis.call('HGET', w, 'load') or '0') > 0 then redis.call('HINCRBY', w, 'load', -1) end
-  if redis.call('HGET', w, 'day') == day and tonumber(redis.call('HGET', w, 'dcount') or '0') > 0 then
-    redis.call('HINCRBY', w, 'dcount', -1)
+  local f = redis.call('HMGET', w, 'load', 'day', 'dcount', 'cap', 'idle', 'pools', 'spared')
+  local load = math.max(tonumber(f[1] or '0') - 1, 0)
+  local writes = { 'load', load }
+  if day ~= nil and f[2] == day and tonumber(f[3] or '0') > 0 then
+    writes[3] = 'dcount'
+    writes[4] = tonumber(f[3]) - 1
   end
-  resort_spare(worker_id)
+  redis.call('HSET', w, unpack(writes))
+  if f[7] == '1' then
+    touch_spare(worker_id, f[6] or '', tonumber(f[4] or '0'), load, tonumber(f[5] or '0'))
+  end
 end
+
 
 -- Finished offers and closed items are kept a while for receipts and audits, then expire.
 local OFFER_RETENTION_MS = 7 * 24 * 3600 * 1000
@@ -133,7 +142,7 @@ local function rescind_live_offers(ctx, item_id, kind, account)
     redis.call('PEXPIRE', offer, OFFER_RETENTION_MS)
     redis.call('ZREM', P .. 'due', offer_id)
     offer_closed(offer_id, o[1])
-    release(o[1], o[2])
+    free_capacity(o[1], o[2])
     emit(ctx, account, 'WorkItemOfferRescinded', 14,
       item_ref(kind, item_id, account) .. pb_str(2, offer_id) .. pb_str(3, o[1]))
   end

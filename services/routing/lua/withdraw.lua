@@ -20,11 +20,7 @@ rescind_live_offers(ctx, item_id, kind, account)
 redis.call('ZREM', P .. 'parked', item_id)
 local next_target = (tonumber(it[5]) or -1) + 1
 if mode == 'cancel' then
-  if state == 'assigned' then
-    local w = P .. 'w:' .. it[6]
-    if tonumber(redis.call('HGET', w, 'load') or '0') > 0 then redis.call('HINCRBY', w, 'load', -1) end
-    resort_spare(it[6])
-  end
+  if state == 'assigned' then free_capacity(it[6]) end
   redis.call('HSET', item, 'state', 'closed', 'closed_reason', 'cancelled')
   redis.call('PEXPIRE', item, ITEM_RETENTION_MS)
   redis.call('DEL', P .. 'tried:' .. item_id)
