@@ -1,24 +1,39 @@
 #include "channel-attribution/attribution_store.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "channel-attribution/tally.h"
 #include "lua/catalog_set.lua.h"
 #include "lua/fold_batch.lua.h"
 #include "lua/spend_record.lua.h"
+#include "lua/tally_compact.lua.h"
 
 namespace firstline::attribution {
 namespace {
 
 std::string SpendKey() { return absl::StrCat(kTag, ":spend"); }
 std::string CatalogKey() { return absl::StrCat(kTag, ":catalog"); }
+std::string TallyStateKey() { return absl::StrCat(kTag, ":tally"); }
+
+// "<generation> <bytes>" of an aggregate's last compaction; generation 0 when never.
+int64_t GenerationOf(const platform::RedisValue& state) {
+  int64_t generation = 0;
+  if (!state.is_nil()) {
+    const absl::string_view text = state.str;
+    (void)absl::SimpleAtoi(text.substr(0, text.find(' ')), &generation);
+  }
+  return generation;
+}
 
 }  // namespace
 
-AttributionStore::AttributionStore(platform::RedisClient& redis, absl::Duration seen_retention)
+AttributionStore::AttributionStore(platform::RedisClient& redis, int64_t compact_min_bytes)
     : redis_(redis),
-      seen_retention_(seen_retention),
+      compact_min_bytes_(compact_min_bytes),
       fold_("fold_batch", kFoldBatchLua),
+      compact_("tally_compact", kTallyCompactLua),
       spend_("spend_record", kSpendRecordLua),
       catalog_("catalog_set", kCatalogSetLua) {}
 
@@ -48,17 +63,21 @@ absl::Status AttributionStore::Load(const std::vector<std::string>& accounts, Jo
 }
 
 absl::StatusOr<AttributionStore::Outcome> AttributionStore::Commit(
-    const std::vector<std::string>& event_ids, const JourneySet& journeys,
-    const AggregateDelta& delta, const std::vector<OutboxEntry>& events) {
-  size_t fields = 0;
-  for (const auto& [key, by_field] : delta.counts()) fields += by_field.size();
-  for (const auto& [key, by_field] : delta.credits()) fields += by_field.size();
+    const JourneySet& journeys, const AggregateDelta& delta,
+    const std::vector<OutboxEntry>& events) {
+  // One run of entries per aggregate key; a key holding both counts and credits gets one.
+  absl::flat_hash_map<std::string, std::string> tallies;
+  for (const auto& [key, by_field] : delta.counts()) {
+    std::string& entries = tallies[key];
+    for (const auto& [field, n] : by_field) AppendTally(entries, field, static_cast<double>(n));
+  }
+  for (const auto& [key, by_field] : delta.credits()) {
+    std::string& entries = tallies[key];
+    for (const auto& [field, x] : by_field) AppendTally(entries, field, x);
+  }
   std::vector<std::string> args;
-  args.reserve(8 + event_ids.size() + journeys.size() * 4 + delta.counts().size() * 2 +
-               delta.credits().size() * 2 + fields * 2 + events.size() * 5);
-  args.push_back(std::to_string(absl::ToInt64Seconds(seen_retention_)));
-  args.push_back(std::to_string(event_ids.size()));
-  args.insert(args.end(), event_ids.begin(), event_ids.end());
+  args.reserve(4 + journeys.size() * 4 + tallies.size() * 2 + events.size() * 5);
+  args.push_back(std::to_string(compact_min_bytes_));
   size_t written = 0;
   for (const auto& [account, slot] : journeys) written += slot.changed || slot.erase ? 1 : 0;
   args.push_back(std::to_string(written));
@@ -69,24 +88,10 @@ absl::StatusOr<AttributionStore::Outcome> AttributionStore::Commit(
     args.push_back(slot.erase ? "d" : "w");
     args.push_back(slot.erase ? "" : slot.journey.SerializeAsString());
   }
-  // Each hash once, then its fields: (key, n, (field, by)...).
-  args.push_back(std::to_string(delta.counts().size()));
-  for (const auto& [key, by_field] : delta.counts()) {
+  args.push_back(std::to_string(tallies.size()));
+  for (auto& [key, entries] : tallies) {
     args.push_back(key);
-    args.push_back(std::to_string(by_field.size()));
-    for (const auto& [field, n] : by_field) {
-      args.push_back(field);
-      args.push_back(std::to_string(n));
-    }
-  }
-  args.push_back(std::to_string(delta.credits().size()));
-  for (const auto& [key, by_field] : delta.credits()) {
-    args.push_back(key);
-    args.push_back(std::to_string(by_field.size()));
-    for (const auto& [field, x] : by_field) {
-      args.push_back(field);
-      args.push_back(absl::StrFormat("%.17g", x));
-    }
+    args.push_back(std::move(entries));
   }
   args.push_back(std::to_string(events.size()));
   for (const auto& e : events) {
@@ -99,11 +104,28 @@ absl::StatusOr<AttributionStore::Outcome> AttributionStore::Commit(
   }
   Outcome out;
   const std::string& kind = r->elements[0].str;
-  out.kind = kind == "ok"     ? Outcome::Kind::kCommitted
-             : kind == "seen" ? Outcome::Kind::kSeen
-                              : Outcome::Kind::kConflict;
+  out.kind = kind == "ok" ? Outcome::Kind::kCommitted : Outcome::Kind::kConflict;
   for (size_t i = 1; i < r->elements.size(); ++i) out.names.push_back(r->elements[i].str);
   return out;
+}
+
+absl::StatusOr<bool> AttributionStore::Compact(const std::string& key) {
+  // The state is read before the entries: a compaction between the two reads then shows as a
+  // newer generation when the rewrite is tried, and the rewrite is refused.
+  auto read = redis_.Pipeline({{"HGET", TallyStateKey(), key}, {"GET", key}});
+  if (!read.ok()) return read.status();
+  for (const auto& r : *read) {
+    if (!r.ok()) return r.status();
+  }
+  const int64_t generation = GenerationOf(*(*read)[0]);
+  const std::string& bytes = (*read)[1]->str;
+  TallySums sums;
+  if (auto st = AddTallies(key, bytes, sums); !st.ok()) return st;
+  auto r =
+      redis_.Eval(compact_, {key, TallyStateKey()},
+                  {std::to_string(generation), std::to_string(bytes.size()), EncodeTallies(sums)});
+  if (!r.ok()) return r.status();
+  return r->integer == 1;
 }
 
 absl::StatusOr<std::optional<v1::StoredJourney>> AttributionStore::Journey(
@@ -155,16 +177,30 @@ absl::StatusOr<std::map<std::string, double>> AttributionStore::Sum(
   if (keys.empty()) return sums;
   std::vector<std::vector<std::string>> reads;
   reads.reserve(keys.size());
-  for (const auto& k : keys) reads.push_back({"HGETALL", k});
+  for (const auto& k : keys) reads.push_back({"GET", k});
   auto replies = redis_.Pipeline(reads);
   if (!replies.ok()) return replies.status();
-  for (const auto& r : *replies) {
-    if (!r.ok()) return r.status();
-    for (size_t i = 0; i + 1 < r->elements.size(); i += 2) {
+  TallySums all;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const auto& r = (*replies)[i];
+    if (r.ok()) {
+      if (auto st = AddTallies(keys[i], r->str, all); !st.ok()) return st;
+      continue;
+    }
+    if (!absl::StrContains(r.status().message(), "WRONGTYPE")) return r.status();
+    // Still a hash (written before tally.h): the next write to it turns it into entries.
+    auto fields = redis_.Command({"HGETALL", keys[i]});
+    if (!fields.ok()) return fields.status();
+    for (size_t f = 0; f + 1 < fields->elements.size(); f += 2) {
       double v = 0;
-      if (absl::SimpleAtod(r->elements[i + 1].str, &v)) sums[r->elements[i].str] += v;
+      if (!absl::SimpleAtod(fields->elements[f + 1].str, &v)) {
+        return absl::DataLossError(absl::StrCat("aggregate ", keys[i], " field ",
+                                                fields->elements[f].str, " is not a number"));
+      }
+      all[fields->elements[f].str] += v;
     }
   }
+  for (auto& [field, value] : all) sums.emplace(field, value);
   return sums;
 }
 

@@ -25,24 +25,31 @@ struct OutboxEntry {
 
 // What channel-attribution keeps in Redis, all under the hash tag "{ca}" (see
 // docs/architecture.md): journeys "{ca}:j:<account>" (v, d), aggregate hashes per grouping
-// and UTC day/month, spend records "{ca}:spend", the catalogue "{ca}:catalog", applied event
-// ids "{ca}:seen:<id>" and the outbox stream.
+// and UTC day/month (strings of appended entries, see tally.h, with their compaction state
+// in "{ca}:tally"), spend records "{ca}:spend", the catalogue "{ca}:catalog" and the outbox
+// stream.
 class AttributionStore {
  public:
-  explicit AttributionStore(platform::RedisClient& redis,
-                            absl::Duration seen_retention = absl::Hours(24 * 7));
+  // An aggregate is compacted once it has at least `compact_min_bytes` and twice its size at
+  // the last compaction.
+  explicit AttributionStore(platform::RedisClient& redis, int64_t compact_min_bytes = 64 * 1024);
 
   // Reads the journeys of `accounts` not in `set` yet (absent ones get version 0).
   absl::Status Load(const std::vector<std::string>& accounts, JourneySet& set);
 
   struct Outcome {
-    enum class Kind { kCommitted, kSeen, kConflict } kind = Kind::kCommitted;
-    std::vector<std::string> names;  // event ids seen before, or accounts changed since read
+    enum class Kind { kCommitted, kConflict } kind = Kind::kCommitted;
+    // kConflict: accounts changed since read; kCommitted: aggregates due for compaction (see
+    // Compact).
+    std::vector<std::string> names;
   };
   // Writes a folded batch atomically (see lua/fold_batch.lua).
-  absl::StatusOr<Outcome> Commit(const std::vector<std::string>& event_ids,
-                                 const JourneySet& journeys, const AggregateDelta& delta,
+  absl::StatusOr<Outcome> Commit(const JourneySet& journeys, const AggregateDelta& delta,
                                  const std::vector<OutboxEntry>& events);
+
+  // Rewrites an aggregate with one entry per field; what was appended meanwhile is kept after
+  // them. Returns false when another writer compacted it first (nothing is written then).
+  absl::StatusOr<bool> Compact(const std::string& key);
 
   absl::StatusOr<std::optional<v1::StoredJourney>> Journey(const std::string& account);
 
@@ -54,13 +61,14 @@ class AttributionStore {
   absl::StatusOr<int> SetCatalog(const std::vector<v1::Channel>& channels);
   absl::StatusOr<std::map<std::string, v1::Channel>> Catalog();
 
-  // Field-wise sums of hashes (numbers), read in one round trip.
+  // Field-wise sums of aggregates, read in one round trip.
   absl::StatusOr<std::map<std::string, double>> Sum(const std::vector<std::string>& keys);
 
  private:
   platform::RedisClient& redis_;
-  absl::Duration seen_retention_;
+  int64_t compact_min_bytes_;
   platform::RedisScript fold_;
+  platform::RedisScript compact_;
   platform::RedisScript spend_;
   platform::RedisScript catalog_;
 };

@@ -1,7 +1,6 @@
 #include "channel-attribution/event_folder.h"
 
-#include <set>
-
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "platform/events/envelope.h"
 #include "platform/kafka/topics.h"
@@ -9,7 +8,30 @@
 namespace firstline::attribution {
 namespace {
 constexpr int kAttempts = 8;
+// Redeliveries come within minutes of the first delivery; a week is far beyond any consumer
+// lag worth replaying, and the bound keeps a busy account's journey small.
+constexpr absl::Duration kAppliedRetention = absl::Hours(24 * 7);
+constexpr int kMaxApplied = 1000;
+
+bool AppliedBefore(const v1::StoredJourney& j, const std::string& event_id) {
+  for (const auto& a : j.applied()) {
+    if (a.event_id() == event_id) return true;
+  }
+  return false;
 }
+
+void Remember(v1::StoredJourney& j, const std::string& event_id, int64_t now_ms) {
+  auto* applied = j.mutable_applied();
+  const int64_t forget_before = now_ms - absl::ToInt64Milliseconds(kAppliedRetention);
+  int drop = 0;
+  while (drop < applied->size() && applied->Get(drop).applied_ms() < forget_before) ++drop;
+  drop = std::max(drop, applied->size() + 1 - kMaxApplied);
+  if (drop > 0) applied->DeleteSubrange(0, drop);
+  auto* a = applied->Add();
+  a->set_event_id(event_id);
+  a->set_applied_ms(now_ms);
+}
+}  // namespace
 
 EventFolder::EventFolder(AttributionStore& store, const AttributionSettings& settings,
                          const platform::Clock& clock, std::string producer)
@@ -22,7 +44,7 @@ EventFolder::EventFolder(AttributionStore& store, const AttributionSettings& set
 absl::StatusOr<std::vector<bool>> EventFolder::Fold(const std::vector<FoldInput>& inputs,
                                                     const std::string& trace_id) {
   std::vector<bool> changed(inputs.size(), false);
-  std::set<std::string> applied_before;
+  const int64_t now_ms = absl::ToUnixMillis(clock_.Now());
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     std::vector<std::string> accounts;
     for (const auto& in : inputs) {
@@ -33,16 +55,20 @@ absl::StatusOr<std::vector<bool>> EventFolder::Fold(const std::vector<FoldInput>
     if (auto st = store_.Load(accounts, journeys); !st.ok()) return st;
     AggregateDelta delta;
     std::vector<v1::ConversionAttributed> conversions;
-    std::vector<std::string> ids;
-    std::set<std::string> in_batch;  // a redelivered event may sit twice in one batch
+    absl::flat_hash_set<absl::string_view> in_batch;  // a redelivered event may sit twice
     std::fill(changed.begin(), changed.end(), false);
+    bool any = false;
     for (size_t i = 0; i < inputs.size(); ++i) {
-      if (applied_before.count(inputs[i].event_id) > 0) continue;
-      if (!in_batch.insert(inputs[i].event_id).second) continue;
-      ids.push_back(inputs[i].event_id);
-      changed[i] = fold_.Apply(inputs[i], journeys, delta, conversions);
+      const FoldInput& in = inputs[i];
+      if (!in_batch.insert(in.event_id).second) continue;
+      if (AppliedBefore(journeys[in.account_id].journey, in.event_id)) continue;
+      changed[i] = fold_.Apply(in, journeys, delta, conversions);
+      // The id is kept in the journey it changed, written in the same commit: a redelivery
+      // finds it there. An event that changed nothing leaves nothing behind.
+      if (changed[i]) Remember(journeys[in.account_id].journey, in.event_id, now_ms);
+      any = any || changed[i];
     }
-    if (ids.empty()) return changed;
+    if (!any) return changed;
     std::vector<OutboxEntry> events;
     for (auto& c : conversions) {
       v1::Envelope e = platform::NewEnvelope(producer_, c.account_id(), trace_id, clock_);
@@ -51,17 +77,15 @@ absl::StatusOr<std::vector<bool>> EventFolder::Fold(const std::vector<FoldInput>
       events.push_back({std::string(platform::topics::kAttribution), e.partition_key(),
                         e.event_id(), e.type(), e.SerializeAsString()});
     }
-    auto outcome = store_.Commit(ids, journeys, delta, events);
+    auto outcome = store_.Commit(journeys, delta, events);
     if (!outcome.ok()) return outcome.status();
-    switch (outcome->kind) {
-      case AttributionStore::Outcome::Kind::kCommitted:
-        return changed;
-      case AttributionStore::Outcome::Kind::kSeen:
-        applied_before.insert(outcome->names.begin(), outcome->names.end());
-        break;
-      case AttributionStore::Outcome::Kind::kConflict:
-        break;  // read again and fold again
+    if (outcome->kind == AttributionStore::Outcome::Kind::kCommitted) {
+      // Best effort: a key left uncompacted is asked for again by the next commit that
+      // appends to it, and reads are right either way.
+      for (const auto& key : outcome->names) (void)store_.Compact(key);
+      return changed;
     }
+    // Another instance changed a journey since it was read: read again and fold again.
   }
   return absl::AbortedError("attribution: journeys kept changing while the batch was folded");
 }

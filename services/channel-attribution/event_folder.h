@@ -11,8 +11,9 @@
 namespace firstline::attribution {
 
 // Folds a batch of inputs into journeys and aggregates and commits it in one transaction: read
-// the journeys, fold in order, commit; inputs applied before are dropped and journeys changed
-// by another instance meanwhile are read again. Either the whole batch lands or none of it.
+// the journeys, fold in order, commit; journeys changed by another instance meanwhile are read
+// again. Either the whole batch lands or none of it. An input whose event id its account's
+// journey remembers (StoredJourney.applied, 7 days) was applied before and is dropped.
 class EventFolder {
  public:
   EventFolder(AttributionStore& store, const AttributionSettings& settings,

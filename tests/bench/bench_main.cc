@@ -236,7 +236,9 @@ int main(int argc, char** argv) {
         {"attribution", "events folded", static_cast<double>(a->events), "", ""},
         {"attribution", "events folded/s", a->events_per_second, "1/s", "redis EVALSHA calls/s"},
         {"attribution", "events folded per core-second", a->events_per_core_second, "1/s", ""},
-        {"attribution", "redis CPU per event", a->redis_cpu_us_per_event, "us", ""}};
+        {"attribution", "redis CPU per event", a->redis_cpu_us_per_event, "us", ""},
+        {"attribution", "events folded per core-second, Redis included",
+         a->events_per_core_second_with_redis, "1/s", ""}};
     for (const auto& [name, l] : std::vector<std::pair<std::string, const fb::LatencyFigures*>>{
              {"year report by channel", &a->report_channel},
              {"year report by keyword", &a->report_keyword},

@@ -1,16 +1,17 @@
--- Commits one folded batch atomically: nothing is written unless every event is new and every
--- journey is still at the version it was read at. All keys live under the hash tag "{ca}".
+-- Commits one folded batch atomically: nothing is written unless every journey is still at
+-- the version it was read at (journeys remember the events folded into them, so this also
+-- keeps a redelivered event from landing twice). All keys live under the hash tag "{ca}".
 -- KEYS[1] "{ca}:outbox"
--- ARGV: seen_retention_seconds,
---   n_events, event ids...,
+-- ARGV: compact_min_bytes,
 --   n_journeys, (account, expected_version, op 'w'|'d', record)...,
---   n_count_keys, (key, n_fields, (field, integer)...)...,   HINCRBY
---   n_credit_keys, (key, n_fields, (field, number)...)...,   HINCRBYFLOAT
+--   n_tallies, (aggregate key, entries)...,   APPEND (layout: tally.h)
 --   n_outbox, (topic, partition_key, event_id, type, envelope bytes)...
--- Returns {'ok'}, {'seen', ids...} (already applied: the caller folds again without them) or
--- {'conflict', accounts...} (changed since read: the caller reloads them and folds again).
+-- Returns {'ok', keys to compact...} or {'conflict', accounts...} (changed since read: the
+-- caller reloads them and folds again). A key is due for compaction when it has grown to
+-- twice its size at the last compaction ("{ca}:tally" field <key> = "<generation> <bytes>")
+-- and to at least compact_min_bytes, so rewriting it costs O(1) per appended byte.
 local P = string.sub(KEYS[1], 1, #KEYS[1] - 6)  -- "{ca}:"
-local retention = tonumber(ARGV[1])
+local compact_min = tonumber(ARGV[1])
 local i = 2
 local function take()
   local v = ARGV[i]
@@ -19,15 +20,6 @@ local function take()
 end
 
 local n = tonumber(take())
-local ids = {}
-local seen = {}
-for k = 1, n do
-  ids[k] = take()
-  if redis.call('EXISTS', P .. 'seen:' .. ids[k]) == 1 then seen[#seen + 1] = ids[k] end
-end
-if #seen > 0 then return { 'seen', unpack(seen) } end
-
-n = tonumber(take())
 local journeys = {}
 local conflicts = {}
 for k = 1, n do
@@ -47,24 +39,20 @@ for _, j in ipairs(journeys) do
     redis.call('HSET', key, 'v', j.version + 1, 'd', j.record)
   end
 end
-local function increments(command)
-  local keys = tonumber(take())
-  for _ = 1, keys do
-    local key, fields = take(), tonumber(take())
-    for _ = 1, fields do
-      local field, by = take(), take()
-      redis.call(command, key, field, by)
-    end
+local compact = { 'ok' }
+n = tonumber(take())
+for _ = 1, n do
+  local key, entries = take(), take()
+  local size = append_tally(key, entries)
+  if size >= compact_min then
+    local last = redis.call('HGET', P .. 'tally', key)
+    local base = tonumber(last and string.match(last, ' (%d+)$') or '0')
+    if size >= 2 * base then compact[#compact + 1] = key end
   end
 end
-increments('HINCRBY')
-increments('HINCRBYFLOAT')
 n = tonumber(take())
 for _ = 1, n do
   local topic, pkey, id, type_name, bytes = take(), take(), take(), take(), take()
   redis.call('XADD', KEYS[1], '*', 't', topic, 'k', pkey, 'i', id, 'y', type_name, 'v', bytes)
 end
-for _, id in ipairs(ids) do
-  redis.call('SET', P .. 'seen:' .. id, 1, 'EX', retention)
-end
-return { 'ok' }
+return compact
