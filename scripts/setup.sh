@@ -9,7 +9,7 @@ PACKAGES=(
   protobuf-compiler protobuf-compiler-grpc libprotobuf-dev libgrpc++-dev
   librdkafka-dev libhiredis-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libspdlog-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev
+  libspdlog-dev libcli11-dev libyaml-cpp-dev nlohmann-json3-dev libjemalloc-dev
   prometheus-cpp-dev libcivetweb-dev libjwt-dev libabsl-dev
   redis-server redis-tools util-linux
   docker-compose yamllint

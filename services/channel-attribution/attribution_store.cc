@@ -83,9 +83,9 @@ absl::StatusOr<AttributionStore::Outcome> AttributionStore::Commit(
   args.push_back(std::to_string(written));
   for (const auto& [account, slot] : journeys) {
     if (!slot.changed && !slot.erase) continue;
-    args.push_back(account);
+    args.push_back(JourneyKey(account));
     args.push_back(std::to_string(slot.version));
-    args.push_back(slot.erase ? "d" : "w");
+    args.push_back(slot.erase ? "" : std::to_string(slot.version + 1));
     args.push_back(slot.erase ? "" : slot.journey.SerializeAsString());
   }
   args.push_back(std::to_string(tallies.size()));
@@ -119,7 +119,7 @@ absl::StatusOr<bool> AttributionStore::Compact(const std::string& key) {
   }
   const int64_t generation = GenerationOf(*(*read)[0]);
   const std::string& bytes = (*read)[1]->str;
-  TallySums sums;
+  TallyViews sums;
   if (auto st = AddTallies(key, bytes, sums); !st.ok()) return st;
   auto r =
       redis_.Eval(compact_, {key, TallyStateKey()},

@@ -39,8 +39,8 @@ class AttributionStore {
 
   struct Outcome {
     enum class Kind { kCommitted, kConflict } kind = Kind::kCommitted;
-    // kConflict: accounts changed since read; kCommitted: aggregates due for compaction (see
-    // Compact).
+    // kConflict: journey keys changed since read; kCommitted: aggregates due for compaction
+    // (see Compact).
     std::vector<std::string> names;
   };
   // Writes a folded batch atomically (see lua/fold_batch.lua).

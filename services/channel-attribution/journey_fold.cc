@@ -131,8 +131,7 @@ bool JourneyFold::Apply(const FoldInput& in, JourneySet& journeys, AggregateDelt
       const int64_t seconds = std::max<int64_t>(0, (at_ms - lead->received_ms()) / 1000);
       const std::string bucket =
           absl::StrCat(metric::kFirstResponsePrefix, FirstResponseBucket(seconds));
-      CountLead(j, *lead, {bucket}, 1, delta);
-      AdvanceLead(j, *lead, kStageAccepted, delta);
+      AdvanceLead(j, *lead, kStageAccepted, delta, {bucket});
       changed = true;
       break;
     }
@@ -249,9 +248,15 @@ void JourneyFold::CountLead(const v1::StoredJourney& j, const v1::StoredLead& le
     const std::string group =
         GroupOf(g, lead.channel(), lead.campaign(), lead.keyword(), j.region());
     if (group.empty()) continue;
+    std::string field = Field(group, "");  // "<group>\x1f", then each metric in turn
+    const size_t stem = field.size();
     for (const auto& date : dates) {
       const std::string key = CountsKey(g, date);
-      for (absl::string_view metric : metrics) delta.AddCount(key, Field(group, metric), n);
+      for (absl::string_view metric : metrics) {
+        field.resize(stem);
+        field.append(metric.data(), metric.size());
+        delta.AddCount(key, field, n);
+      }
     }
   }
 }
@@ -264,8 +269,8 @@ void JourneyFold::RetreatFromCustomer(const v1::StoredJourney& j, v1::StoredLead
 }
 
 void JourneyFold::AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage,
-                              AggregateDelta& delta) const {
-  std::vector<absl::string_view> reached;
+                              AggregateDelta& delta, std::vector<absl::string_view> also) const {
+  std::vector<absl::string_view>& reached = also;
   for (int s = lead.stage() + 1; s <= stage; ++s) reached.push_back(StageMetric(s));
   CountLead(j, lead, reached, 1, delta);
   lead.set_stage(std::max(lead.stage(), stage));

@@ -40,19 +40,20 @@ struct FoldInput {
   int64_t revenue_minor = 0;                  // kWon, kRenewed, reporting currency
 };
 
-// Increments for aggregate hashes, summed per (key, field) over a batch: counts are integers
-// (HINCRBY), credits and attributed revenue fractional (HINCRBYFLOAT). Grouped by key, so a
-// batch names each hash once however many of its fields change.
+// Increments of aggregates, summed per (key, field) over a batch: counts are integers, credits
+// and attributed revenue fractional. Grouped by key, so a batch appends to each aggregate once
+// however many of its fields change. Keys and fields are copied only when first met: a fold
+// adds dozens of increments per event, most to fields the batch has already.
 class AggregateDelta {
  public:
   template <typename V>
   using ByKey = absl::flat_hash_map<std::string, absl::flat_hash_map<std::string, V>>;
 
-  void AddCount(const std::string& key, std::string field, int64_t n) {
-    counts_[key][std::move(field)] += n;
+  void AddCount(absl::string_view key, absl::string_view field, int64_t n) {
+    Slot(counts_, key, field) += n;
   }
-  void AddCredit(const std::string& key, std::string field, double x) {
-    credits_[key][std::move(field)] += x;
+  void AddCredit(absl::string_view key, absl::string_view field, double x) {
+    Slot(credits_, key, field) += x;
   }
   const ByKey<int64_t>& counts() const { return counts_; }
   const ByKey<double>& credits() const { return credits_; }
@@ -65,6 +66,14 @@ class AggregateDelta {
   bool empty() const { return counts_.empty() && credits_.empty(); }
 
  private:
+  template <typename V>
+  static V& Slot(ByKey<V>& map, absl::string_view key, absl::string_view field) {
+    auto k = map.find(key);
+    if (k == map.end()) k = map.try_emplace(std::string(key)).first;
+    auto f = k->second.find(field);
+    if (f == k->second.end()) f = k->second.try_emplace(std::string(field), V{}).first;
+    return f->second;
+  }
   template <typename V>
   static V Find(const ByKey<V>& map, const std::string& key, const std::string& field) {
     auto k = map.find(key);
@@ -115,8 +124,10 @@ class JourneyFold {
   bool AddTouch(v1::StoredJourney& j, v1::StoredTouch touch, AggregateDelta& delta,
                 std::vector<v1::ConversionAttributed>& conversions) const;
   void CatchUp(v1::StoredJourney& j, const std::string& lead_id, AggregateDelta& delta) const;
-  void AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage,
-                   AggregateDelta& delta) const;
+  // Counts the stages `lead` reaches on its way to `stage`, with the metrics `also` (one pass
+  // over the groupings and dates for all of them).
+  void AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage, AggregateDelta& delta,
+                   std::vector<absl::string_view> also = {}) const;
   // Takes the customer stage back from a lead whose contract is no longer the account's first.
   void RetreatFromCustomer(const v1::StoredJourney& j, v1::StoredLead& lead,
                            AggregateDelta& delta) const;

@@ -11,7 +11,9 @@ constexpr size_t kLengthBytes = 4;
 constexpr size_t kValueBytes = 8;
 
 void PutLittleEndian(uint64_t v, size_t bytes, std::string& out) {
-  for (size_t i = 0; i < bytes; ++i, v >>= 8) out.push_back(static_cast<char>(v & 0xff));
+  char buffer[sizeof(v)];
+  for (size_t i = 0; i < bytes; ++i, v >>= 8) buffer[i] = static_cast<char>(v & 0xff);
+  out.append(buffer, bytes);
 }
 
 uint64_t GetLittleEndian(const char* at, size_t bytes) {
@@ -35,7 +37,9 @@ void AppendTally(std::string& out, absl::string_view field, double value) {
   PutLittleEndian(bits, kValueBytes, out);
 }
 
-absl::Status AddTallies(absl::string_view key, absl::string_view bytes, TallySums& sums) {
+namespace {
+template <typename Sums>
+absl::Status AddTalliesTo(absl::string_view key, absl::string_view bytes, Sums& sums) {
   size_t at = 0;
   while (at < bytes.size()) {
     const size_t entry = at;
@@ -54,7 +58,8 @@ absl::Status AddTallies(absl::string_view key, absl::string_view bytes, TallySum
   return absl::OkStatus();
 }
 
-std::string EncodeTallies(const TallySums& sums) {
+template <typename Sums>
+std::string Encode(const Sums& sums) {
   std::string out;
   size_t size = 0;
   for (const auto& [field, value] : sums) size += kLengthBytes + field.size() + kValueBytes;
@@ -62,5 +67,15 @@ std::string EncodeTallies(const TallySums& sums) {
   for (const auto& [field, value] : sums) AppendTally(out, field, value);
   return out;
 }
+}  // namespace
+
+absl::Status AddTallies(absl::string_view key, absl::string_view bytes, TallySums& sums) {
+  return AddTalliesTo(key, bytes, sums);
+}
+absl::Status AddTallies(absl::string_view key, absl::string_view bytes, TallyViews& sums) {
+  return AddTalliesTo(key, bytes, sums);
+}
+std::string EncodeTallies(const TallySums& sums) { return Encode(sums); }
+std::string EncodeTallies(const TallyViews& sums) { return Encode(sums); }
 
 }  // namespace firstline::attribution

@@ -19,10 +19,15 @@ using TallySums = absl::flat_hash_map<std::string, double>;
 // Appends one entry to `out`.
 void AppendTally(std::string& out, absl::string_view field, double value);
 
+// Sums whose fields point into the bytes they were read from (compaction: no copies).
+using TallyViews = absl::flat_hash_map<absl::string_view, double>;
+
 // Adds every entry of `bytes` into `sums`; DataLoss naming `key` when the bytes are cut short.
 absl::Status AddTallies(absl::string_view key, absl::string_view bytes, TallySums& sums);
+absl::Status AddTallies(absl::string_view key, absl::string_view bytes, TallyViews& sums);
 
 // One entry per field (a field summing to zero stays, as a hash field would).
 std::string EncodeTallies(const TallySums& sums);
+std::string EncodeTallies(const TallyViews& sums);
 
 }  // namespace firstline::attribution
