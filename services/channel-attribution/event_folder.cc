@@ -2,6 +2,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "platform/core/log.h"
 #include "platform/events/envelope.h"
 #include "platform/kafka/topics.h"
 
@@ -81,8 +82,14 @@ absl::StatusOr<std::vector<bool>> EventFolder::Fold(const std::vector<FoldInput>
     if (!outcome.ok()) return outcome.status();
     if (outcome->kind == AttributionStore::Outcome::Kind::kCommitted) {
       // Best effort: a key left uncompacted is asked for again by the next commit that
-      // appends to it, and reads are right either way.
-      for (const auto& key : outcome->names) (void)store_.Compact(key);
+      // appends to it, and reads are right either way. One that cannot be read is worth a
+      // warning: its reports fail too (AttributionStore::Sum names it).
+      for (const auto& key : outcome->names) {
+        if (auto compacted = store_.Compact(key); !compacted.ok()) {
+          platform::Log::Warn("aggregate_compaction_failed",
+                              {{"key", key}, {"error", compacted.status().ToString()}});
+        }
+      }
       return changed;
     }
     // Another instance changed a journey since it was read: read again and fold again.
