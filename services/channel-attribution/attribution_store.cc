@@ -17,6 +17,12 @@ std::string SpendKey() { return absl::StrCat(kTag, ":spend"); }
 std::string CatalogKey() { return absl::StrCat(kTag, ":catalog"); }
 std::string TallyStateKey() { return absl::StrCat(kTag, ":tally"); }
 
+// A journey is stored as its version, zero-padded to a fixed width, then the StoredJourney
+// bytes: the commit script compares the head with GETRANGE and writes with one SET (a 2-field
+// hash holding a 200-byte record is a hashtable, several times the memory and CPU).
+constexpr size_t kJourneyVersionWidth = 12;
+std::string JourneyVersionHead(int64_t version) { return absl::StrFormat("%012d", version); }
+
 // "<generation> <bytes>" of an aggregate's last compaction; generation 0 when never.
 int64_t GenerationOf(const platform::RedisValue& state) {
   int64_t generation = 0;
@@ -44,19 +50,43 @@ absl::Status AttributionStore::Load(const std::vector<std::string>& accounts, Jo
     if (set.count(a) > 0) continue;
     set[a];  // reserved: a repeated account is read once
     wanted.push_back(a);
-    reads.push_back({"HMGET", JourneyKey(a), "v", "d"});
+    reads.push_back({"GET", JourneyKey(a)});
   }
   if (reads.empty()) return absl::OkStatus();
   auto replies = redis_.Pipeline(reads);
   if (!replies.ok()) return replies.status();
+  std::vector<size_t> hashes;  // journeys still kept as hashes (before the string layout)
   for (size_t i = 0; i < wanted.size(); ++i) {
     const auto& r = (*replies)[i];
-    if (!r.ok()) return r.status();
+    if (!r.ok()) {
+      if (!absl::StrContains(r.status().message(), "WRONGTYPE")) return r.status();
+      hashes.push_back(i);
+      continue;
+    }
+    if (r->is_nil()) continue;
     JourneySlot& slot = set[wanted[i]];
-    if (r->elements.size() != 2 || r->elements[0].is_nil()) continue;
-    if (!absl::SimpleAtoi(r->elements[0].str, &slot.version) ||
-        !slot.journey.ParseFromString(r->elements[1].str)) {
+    const absl::string_view value = r->str;
+    if (value.size() < kJourneyVersionWidth ||
+        !absl::SimpleAtoi(value.substr(0, kJourneyVersionWidth), &slot.version) ||
+        !slot.journey.ParseFromArray(value.data() + kJourneyVersionWidth,
+                                     static_cast<int>(value.size() - kJourneyVersionWidth))) {
       return absl::DataLossError(absl::StrCat("journey of ", wanted[i], " is unreadable"));
+    }
+  }
+  if (hashes.empty()) return absl::OkStatus();
+  reads.clear();
+  for (size_t i : hashes) reads.push_back({"HMGET", JourneyKey(wanted[i]), "v", "d"});
+  replies = redis_.Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  for (size_t k = 0; k < hashes.size(); ++k) {
+    const auto& r = (*replies)[k];
+    if (!r.ok()) return r.status();
+    const std::string& account = wanted[hashes[k]];
+    JourneySlot& slot = set[account];
+    if (r->elements.size() != 2 || r->elements[0].is_nil() ||
+        !absl::SimpleAtoi(r->elements[0].str, &slot.version) ||
+        !slot.journey.ParseFromString(r->elements[1].str)) {
+      return absl::DataLossError(absl::StrCat("journey of ", account, " is unreadable"));
     }
   }
   return absl::OkStatus();
@@ -76,7 +106,7 @@ absl::StatusOr<AttributionStore::Outcome> AttributionStore::Commit(
     for (const auto& [field, x] : by_field) AppendTally(entries, field, x);
   }
   std::vector<std::string> args;
-  args.reserve(4 + journeys.size() * 4 + tallies.size() * 2 + events.size() * 5);
+  args.reserve(4 + journeys.size() * 3 + tallies.size() * 2 + events.size() * 5);
   args.push_back(std::to_string(compact_min_bytes_));
   size_t written = 0;
   for (const auto& [account, slot] : journeys) written += slot.changed || slot.erase ? 1 : 0;
@@ -84,9 +114,15 @@ absl::StatusOr<AttributionStore::Outcome> AttributionStore::Commit(
   for (const auto& [account, slot] : journeys) {
     if (!slot.changed && !slot.erase) continue;
     args.push_back(JourneyKey(account));
-    args.push_back(std::to_string(slot.version));
-    args.push_back(slot.erase ? "" : std::to_string(slot.version + 1));
-    args.push_back(slot.erase ? "" : slot.journey.SerializeAsString());
+    args.push_back(slot.version == 0 ? "" : JourneyVersionHead(slot.version));
+    std::string value;
+    if (!slot.erase) {
+      value = JourneyVersionHead(slot.version + 1);
+      if (!slot.journey.AppendToString(&value)) {
+        return absl::InternalError(absl::StrCat("journey of ", account, " does not serialise"));
+      }
+    }
+    args.push_back(std::move(value));
   }
   args.push_back(std::to_string(tallies.size()));
   for (auto& [key, entries] : tallies) {

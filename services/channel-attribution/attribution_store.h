@@ -24,10 +24,10 @@ struct OutboxEntry {
 };
 
 // What channel-attribution keeps in Redis, all under the hash tag "{ca}" (see
-// docs/architecture.md): journeys "{ca}:j:<account>" (v, d), aggregate hashes per grouping
-// and UTC day/month (strings of appended entries, see tally.h, with their compaction state
-// in "{ca}:tally"), spend records "{ca}:spend", the catalogue "{ca}:catalog" and the outbox
-// stream.
+// docs/architecture.md): journeys "{ca}:j:<account>" (a 12-digit version, then the
+// StoredJourney), aggregates per grouping and UTC day/month (strings of appended entries, see
+// tally.h, with their compaction state in "{ca}:tally"), spend records "{ca}:spend", the
+// catalogue "{ca}:catalog" and the outbox stream.
 class AttributionStore {
  public:
   // An aggregate is compacted once it has at least `compact_min_bytes` and twice its size at

@@ -86,6 +86,66 @@ TEST_F(EventFolderTest, ARedeliveredEventIsFoldedOnce) {
   EXPECT_EQ((*journey)->applied(1).event_id(), "e2");
 }
 
+TEST_F(EventFolderTest, AJourneyStillKeptAsAHashIsReadAndRewrittenAsAString) {
+  // Journeys were hashes (v, d) before the string layout; one is read, checked by its v,
+  // and replaced by the next commit with everything in it kept.
+  AttributionStore store(client_);
+  EventFolder folder(store, settings_, clock_);
+  v1::StoredJourney old;
+  old.set_account_id("a1");
+  old.set_region("CN-31");
+  old.add_applied()->set_event_id("e1");
+  old.mutable_applied(0)->set_applied_ms(absl::ToUnixMillis(clock_.Now()));
+  ASSERT_TRUE(
+      client_.Command({"HSET", JourneyKey("a1"), "v", "7", "d", old.SerializeAsString()}).ok());
+  auto read = store.Journey("a1");
+  ASSERT_TRUE(read.ok() && read->has_value()) << read.status();
+  EXPECT_EQ((*read)->region(), "CN-31");
+  auto folded = folder.Fold({Renewal("a1", "e1", 9), Renewal("a1", "e2", 5)});
+  ASSERT_TRUE(folded.ok()) << folded.status();
+  EXPECT_EQ(*folded, (std::vector<bool>{false, true}));  // e1 was remembered in the hash
+  auto type = client_.Command({"TYPE", JourneyKey("a1")});
+  ASSERT_TRUE(type.ok());
+  EXPECT_EQ(type->str, "string");
+  auto value = client_.Command({"GETRANGE", JourneyKey("a1"), "0", "11"});
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(value->str, "000000000008");
+  auto after = store.Journey("a1");
+  ASSERT_TRUE(after.ok() && after->has_value()) << after.status();
+  EXPECT_EQ((*after)->region(), "CN-31");
+  EXPECT_EQ((*after)->applied_size(), 2);
+  EXPECT_EQ(RenewalRevenue(store), 5);
+}
+
+TEST_F(EventFolderTest, AJourneyChangedSinceItWasReadIsReadAgain) {
+  // Another writer creates the journey between this store's read and its commit (the test
+  // writes it in between): the commit is refused as a conflict and nothing of it lands.
+  AttributionStore store(client_);
+  JourneySet journeys;
+  ASSERT_TRUE(store.Load({"a1"}, journeys).ok());
+  EXPECT_EQ(journeys["a1"].version, 0);
+  journeys["a1"].journey.set_account_id("a1");
+  journeys["a1"].changed = true;
+  ASSERT_TRUE(client_.Command({"SET", JourneyKey("a1"), "000000000001"}).ok());
+  AggregateDelta delta;
+  delta.AddCount(CountsKey(Grouping::kChannel, kDay), Field("seo", metric::kLeads), 1);
+  auto outcome = store.Commit(journeys, delta, {});
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->kind, AttributionStore::Outcome::Kind::kConflict);
+  EXPECT_EQ(outcome->names, std::vector<std::string>{JourneyKey("a1")});
+  auto sums = store.Sum({CountsKey(Grouping::kChannel, kDay)});
+  ASSERT_TRUE(sums.ok());
+  EXPECT_TRUE(sums->empty());
+  // Read again, it commits.
+  JourneySet again;
+  ASSERT_TRUE(store.Load({"a1"}, again).ok());
+  EXPECT_EQ(again["a1"].version, 1);
+  again["a1"].changed = true;
+  outcome = store.Commit(again, delta, {});
+  ASSERT_TRUE(outcome.ok()) << outcome.status();
+  EXPECT_EQ(outcome->kind, AttributionStore::Outcome::Kind::kCommitted);
+}
+
 TEST_F(EventFolderTest, RememberedEventsAreForgottenAfterAWeek) {
   AttributionStore store(client_);
   EventFolder folder(store, settings_, clock_);

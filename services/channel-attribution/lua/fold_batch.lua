@@ -3,7 +3,8 @@
 -- keeps a redelivered event from landing twice). All keys live under the hash tag "{ca}".
 -- KEYS[1] "{ca}:outbox"
 -- ARGV: compact_min_bytes,
---   n_journeys, (journey key, version read, version to write ('' deletes it), record)...,
+--   n_journeys, (journey key, version head read ('' when absent), value to write ('' deletes
+--   it))...,
 --   n_tallies, (aggregate key, entries)...,   APPEND (layout: tally.h)
 --   n_outbox, (topic, partition_key, event_id, type, envelope bytes)...
 -- Returns {'ok', keys to compact...} or {'conflict', journey keys...} (changed since read: the
@@ -19,24 +20,28 @@ local function take()
   return v
 end
 
--- Journeys are read straight from ARGV, four arguments each, without a table per journey:
--- this loop runs for every account of the batch and was the script's largest cost.
+-- Journeys are read straight from ARGV, three arguments each, without a table per journey:
+-- this loop runs for every account of the batch and was the script's largest cost. A journey
+-- is "<version, 12 digits><StoredJourney>"; one still kept as a hash (v, d) from before that
+-- layout is compared by its v and replaced by the SET.
 local n = tonumber(take())
 local first = i
-i = first + 4 * n
+i = first + 3 * n
 local conflicts = {}
-for at = first, i - 1, 4 do
-  if (redis.call('HGET', ARGV[at], 'v') or '0') ~= ARGV[at + 1] then
-    conflicts[#conflicts + 1] = ARGV[at]
+for at = first, i - 1, 3 do
+  local head = redis.pcall('GETRANGE', ARGV[at], 0, 11)
+  if type(head) ~= 'string' then
+    head = string.format('%012d', tonumber(redis.call('HGET', ARGV[at], 'v') or '0'))
   end
+  if head ~= ARGV[at + 1] then conflicts[#conflicts + 1] = ARGV[at] end
 end
 if #conflicts > 0 then return { 'conflict', unpack(conflicts) } end
 
-for at = first, i - 1, 4 do
+for at = first, i - 1, 3 do
   if ARGV[at + 2] == '' then
     redis.call('DEL', ARGV[at])
   else
-    redis.call('HSET', ARGV[at], 'v', ARGV[at + 2], 'd', ARGV[at + 3])
+    redis.call('SET', ARGV[at], ARGV[at + 2])
   end
 end
 local compact = { 'ok' }
