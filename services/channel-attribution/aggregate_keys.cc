@@ -6,9 +6,6 @@
 #include "absl/strings/str_format.h"
 
 namespace firstline::attribution {
-namespace {
-constexpr char kSeparator = '\x1f';
-}
 
 const char* GroupingCode(Grouping g) {
   switch (g) {
@@ -28,19 +25,30 @@ const char* GroupingCode(Grouping g) {
 
 std::string GroupOf(Grouping g, absl::string_view channel, absl::string_view campaign,
                     absl::string_view keyword, absl::string_view region) {
+  std::string out;
+  AppendGroup(out, g, channel, campaign, keyword, region);
+  return out;
+}
+
+void AppendGroup(std::string& out, Grouping g, absl::string_view channel,
+                 absl::string_view campaign, absl::string_view keyword, absl::string_view region) {
   switch (g) {
     case Grouping::kChannel:
-      return std::string(channel);
+      absl::StrAppend(&out, channel);
+      return;
     case Grouping::kCampaign:
-      return absl::StrCat(channel, "/", campaign);
+      absl::StrAppend(&out, channel, "/", campaign);
+      return;
     case Grouping::kKeyword:
-      return absl::StrCat(channel, "/", campaign, "/", keyword);
+      absl::StrAppend(&out, channel, "/", campaign, "/", keyword);
+      return;
     case Grouping::kPartner:
-      return channel == kPartnerChannel ? std::string(campaign) : std::string();
+      if (channel == kPartnerChannel) absl::StrAppend(&out, campaign);
+      return;
     case Grouping::kRegion:
-      return region.empty() ? std::string(kUnknownRegion) : std::string(region);
+      absl::StrAppend(&out, region.empty() ? kUnknownRegion : region);
+      return;
   }
-  return std::string(channel);
 }
 
 absl::string_view StageMetric(int stage) {
@@ -59,11 +67,11 @@ absl::string_view StageMetric(int stage) {
 }
 
 std::string Field(absl::string_view group, absl::string_view metric) {
-  return absl::StrCat(group, absl::string_view(&kSeparator, 1), metric);
+  return absl::StrCat(group, absl::string_view(&kFieldSeparator, 1), metric);
 }
 
 bool SplitField(absl::string_view field, std::string* group, std::string* metric) {
-  const size_t at = field.rfind(kSeparator);
+  const size_t at = field.rfind(kFieldSeparator);
   if (at == absl::string_view::npos) return false;
   *group = std::string(field.substr(0, at));
   *metric = std::string(field.substr(at + 1));
@@ -112,7 +120,12 @@ std::vector<std::string> PeriodKeys(absl::Time start, absl::Time end) {
 }
 
 std::string CountsKey(Grouping g, absl::string_view date) {
-  return absl::StrCat(kTag, ":agg:", GroupingCode(g), ":", date);
+  std::string out;
+  AppendCountsKey(out, g, date);
+  return out;
+}
+void AppendCountsKey(std::string& out, Grouping g, absl::string_view date) {
+  absl::StrAppend(&out, kTag, ":agg:", GroupingCode(g), ":", date);
 }
 std::string CreditsKey(Grouping g, Model m, absl::string_view date) {
   return absl::StrCat(kTag, ":cr:", GroupingCode(g), ":", ModelName(m), ":", date);

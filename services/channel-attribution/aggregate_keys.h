@@ -36,6 +36,9 @@ inline constexpr absl::string_view kUnknownRegion = "(unknown)";
 // Campaign and keyword groups join with '/' (channel and campaign are codes without '/').
 std::string GroupOf(Grouping g, absl::string_view channel, absl::string_view campaign,
                     absl::string_view keyword, absl::string_view region);
+// The same, appended to `out` (the fold reuses one buffer: it names groups per increment).
+void AppendGroup(std::string& out, Grouping g, absl::string_view channel,
+                 absl::string_view campaign, absl::string_view keyword, absl::string_view region);
 
 // Metric names inside aggregate hashes (field "<group>\x1f<metric>").
 namespace metric {
@@ -66,6 +69,7 @@ inline constexpr int kFunnelStages = 5;
 // The cohort metric of a funnel stage.
 absl::string_view StageMetric(int stage);
 
+inline constexpr char kFieldSeparator = '\x1f';
 std::string Field(absl::string_view group, absl::string_view metric);
 // Splits a field back into group and metric; false when it has no separator.
 bool SplitField(absl::string_view field, std::string* group, std::string* metric);
@@ -87,6 +91,7 @@ std::vector<std::string> PeriodKeys(absl::Time start, absl::Time end);
 // Key builders, all under the hash tag "{ca}".
 inline constexpr absl::string_view kTag = "{ca}";
 std::string CountsKey(Grouping g, absl::string_view date);  // counts, first response, spend
+void AppendCountsKey(std::string& out, Grouping g, absl::string_view date);
 std::string CreditsKey(Grouping g, Model m, absl::string_view date);  // conv, nb, rn
 std::string MarkovKey(Grouping g, absl::string_view date);  // "<from>\x1f<to>" transition counts
 std::string JourneyKey(absl::string_view account);

@@ -244,14 +244,17 @@ void JourneyFold::CountLead(const v1::StoredJourney& j, const v1::StoredLead& le
                             AggregateDelta& delta) const {
   if (metrics.empty()) return;
   const auto dates = Dates(FromMillis(lead.received_ms()));
+  // One buffer each for keys and fields: this runs for every stage of every lead.
+  std::string key, field;
   for (Grouping g : kGroupings) {
-    const std::string group =
-        GroupOf(g, lead.channel(), lead.campaign(), lead.keyword(), j.region());
-    if (group.empty()) continue;
-    std::string field = Field(group, "");  // "<group>\x1f", then each metric in turn
+    field.clear();
+    AppendGroup(field, g, lead.channel(), lead.campaign(), lead.keyword(), j.region());
+    if (field.empty()) continue;
+    field.push_back(kFieldSeparator);  // "<group>\x1f", then each metric in turn
     const size_t stem = field.size();
     for (const auto& date : dates) {
-      const std::string key = CountsKey(g, date);
+      key.clear();
+      AppendCountsKey(key, g, date);
       for (absl::string_view metric : metrics) {
         field.resize(stem);
         field.append(metric.data(), metric.size());
