@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "firstline/v1/routing_events.pb.h"
 #include "lua/accept.lua.h"
 #include "lua/complete.lua.h"
@@ -398,32 +399,29 @@ absl::Status RoutingEngine::Complete(const std::string& item_id, int64_t fencing
 }
 
 absl::StatusOr<std::vector<std::string>> RoutingEngine::Receipts(const std::string& item_id) {
-  // The offer script keeps the last kReceiptsKept receipts as fields of the item's hash ("r:<n>",
-  // "rn" counting them). Items routed before that kept them in a list, read first.
-  constexpr int64_t kReceiptsKept = 50;
-  std::vector<std::string> out;
-  auto listed = redis_.Command({"LRANGE", tag_ + ":rcpt:" + item_id, "0", "-1"});
-  if (!listed.ok()) return listed.status();
-  for (const auto& e : listed->elements) out.push_back(e.str);
+  // The offer script keeps the item's last receipts as fields of its hash ("r:<n>", older ones
+  // deleted as it goes, so the bound lives there alone). Items routed before that kept them in
+  // a list, read first. One round trip for both.
   const std::string item = tag_ + ":item:" + item_id;
-  auto count = redis_.Command({"HGET", item, "rn"});
-  if (!count.ok()) return count.status();
-  int64_t n = 0;
-  if (!count->is_nil() && !absl::SimpleAtoi(count->str, &n)) {
-    return absl::InternalError(
-        absl::StrCat("item ", item_id, ": receipt count '", count->str, "' is not a number"));
+  auto replies =
+      redis_.Pipeline({{"LRANGE", tag_ + ":rcpt:" + item_id, "0", "-1"}, {"HGETALL", item}});
+  if (!replies.ok()) return replies.status();
+  for (const auto& r : *replies) {
+    if (!r.ok()) return r.status();
   }
-  if (n > 0) {
-    std::vector<std::string> fields = {"HMGET", item};
-    for (int64_t i = std::max<int64_t>(1, n - kReceiptsKept + 1); i <= n; ++i) {
-      fields.push_back(absl::StrCat("r:", i));
-    }
-    auto receipts = redis_.Command(fields);
-    if (!receipts.ok()) return receipts.status();
-    for (const auto& e : receipts->elements) {
-      if (!e.is_nil()) out.push_back(e.str);
+  std::vector<std::string> out;
+  for (const auto& e : (*replies)[0]->elements) out.push_back(e.str);
+  std::vector<std::pair<int64_t, const std::string*>> kept;
+  const auto& fields = (*replies)[1]->elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    absl::string_view name = fields[i].str;
+    int64_t n = 0;
+    if (absl::ConsumePrefix(&name, "r:") && absl::SimpleAtoi(name, &n)) {
+      kept.emplace_back(n, &fields[i + 1].str);
     }
   }
+  std::sort(kept.begin(), kept.end());
+  for (const auto& [n, receipt] : kept) out.push_back(*receipt);
   if (out.empty()) return absl::NotFoundError(absl::StrCat("no receipts for item ", item_id));
   return out;
 }
