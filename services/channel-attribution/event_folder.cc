@@ -62,11 +62,12 @@ absl::StatusOr<std::vector<bool>> EventFolder::Fold(const std::vector<FoldInput>
     for (size_t i = 0; i < inputs.size(); ++i) {
       const FoldInput& in = inputs[i];
       if (!in_batch.insert(in.event_id).second) continue;
-      if (AppliedBefore(journeys[in.account_id].journey, in.event_id)) continue;
+      v1::StoredJourney& journey = journeys[in.account_id].journey;  // map: stays put
+      if (AppliedBefore(journey, in.event_id)) continue;
       changed[i] = fold_.Apply(in, journeys, delta, conversions);
       // The id is kept in the journey it changed, written in the same commit: a redelivery
       // finds it there. An event that changed nothing leaves nothing behind.
-      if (changed[i]) Remember(journeys[in.account_id].journey, in.event_id, now_ms);
+      if (changed[i]) Remember(journey, in.event_id, now_ms);
       any = any || changed[i];
     }
     if (!any) return changed;

@@ -272,8 +272,7 @@ void JourneyFold::RetreatFromCustomer(const v1::StoredJourney& j, v1::StoredLead
 }
 
 void JourneyFold::AdvanceLead(v1::StoredJourney& j, v1::StoredLead& lead, int stage,
-                              AggregateDelta& delta, std::vector<absl::string_view> also) const {
-  std::vector<absl::string_view>& reached = also;
+                              AggregateDelta& delta, std::vector<absl::string_view> reached) const {
   for (int s = lead.stage() + 1; s <= stage; ++s) reached.push_back(StageMetric(s));
   CountLead(j, lead, reached, 1, delta);
   lead.set_stage(std::max(lead.stage(), stage));

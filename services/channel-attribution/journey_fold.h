@@ -63,7 +63,6 @@ class AggregateDelta {
   double CreditOf(const std::string& key, const std::string& field) const {
     return Find(credits_, key, field);
   }
-  bool empty() const { return counts_.empty() && credits_.empty(); }
 
  private:
   template <typename V>

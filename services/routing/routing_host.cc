@@ -2,36 +2,38 @@
 
 namespace firstline::routing {
 
+namespace {
+// A numeric flag with its FIRSTLINE_* environment fallback, a range and its default shown.
+template <typename T>
+void RangedFlag(CLI::App& app, const std::string& name, T& value, const std::string& help,
+                const std::string& env, T low, T high) {
+  app.add_option(name, value, help)
+      ->envname(env)
+      ->check(CLI::Range(low, high))
+      ->capture_default_str();
+}
+}  // namespace
+
 void BindRoutingHostFlags(CLI::App& app, RoutingHostConfig& c) {
   app.add_option("--policy", c.policy_path, "routing policy YAML (reloaded when it changes)")
       ->envname("FIRSTLINE_POLICY")
       ->capture_default_str();
-  app.add_option("--sweep-interval-ms", c.sweep_interval_ms,
-                 "offer expiry / deadline / recovery sweep interval")
-      ->envname("FIRSTLINE_SWEEP_INTERVAL_MS")
-      ->check(CLI::Range(50, 60000))
-      ->capture_default_str();
-  app.add_option("--rpc-threads", c.rpc_threads, "threads serving calls (they block on Redis)")
-      ->envname("FIRSTLINE_RPC_THREADS")
-      ->check(CLI::Range(1, 512))
-      ->capture_default_str();
+  RangedFlag(app, "--sweep-interval-ms", c.sweep_interval_ms,
+             "offer expiry / deadline / recovery sweep interval", "FIRSTLINE_SWEEP_INTERVAL_MS", 50,
+             60000);
+  RangedFlag(app, "--rpc-threads", c.rpc_threads, "threads serving calls (they block on Redis)",
+             "FIRSTLINE_RPC_THREADS", 1, 512);
   OfferBatcher::Limits& batching = c.offer_batching;
-  app.add_option("--offer-batch-decisions", batching.decisions,
-                 "offer decisions one Redis script call may carry (group commit)")
-      ->envname("FIRSTLINE_OFFER_BATCH_DECISIONS")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
-  app.add_option("--offer-batch-cost", batching.cost,
-                 "candidates the decisions of one offer script call may read in all (Redis "
-                 "serves nothing else while a script runs); one larger decision still goes alone")
-      ->envname("FIRSTLINE_OFFER_BATCH_COST")
-      ->check(CLI::Range(int64_t{1}, int64_t{1'000'000}))
-      ->capture_default_str();
-  app.add_option("--offer-calls-in-flight", batching.in_flight,
-                 "offer script calls under way at once; later decisions queue and go together")
-      ->envname("FIRSTLINE_OFFER_CALLS_IN_FLIGHT")
-      ->check(CLI::Range(1, 16))
-      ->capture_default_str();
+  RangedFlag(app, "--offer-batch-decisions", batching.decisions,
+             "offer decisions one Redis script call may carry (group commit)",
+             "FIRSTLINE_OFFER_BATCH_DECISIONS", 1, 256);
+  RangedFlag(app, "--offer-batch-cost", batching.cost,
+             "candidates the decisions of one offer script call may read in all (Redis serves "
+             "nothing else while a script runs); one larger decision still goes alone",
+             "FIRSTLINE_OFFER_BATCH_COST", int64_t{1}, int64_t{1'000'000});
+  RangedFlag(app, "--offer-calls-in-flight", batching.in_flight,
+             "offer script calls under way at once; later decisions queue and go together",
+             "FIRSTLINE_OFFER_CALLS_IN_FLIGHT", 1, 16);
 }
 
 void SizeRedisPoolForRouting(const CLI::App& app, const RoutingHostConfig& routing,

@@ -158,6 +158,20 @@ TEST_F(EventFolderTest, RememberedEventsAreForgottenAfterAWeek) {
   EXPECT_EQ((*journey)->applied(0).event_id(), "new");
 }
 
+TEST_F(EventFolderTest, AJourneyRemembersItsNewestThousandEvents) {
+  AttributionStore store(client_);
+  EventFolder folder(store, settings_, clock_);
+  std::vector<FoldInput> batch;
+  for (int k = 0; k < 1005; ++k) batch.push_back(Renewal("a1", absl::StrCat("e", k), 1));
+  ASSERT_TRUE(folder.Fold(batch).ok());
+  auto journey = store.Journey("a1");
+  ASSERT_TRUE(journey.ok() && journey->has_value());
+  ASSERT_EQ((*journey)->applied_size(), 1000);
+  EXPECT_EQ((*journey)->applied(0).event_id(), "e5");
+  EXPECT_EQ((*journey)->applied(999).event_id(), "e1004");
+  EXPECT_EQ(RenewalRevenue(store), 1005);
+}
+
 TEST_F(EventFolderTest, TwoInstancesFoldingTheSameEventsCountEachOnce) {
   // Both instances get every event (a rebalance redelivers a whole partition); the journeys'
   // versions make the slower commit read again and drop what the other applied.

@@ -128,7 +128,6 @@ local function free_capacity(worker_id, day)
   end
 end
 
-
 -- Finished offers and closed items are kept a while for receipts and audits, then expire.
 local OFFER_RETENTION_MS = 7 * 24 * 3600 * 1000
 local ITEM_RETENTION_MS = 30 * 24 * 3600 * 1000
