@@ -89,6 +89,7 @@ int main(int argc, char** argv) {
   engineers->add_option("--echo-target", eng.echo_target)->required();
   engineers->add_option("--echo-token", eng.echo_token)->required();
   engineers->add_option("--echo-pid", eng.echo_pid)->required();
+  engineers->add_option("--server-metrics-port", eng.server_metrics_port)->required();
   eng.stream_counts = {2000, 10000};
   engineers->add_option("--streams", eng.stream_counts, "connected engineers per round")
       ->delimiter(',')
@@ -220,6 +221,8 @@ int main(int argc, char** argv) {
                 r.service_cpu_ms_per_ticket, "ms", ""},
                {"engineers", absl::StrCat("bench client CPU per ticket (", n, ")"),
                 r.client_cpu_ms_per_ticket, "ms", ""},
+               {"engineers", absl::StrCat("Redis round trips per ticket (", n, ")"),
+                r.redis_round_trips_per_ticket, "", ""},
                {"engineers", absl::StrCat("offers not delivered (", n, ")"),
                 static_cast<double>(r.undelivered), "", ""},
                {"engineers", absl::StrCat("failed calls (", n, ")"), static_cast<double>(r.errors),

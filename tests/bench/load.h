@@ -83,6 +83,7 @@ struct EngineerLoadConfig {
   std::string echo_token;
   int server_pid = 0;  // for memory: ticket-dispatch and echo processes
   int echo_pid = 0;
+  int server_metrics_port = 0;     // ticket-dispatch's /metrics: its Redis round trips
   std::vector<int> stream_counts;  // rounds: connected engineers in each (growing)
   double tickets_per_second = 1000;
   absl::Duration duration = absl::Seconds(5);  // of each round's ticket load
@@ -107,6 +108,10 @@ struct EngineerFigures {
   // The same for this load generator (its engineers' apps and the hotline): on one machine
   // it takes CPU from the service, so a saturated run shows by how much.
   double client_cpu_ms_per_ticket = 0;
+  // ticket-dispatch's Redis round trips over the same span, per ticket: each one a blocking
+  // wait on a thread, and unlike the CPU figures independent of the machine's speed. Its
+  // background work (relay reads, feed reconciles, probes) over the span is included.
+  double redis_round_trips_per_ticket = 0;
   int64_t undelivered = 0;  // tickets whose offer never reached a stream
   int64_t errors = 0;
 };

@@ -31,6 +31,10 @@ PlatformMetrics::PlatformMetrics(prometheus::Registry& r)
                          .Name("firstline_redis_script_reloads_total")
                          .Help("Lua scripts reloaded after NOSCRIPT")
                          .Register(r)),
+      redis_round_trips(prometheus::BuildCounter()
+                            .Name("firstline_redis_round_trips_total")
+                            .Help("Commands and pipelines sent to Redis, each one round trip")
+                            .Register(r)),
       consumer_lag(prometheus::BuildGauge()
                        .Name("firstline_consumer_lag")
                        .Help("Messages behind the log end, summed over assigned partitions")

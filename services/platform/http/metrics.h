@@ -14,17 +14,18 @@ namespace firstline::platform {
 struct PlatformMetrics {
   explicit PlatformMetrics(prometheus::Registry& registry);
 
-  prometheus::Family<prometheus::Counter>& rpc_total;         // {method, code}
-  prometheus::Family<prometheus::Histogram>& rpc_seconds;     // {method}
-  prometheus::Family<prometheus::Gauge>& dependency_up;       // {dependency}
-  prometheus::Family<prometheus::Gauge>& outbox_depth;        // {}
-  prometheus::Family<prometheus::Counter>& outbox_published;  // {}
-  prometheus::Family<prometheus::Counter>& outbox_failed;     // {}
-  prometheus::Family<prometheus::Counter>& script_reloads;    // {}
-  prometheus::Family<prometheus::Gauge>& consumer_lag;        // {group}
-  prometheus::Family<prometheus::Counter>& consumer_handled;  // {group}
-  prometheus::Family<prometheus::Counter>& consumer_dead;     // {group}
-  prometheus::Family<prometheus::Counter>& consumer_retries;  // {group}
+  prometheus::Family<prometheus::Counter>& rpc_total;          // {method, code}
+  prometheus::Family<prometheus::Histogram>& rpc_seconds;      // {method}
+  prometheus::Family<prometheus::Gauge>& dependency_up;        // {dependency}
+  prometheus::Family<prometheus::Gauge>& outbox_depth;         // {}
+  prometheus::Family<prometheus::Counter>& outbox_published;   // {}
+  prometheus::Family<prometheus::Counter>& outbox_failed;      // {}
+  prometheus::Family<prometheus::Counter>& script_reloads;     // {}
+  prometheus::Family<prometheus::Counter>& redis_round_trips;  // {}
+  prometheus::Family<prometheus::Gauge>& consumer_lag;         // {group}
+  prometheus::Family<prometheus::Counter>& consumer_handled;   // {group}
+  prometheus::Family<prometheus::Counter>& consumer_dead;      // {group}
+  prometheus::Family<prometheus::Counter>& consumer_retries;   // {group}
 };
 
 // Moves a counter forward to an absolute total kept elsewhere (an atomic in a component).

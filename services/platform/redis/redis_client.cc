@@ -146,7 +146,12 @@ absl::StatusOr<RedisValue> EvalWithReload(const RedisScript& script,
   return send(argv);
 }
 
+// Every command or pipeline sent on any connection of the process (see RedisRoundTrips).
+std::atomic<uint64_t> round_trips{0};
+
 }  // namespace
+
+uint64_t RedisRoundTrips() { return round_trips.load(std::memory_order_relaxed); }
 
 absl::Status ErrorReplyToStatus(absl::string_view text) {
   auto space = text.find(' ');
@@ -221,6 +226,7 @@ absl::StatusOr<RedisValue> RedisConnection::Command(const std::vector<std::strin
   }
   const std::string command = FormatCommand(argv);
   void* raw = nullptr;
+  round_trips.fetch_add(1, std::memory_order_relaxed);
   const bool answered = WithTimeout(ctx_, config_.command_timeout, timeout, [&] {
     return redisAppendFormattedCommand(ctx_, command.data(), command.size()) == REDIS_OK &&
            redisGetReply(ctx_, &raw) == REDIS_OK && raw != nullptr;
@@ -243,6 +249,7 @@ absl::StatusOr<RedisValue> RedisConnection::Lost() {
 absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> RedisConnection::Pipeline(
     const std::vector<std::vector<std::string>>& commands, absl::Duration timeout) {
   if (auto st = EnsureConnected(); !st.ok()) return st;
+  if (!commands.empty()) round_trips.fetch_add(1, std::memory_order_relaxed);
   return WithTimeout(ctx_, config_.command_timeout, timeout, [&] { return SendAndRead(commands); });
 }
 

@@ -72,6 +72,12 @@ class RedisConnection {
 // busy, INTERNAL otherwise. For error replies a script hands back inside its answer.
 absl::Status ErrorReplyToStatus(absl::string_view text);
 
+// Round trips to Redis this process has begun, on every connection: a command, or a pipeline
+// of them, is one (AUTH after a connect too). A blocking call costs its thread a sleep and a
+// wake per round trip, so this counts what a request costs beside its CPU; exported as
+// firstline_redis_round_trips_total, and the bench divides it by the work done.
+uint64_t RedisRoundTrips();
+
 // A pipeline's outcome as one status: the batch's own failure, else the first command's error
 // reply, else OK (for pipelines whose commands must all succeed).
 absl::Status FirstError(const absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>>& replies);

@@ -143,6 +143,7 @@ void ServiceRuntime::RefreshMetrics() {
   AdvanceTo(metrics_.outbox_published.Add({}), static_cast<double>(relay_->published()));
   AdvanceTo(metrics_.outbox_failed.Add({}), static_cast<double>(relay_->failed()));
   AdvanceTo(metrics_.script_reloads.Add({}), static_cast<double>(redis_->script_reloads()));
+  AdvanceTo(metrics_.redis_round_trips.Add({}), static_cast<double>(RedisRoundTrips()));
   for (const auto& c : consumers_) {
     const std::string& group = c->config().group_id;
     metrics_.consumer_lag.Add({{"group", group}}).Set(static_cast<double>(c->lag()));

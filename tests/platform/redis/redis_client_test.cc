@@ -53,6 +53,22 @@ TEST_F(RedisClientTest, PipelineAnswersEveryCommandInOrderWithItsOwnStatus) {
   EXPECT_EQ(FirstError(broken).code(), absl::StatusCode::kUnavailable);
 }
 
+TEST_F(RedisClientTest, CountsEveryRoundTripAPipelineAsOne) {
+  ASSERT_TRUE(client_.Command({"PING"}).ok());  // connected: no AUTH or reload in what follows
+  ASSERT_TRUE(client_.Eval(script_, {"{t}:a"}, {"loaded"}).ok());
+  const uint64_t before = RedisRoundTrips();
+  ASSERT_TRUE(client_.Command({"SET", "k", "v"}).ok());
+  ASSERT_TRUE(client_.Pipeline({{"GET", "k"}, {"GET", "k"}, {"INCR", "n"}}).ok());
+  ASSERT_TRUE(client_.Pipeline({}).ok());  // nothing sent
+  ASSERT_TRUE(client_.Eval(script_, {"{t}:a"}, {"hello"}).ok());
+  EXPECT_EQ(client_.Command({"INCR", "k"}).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(RedisRoundTrips() - before, 4u);
+  ASSERT_TRUE(client_.Command({"SCRIPT", "FLUSH"}).ok());
+  const uint64_t flushed = RedisRoundTrips();
+  ASSERT_TRUE(client_.Eval(script_, {"{t}:a"}, {"again"}).ok());
+  EXPECT_EQ(RedisRoundTrips() - flushed, 3u);  // EVALSHA, NOSCRIPT: SCRIPT LOAD, EVALSHA again
+}
+
 TEST_F(RedisClientTest, ScriptErrorsCarryTheirStatusCode) {
   auto ok = client_.Eval(script_, {"{t}:a"}, {"hello"});
   ASSERT_TRUE(ok.ok()) << ok.status();
