@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   int concurrency = 32;
   int threads = 16;
   int redis_port = 0;
+  int metrics_port = 0;
   int events = 100000;
   int64_t stream_messages = 200000;
   double value = 0;
@@ -75,6 +76,7 @@ int main(int argc, char** argv) {
   leads->add_option("--target", target)->required();
   leads->add_option("--secret", secret, "token signing secret of the service")->required();
   leads->add_option("--bootstrap", bootstrap)->required();
+  leads->add_option("--server-metrics-port", metrics_port, "lead-intake's /metrics")->required();
   leads->add_option("--seconds", seconds)->capture_default_str();
   leads->add_option("--threads", threads)->capture_default_str();
   leads->add_option("--out", out)->required();
@@ -89,7 +91,9 @@ int main(int argc, char** argv) {
   engineers->add_option("--echo-target", eng.echo_target)->required();
   engineers->add_option("--echo-token", eng.echo_token)->required();
   engineers->add_option("--echo-pid", eng.echo_pid)->required();
-  engineers->add_option("--server-metrics-port", eng.server_metrics_port)->required();
+  engineers
+      ->add_option("--server-metrics-port", eng.server_metrics_port, "ticket-dispatch's /metrics")
+      ->required();
   eng.stream_counts = {2000, 10000};
   engineers->add_option("--streams", eng.stream_counts, "connected engineers per round")
       ->delimiter(',')
@@ -167,17 +171,19 @@ int main(int argc, char** argv) {
               decisions->decisions.per_second, "1/s", "redis EVALSHA calls/s"},
              {"routing", "decision p50", decisions->decisions.p50_ms, "ms", ""},
              {"routing", "decision p99", decisions->decisions.p99_ms, "ms", ""},
-             {"routing", "decisions per offer script call", decisions->decisions_per_call, "",
+             {"routing", "decisions per offer script call", decisions->decisions_per_call, "", ""},
+             {"routing", "Redis round trips per decision", decisions->round_trips_per_decision, "",
               ""}}) {
       if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
     }
   } else if (leads->parsed()) {
-    auto l = fb::LeadLoad(target, secret, bootstrap, threads, absl::Seconds(seconds));
+    auto l = fb::LeadLoad(target, secret, bootstrap, metrics_port, threads, absl::Seconds(seconds));
     if (!l.ok()) return Fail(l.status());
     for (const auto& f : std::vector<fb::Figure>{
              {"leads", "SubmitLead calls/s", l->unary.per_second, "1/s", "echo unary calls/s"},
              {"leads", "SubmitLead p50", l->unary.p50_ms, "ms", ""},
              {"leads", "SubmitLead p99", l->unary.p99_ms, "ms", ""},
+             {"leads", "Redis round trips per lead", l->round_trips_per_lead, "", ""},
              {"leads", "paced rate (half of max)", l->paced_rate, "1/s", ""},
              {"leads", "call to event on bus p50", l->to_bus_p50_ms, "ms", ""},
              {"leads", "call to event on bus p99", l->to_bus_p99_ms, "ms", ""},

@@ -25,7 +25,6 @@
 #include "bench/tokens.h"
 #include "firstline/testing/v1/echo.grpc.pb.h"
 #include "firstline/v1/ticket_dispatch.grpc.pb.h"
-#include "support/http_probe.h"
 
 namespace firstline::bench {
 namespace {
@@ -79,24 +78,6 @@ absl::StatusOr<int64_t> SettledRssKib(int pid) {
     last = now;
   }
   return last;
-}
-
-// The service's Redis round trips so far, from its /metrics (refreshed by its probe every 2 s).
-absl::StatusOr<double> RedisRoundTrips(int metrics_port) {
-  const std::string name = "\nfirstline_redis_round_trips_total ";
-  std::string body;
-  if (const int code = testing::HttpGetStatus(metrics_port, "/metrics", &body); code != 200) {
-    return absl::UnavailableError(absl::StrCat("GET /metrics on port ", metrics_port, ": ", code));
-  }
-  const size_t at = body.find(name);
-  double total = 0;
-  if (at == std::string::npos ||
-      !absl::SimpleAtod(absl::StripAsciiWhitespace(absl::string_view(body).substr(
-                            at + name.size(), body.find('\n', at + 1) - at - name.size())),
-                        &total)) {
-    return absl::NotFoundError("no firstline_redis_round_trips_total in /metrics");
-  }
-  return total;
 }
 
 std::shared_ptr<grpc::Channel> OwnConnection(const std::string& target) {
@@ -371,7 +352,7 @@ class EngineerRun {
     if (!cpu_before.ok()) return cpu_before.status();
     auto own_before = CpuSeconds(getpid());
     if (!own_before.ok()) return own_before.status();
-    auto trips_before = RedisRoundTrips(config_.server_metrics_port);
+    auto trips_before = ServiceRedisRoundTrips(config_.server_metrics_port);
     if (!trips_before.ok()) return trips_before.status();
     const absl::Time t0 = absl::Now();
     for (int64_t n = first; n < first + total; ++n) {
@@ -429,9 +410,8 @@ class EngineerRun {
     auto own_after = CpuSeconds(getpid());
     if (!own_after.ok()) return own_after.status();
     f.client_cpu_ms_per_ticket = (*own_after - *own_before) * 1000 / static_cast<double>(total);
-    // The metric is at most one probe interval (2 s) old: wait for the probe after the span.
-    absl::SleepFor(absl::Milliseconds(2500));
-    auto trips_after = RedisRoundTrips(config_.server_metrics_port);
+    absl::SleepFor(kMetricsRefresh);
+    auto trips_after = ServiceRedisRoundTrips(config_.server_metrics_port);
     if (!trips_after.ok()) return trips_after.status();
     f.redis_round_trips_per_ticket = (*trips_after - *trips_before) / static_cast<double>(total);
     std::lock_guard lock(mu_);

@@ -77,7 +77,7 @@ absl::Status Heartbeat(v1::LeadIntake::Stub& stub, const Tokens& tokens) {
 }  // namespace
 
 absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::string& secret,
-                                     const std::string& bootstrap, int threads,
+                                     const std::string& bootstrap, int metrics_port, int threads,
                                      absl::Duration duration) {
   Tokens tokens(secret);
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
@@ -113,6 +113,8 @@ absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::strin
 
   LeadFigures f;
   if (auto st = Heartbeat(*stub, tokens); !st.ok()) return st;
+  auto trips_before = ServiceRedisRoundTrips(metrics_port);
+  if (!trips_before.ok()) return trips_before.status();
   f.unary = ClosedLoop(threads, duration, [&](int64_t n) {
     grpc::ClientContext c;
     c.AddMetadata("authorization", call_centre);
@@ -120,6 +122,12 @@ absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::strin
     return stub->SubmitLead(&c, Lead(run, n), &r).ok();
   });
   if (f.unary.errors > 0) return absl::InternalError(absl::StrCat(f.unary.errors, " leads failed"));
+  absl::SleepFor(kMetricsRefresh);
+  auto trips_after = ServiceRedisRoundTrips(metrics_port);
+  if (!trips_after.ok()) return trips_after.status();
+  if (f.unary.count > 0) {
+    f.round_trips_per_lead = (*trips_after - *trips_before) / static_cast<double>(f.unary.count);
+  }
 
   // Call-to-bus latency at half the maximum rate (paced callers).
   if (auto st = Heartbeat(*stub, tokens); !st.ok()) return st;

@@ -49,9 +49,15 @@ absl::StatusOr<double> RelayDrain(int redis_port, const std::string& bootstrap, 
 // Routing decisions (match, filter, atomic pick-and-reserve) per second with `workers` in one
 // pool, one target of `strategy` and `threads` callers, and how many decisions an offer script
 // call carried.
+// A service's Redis round trips so far, from its /metrics. The service refreshes the figure
+// with its probe, every 2 s: wait kMetricsRefresh after a span before reading its end.
+absl::StatusOr<double> ServiceRedisRoundTrips(int metrics_port);
+inline constexpr absl::Duration kMetricsRefresh = absl::Milliseconds(2500);
+
 struct RoutingFigures {
   LatencyFigures decisions;
   double decisions_per_call = 0;
+  double round_trips_per_decision = 0;  // the engine's Redis round trips, per decision
 };
 absl::StatusOr<RoutingFigures> RoutingDecisions(int redis_port, int workers,
                                                 const std::string& strategy, int threads,
@@ -68,12 +74,15 @@ struct LeadFigures {
   double answer_to_bus_p99_ms = 0;
   int64_t events_missing = 0;
   double stream_per_second = 0;  // SubmitLeads, all streams together
+  // lead-intake's Redis round trips over the unary run, per lead (its background work over
+  // the span included): independent of the machine's speed.
+  double round_trips_per_lead = 0;
 };
 
 // The `leads` scenario against a running lead-intake at `target`; tokens are minted with
 // `secret`; the bus is read at `bootstrap`.
 absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::string& secret,
-                                     const std::string& bootstrap, int threads,
+                                     const std::string& bootstrap, int metrics_port, int threads,
                                      absl::Duration duration);
 
 struct EngineerLoadConfig {
