@@ -348,12 +348,13 @@ class EngineerRun {
         tokens_.For({"bench-hotline", fp::PrincipalKind::kCallCentre, "bench-call-centre"});
     std::mt19937 rng(static_cast<uint32_t>(streams));
     std::atomic<int64_t> in_flight{0};
+    absl::SleepFor(kMetricsRefresh);  // so the start holds the streams' opening already
+    auto trips_before = ServiceRedisRoundTrips(config_.server_metrics_port);
+    if (!trips_before.ok()) return trips_before.status();
     auto cpu_before = CpuSeconds(config_.server_pid);
     if (!cpu_before.ok()) return cpu_before.status();
     auto own_before = CpuSeconds(getpid());
     if (!own_before.ok()) return own_before.status();
-    auto trips_before = ServiceRedisRoundTrips(config_.server_metrics_port);
-    if (!trips_before.ok()) return trips_before.status();
     const absl::Time t0 = absl::Now();
     for (int64_t n = first; n < first + total; ++n) {
       absl::Time due =

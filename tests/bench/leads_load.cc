@@ -113,6 +113,7 @@ absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::strin
 
   LeadFigures f;
   if (auto st = Heartbeat(*stub, tokens); !st.ok()) return st;
+  absl::SleepFor(kMetricsRefresh);  // so the start holds the set-up's round trips already
   auto trips_before = ServiceRedisRoundTrips(metrics_port);
   if (!trips_before.ok()) return trips_before.status();
   f.unary = ClosedLoop(threads, duration, [&](int64_t n) {

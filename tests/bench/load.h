@@ -50,7 +50,8 @@ absl::StatusOr<double> RelayDrain(int redis_port, const std::string& bootstrap, 
 // pool, one target of `strategy` and `threads` callers, and how many decisions an offer script
 // call carried.
 // A service's Redis round trips so far, from its /metrics. The service refreshes the figure
-// with its probe, every 2 s: wait kMetricsRefresh after a span before reading its end.
+// with its probe, every 2 s: wait kMetricsRefresh before reading either end of a span, so the
+// span holds the work of neither what came before nor a stale tail.
 absl::StatusOr<double> ServiceRedisRoundTrips(int metrics_port);
 inline constexpr absl::Duration kMetricsRefresh = absl::Milliseconds(2500);
 
