@@ -58,13 +58,12 @@ OUT="$RUN/figures.jsonl"
 start_service() {
   SERVICE_PORT=$(free_port)
   SERVICE_METRICS_PORT=$(free_port)
-  local metrics=$SERVICE_METRICS_PORT
   FIRSTLINE_AUTH_SECRET="$SECRET" "$BUILD/services/$1/firstline-$1" \
-    --grpc-port "$SERVICE_PORT" --metrics-port "$metrics" --redis-port "$REDIS_PORT" \
+    --grpc-port "$SERVICE_PORT" --metrics-port "$SERVICE_METRICS_PORT" --redis-port "$REDIS_PORT" \
     --kafka-bootstrap "$BOOTSTRAP" --log-level warn "${@:2}" >"$RUN/$1.log" 2>&1 &
   SERVICE_PID=$!
   pids+=("$SERVICE_PID")
-  wait_for curl -sf "http://127.0.0.1:$metrics/healthz"
+  wait_for curl -sf "http://127.0.0.1:$SERVICE_METRICS_PORT/healthz"
 }
 
 echo "bench: baselines"
@@ -109,7 +108,8 @@ YAML
       start_service ticket-dispatch --policy "$RUN/bench-tickets.yaml"
       "$BENCH" engineers --target "127.0.0.1:$SERVICE_PORT" --secret "$SECRET" \
         --server-pid "$SERVICE_PID" --echo-target "127.0.0.1:$ECHO_PORT" --echo-token "$TOKEN" \
-        --echo-pid "$ECHO_PID" --server-metrics-port "$SERVICE_METRICS_PORT" --streams "${FIRSTLINE_BENCH_STREAMS:-2000,10000}" \
+        --echo-pid "$ECHO_PID" --server-metrics-port "$SERVICE_METRICS_PORT" \
+        --streams "${FIRSTLINE_BENCH_STREAMS:-2000,10000}" \
         --tickets-per-second "${FIRSTLINE_BENCH_TICKET_RATE:-1000}" \
         --seconds "$SECONDS_PER_RUN" --out "$OUT"
       ;;

@@ -46,15 +46,15 @@ absl::StatusOr<LatencyFigures> OutboxAppend(int redis_port, int threads, absl::D
 // Kafka (events per second acknowledged by the broker).
 absl::StatusOr<double> RelayDrain(int redis_port, const std::string& bootstrap, int events);
 
-// Routing decisions (match, filter, atomic pick-and-reserve) per second with `workers` in one
-// pool, one target of `strategy` and `threads` callers, and how many decisions an offer script
-// call carried.
 // A service's Redis round trips so far, from its /metrics. The service refreshes the figure
 // with its probe, every 2 s: wait kMetricsRefresh before reading either end of a span, so the
 // span holds the work of neither what came before nor a stale tail.
 absl::StatusOr<double> ServiceRedisRoundTrips(int metrics_port);
 inline constexpr absl::Duration kMetricsRefresh = absl::Milliseconds(2500);
 
+// Routing decisions (match, filter, atomic pick-and-reserve) per second with `workers` in one
+// pool, one target of `strategy` and `threads` callers, and how many decisions an offer script
+// call carried.
 struct RoutingFigures {
   LatencyFigures decisions;
   double decisions_per_call = 0;

@@ -1,7 +1,3 @@
-#include <string>
-
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "bench/load.h"
 #include "support/http_probe.h"
@@ -9,23 +5,15 @@
 namespace firstline::bench {
 
 absl::StatusOr<double> ServiceRedisRoundTrips(int metrics_port) {
-  const std::string name = "\nfirstline_redis_round_trips_total ";
   std::string body;
   if (const int code = testing::HttpGetStatus(metrics_port, "/metrics", &body); code != 200) {
     return absl::UnavailableError(absl::StrCat("GET /metrics on port ", metrics_port, ": ", code));
   }
-  const size_t at = body.find(name);
-  if (at == std::string::npos) {
+  auto total = testing::MetricValue(body, "firstline_redis_round_trips_total");
+  if (!total.has_value()) {
     return absl::NotFoundError("no firstline_redis_round_trips_total in /metrics");
   }
-  const size_t from = at + name.size();
-  double total = 0;
-  if (!absl::SimpleAtod(absl::StripAsciiWhitespace(
-                            absl::string_view(body).substr(from, body.find('\n', from) - from)),
-                        &total)) {
-    return absl::InternalError("firstline_redis_round_trips_total: not a number");
-  }
-  return total;
+  return *total;
 }
 
 }  // namespace firstline::bench

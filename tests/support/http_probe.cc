@@ -7,6 +7,10 @@
 
 #include <cstdlib>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/string_view.h"
+
 namespace firstline::testing {
 
 int HttpGetStatus(int port, const std::string& path, std::string* body) {
@@ -38,6 +42,21 @@ int HttpGetStatus(int port, const std::string& path, std::string* body) {
     *body = split == std::string::npos ? "" : response.substr(split + 4);
   }
   return std::atoi(response.substr(9, 3).c_str());
+}
+
+std::optional<double> MetricValue(const std::string& exposition, const std::string& name) {
+  const std::string line_start = "\n" + name + " ";
+  const std::string text = "\n" + exposition;  // the first line starts after a newline too
+  const size_t at = text.find(line_start);
+  if (at == std::string::npos) return std::nullopt;
+  const size_t from = at + line_start.size();
+  double value = 0;
+  if (!absl::SimpleAtod(absl::StripAsciiWhitespace(
+                            absl::string_view(text).substr(from, text.find('\n', from) - from)),
+                        &value)) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 }  // namespace firstline::testing
