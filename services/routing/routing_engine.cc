@@ -199,21 +199,35 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
   const std::string doc = WorkItemToJson(item);
   // Notes of targets passed over without a script call, for the next target's receipt.
   std::vector<Exclusion> carried;
-  for (int t = first_target; t < static_cast<int>(rule.targets.size()); ++t) {
+  // The account's owner once read: unset until then, empty when it has none.
+  std::optional<std::string> owner;
+  const int targets = static_cast<int>(rule.targets.size());
+  for (int t = first_target; t < targets; ++t) {
     const Target& target = rule.targets[t];
-    std::string owner_id;
+    // Set when this decision stands only if the account has no owner (see offer.lua).
+    bool probes_owner = false;
     if (target.strategy == Strategy::kOwner) {
-      // Most new items belong to accounts without an owner: one GET instead of a reservation
-      // script. (An owner set in between is found by the item's next decision.)
-      auto owner = Owner(item.account_id);
-      if (!owner.ok()) return owner.status();
-      if (owner->has_value()) owner_id = **owner;
-      if (!owner->has_value()) {
+      if (!owner.has_value()) {
+        const bool next_probes =
+            t + 1 < targets && rule.targets[t + 1].strategy != Strategy::kOwner;
+        if (!next_probes) {
+          // Nothing to send the check with: one GET instead of a reservation script.
+          auto read = Owner(item.account_id);
+          if (!read.ok()) return read.status();
+          owner = read->value_or("");
+        }
+      }
+      if (!owner.has_value() || owner->empty()) {
         carried.push_back({"", absl::StrCat("target ", t, " (owner): account has no ",
                                             config_.owner_kind, " owner")});
         continue;
       }
+    } else if (!owner.has_value() && t > first_target &&
+               rule.targets[t - 1].strategy == Strategy::kOwner) {
+      probes_owner = true;
     }
+    const std::string owner_id = owner.value_or("");
+    bool owner_found = false;
     for (int attempt = 0; attempt < 3; ++attempt) {
       auto roster = roster_.Current();
       // Only the pool's members in the item's region (the owner alone for an owner target)
@@ -261,11 +275,19 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
           OfferedTemplate(item, rule, t, target, policy.version, config_, trace_id, clock_);
       if (!offered.ok()) return offered.status();
       platform::AppendEventTemplateArgs(*std::move(offered), args);
+      args.push_back(probes_owner ? config_.owner_kind : "");
       // A decision may read every candidate's live state.
       auto r =
           offers_.Decide(std::move(args), static_cast<int64_t>(filtered.candidates.size()) + 1);
       if (!r.ok()) return r.status();
       const std::string& outcome = r->elements.at(0).str;
+      if (outcome == "owner") {
+        // The account has an owner after all: back to the owner target, without its note.
+        owner = r->elements.at(1).str;
+        carried.pop_back();
+        owner_found = true;
+        break;
+      }
       if (outcome == "taken") {
         decision.outcome = Decision::Outcome::kTaken;
         return decision;
@@ -286,6 +308,7 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
       }
       break;  // "none" or "exhausted": escalate to the next target
     }
+    if (owner_found) t -= 2;  // the loop's ++t lands on the owner target, t - 1
   }
   std::vector<std::string> args = EventArgs(trace_id);
   args.insert(args.end(), {item.id, item.kind, item.account_id, rule.name,

@@ -411,6 +411,40 @@ TEST_F(StrategiesTest, OwnerIsStickyAndAnAwayOwnerIsCoveredWithOwnershipKept) {
   EXPECT_NE(receipts->front().find("\"policy_version\":\"v7\""), std::string::npos);
 }
 
+TEST_F(StrategiesTest, TheOwnerCheckRidesOnTheNextTargetsDecision) {
+  auto engine = MakeEngine(kOwnerPolicy);
+  AddWorker(*engine, "first", {"sales"});
+  AddWorker(*engine, "other", {"sales"});
+  ASSERT_TRUE(engine->Route(Lead("warm-up", "acct-0")).ok());  // the roster is loaded
+  // An account without an owner: one round trip, the round robin decision that checks it.
+  const uint64_t before = platform::RedisRoundTrips();
+  auto d1 = engine->Route(Lead("l1", "acct-new"));
+  EXPECT_EQ(platform::RedisRoundTrips() - before, 1u);
+  ASSERT_TRUE(d1.ok()) << d1.status();
+  EXPECT_EQ(d1->target_index, 1);
+  auto r1 = engine->Receipts("l1");
+  ASSERT_TRUE(r1.ok());
+  EXPECT_NE(r1->front().find("account has no sales owner"), std::string::npos) << r1->front();
+  // An account whose owner this engine has never seen: the checked decision steps aside, and
+  // the owner target offers, with no note that the owner is missing.
+  ASSERT_TRUE(engine->TransferOwner("acct-owned", "other", "op-1", "set by an operator").ok());
+  auto d2 = engine->Route(Lead("l2", "acct-owned"));
+  ASSERT_TRUE(d2.ok()) << d2.status();
+  EXPECT_EQ(d2->target_index, 0);
+  ASSERT_EQ(d2->offers.size(), 1u);
+  EXPECT_EQ(d2->offers[0].worker_id, "other");
+  auto r2 = engine->Receipts("l2");
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(r2->size(), 1u);  // the step-aside wrote no receipt
+  EXPECT_EQ(r2->front().find("has no sales owner"), std::string::npos) << r2->front();
+  // The owner busy: the next target covers, this time without checking again.
+  ASSERT_TRUE(engine->SetStatus("other", WorkerStatus::kAway).ok());
+  auto d3 = engine->Route(Lead("l3", "acct-owned"));
+  ASSERT_TRUE(d3.ok()) << d3.status();
+  EXPECT_EQ(d3->target_index, 1);
+  EXPECT_EQ(d3->offers.at(0).worker_id, "first");
+}
+
 TEST_F(StrategiesTest, TransferIsAuditedAndChangesTheOwner) {
   auto engine = MakeEngine(kOwnerPolicy);
   AddWorker(*engine, "a", {"sales"});

@@ -11,8 +11,10 @@
 --   receipt_head (the receipt's JSON up to its static exclusions, left open), offer_id_base, pool, sla_ms, roster_version, item_json,
 --   only_if_parked (1: leave the item alone unless it still waits in the parked queue),
 --   candidates packed as "|worker:YYYY-MM-DD:weight|worker:...|" (local day of each worker),
---   candidate count, the WorkItemOffered event template (5 arguments, event_template.h)
+--   candidate count, the WorkItemOffered event template (5 arguments, event_template.h),
+--   owner_probe (an owner kind, or ''; see below)
 -- Returns per decision {'offered', worker, offer_id, organisation, ...} | {'none'} | {'exhausted'}
+--   | {'owner', worker} (owner_probe: the account has an owner of that kind, nothing was done)
 --   | {'stale', version} | {'taken'} (only_if_parked, and someone else already moved the item
 --   on) | {'error', reply} (a refusal, e.g. "FAILED_PRECONDITION item ... has a live offer",
 --   or "offer decision for item ... failed: <the Lua error>" when it failed while it ran)
@@ -62,6 +64,13 @@ local function decide(ARGV)
   local item = P .. 'item:' .. item_id
   if ARGV[24] == '1' and redis.call('ZSCORE', P .. 'parked', item_id) == false then
     return { 'taken' }
+  end
+  -- A decision for the target after an owner target, sent before the engine knows whether the
+  -- account has an owner (most new items' accounts have none): it stands only if there is none,
+  -- so the owner check costs the engine no round trip of its own.
+  if ARGV[32] ~= '' then
+    local owner_id = redis.call('GET', P .. 'own:' .. ARGV[32] .. ':' .. account)
+    if owner_id then return { 'owner', owner_id } end
   end
   local it = redis.call('HMGET', item, 'state', 'rule', 'target', 'tcount', 'rn')
   local item_state = it[1]
