@@ -16,6 +16,7 @@
 #include "lua/ticket_status.lua.h"
 #include "platform/core/ids.h"
 #include "platform/core/page_token.h"
+#include "platform/core/proto_time.h"
 
 namespace firstline::ticket_dispatch {
 namespace {
@@ -75,48 +76,50 @@ std::string TicketBook::TicketOfItem(const std::string& item_id) {
   return colon == std::string::npos ? item_id : item_id.substr(0, colon);
 }
 
-absl::StatusOr<std::vector<ContractCover>> TicketBook::Covers(const std::string& account_id,
-                                                              const std::string& product_line) {
-  auto all = redis_.Command({"HGETALL", Key("c:" + account_id)});
-  if (!all.ok()) return all.status();
-  std::vector<ContractCover> covers;
-  for (size_t i = 0; i + 1 < all->elements.size(); i += 2) {
-    // "<end ms>|<version>|<active>|<|lines|>"
-    std::vector<std::string> parts =
-        absl::StrSplit(all->elements[i + 1].str, absl::MaxSplits('|', 3));
-    int64_t end = 0;
-    if (parts.size() != 4 || !absl::SimpleAtoi(parts[0], &end)) continue;
-    if (parts[3].find("|" + product_line + "|") == std::string::npos) continue;
-    covers.push_back({all->elements[i].str, absl::FromUnixMillis(end), parts[2] == "1"});
-  }
-  std::sort(covers.begin(), covers.end(), [](const ContractCover& a, const ContractCover& b) {
-    return a.service_end > b.service_end;
-  });
-  return covers;
+v1::TicketSla SlaOf(const Deadlines& d) {
+  v1::TicketSla sla;
+  *sla.mutable_accept_due() = platform::ToProtoTime(d.accept_due);
+  if (d.on_site_due) *sla.mutable_on_site_due() = platform::ToProtoTime(*d.on_site_due);
+  *sla.mutable_resolve_due() = platform::ToProtoTime(d.resolve_due);
+  return sla;
 }
 
-absl::StatusOr<std::pair<std::string, bool>> TicketBook::Create(
-    const v1::Ticket& ticket, const std::string& idempotency_key, const std::string& fingerprint,
-    const Deadlines& d, std::vector<platform::OutboxEvent> events) {
+absl::StatusOr<CreatedTicket> TicketBook::Create(const v1::Ticket& ticket, NewTicket request) {
+  const auto& covered = request.if_covered;
+  const auto& billable = request.if_billable;
   std::vector<std::string> args = {
       std::to_string(NowMs()),
-      idempotency_key,
-      fingerprint,
+      request.idempotency_key,
+      request.fingerprint,
       ticket.ticket_id(),
       ticket.account_id(),
       ticket.SerializeAsString(),
-      Ms(d.accept_due),
-      d.on_site_due ? Ms(*d.on_site_due) : "0",
-      Ms(d.resolve_due),
-      ticket.entitlement().covered() ? "1" : "0",
+      ticket.product().product_line(),
+      covered.on_site_due ? Ms(*covered.on_site_due) : "0",
+      Ms(covered.accept_due),
+      Ms(covered.resolve_due),
+      Ms(billable.accept_due),
+      Ms(billable.resolve_due),
+      SlaOf(covered).SerializeAsString(),
+      SlaOf(billable).SerializeAsString(),
       std::to_string(absl::ToInt64Milliseconds(config_.idempotency_ttl)),
-      std::to_string(events.size())};
-  for (auto& e : events) {
-    if (auto st = platform::AppendOutboxArgs(std::move(e), args); !st.ok()) return st;
-  }
+      config_.topic};
+  platform::AppendEventTemplateArgs(std::move(request.created), args);
+  platform::AppendEventTemplateArgs(std::move(request.out_of_entitlement), args);
   auto r = redis_.Eval(create_, {OutboxKey()}, args);
   if (!r.ok()) return r.status();
-  return std::make_pair(r->elements.at(1).str, r->elements.at(0).str == "new");
+  CreatedTicket made;
+  made.ticket_id = r->elements.at(1).str;
+  made.created = r->elements.at(0).str == "new";
+  if (!made.created) return made;
+  auto& e = made.entitlement;
+  e.set_covered(ToInt(r->elements.at(2)) == 1);
+  e.set_billable(!e.covered());
+  e.set_contract_id(r->elements.at(3).str);
+  if (int64_t end = 0; absl::SimpleAtoi(r->elements.at(4).str, &end)) {
+    *e.mutable_service_end() = TimeUtil::MillisecondsToTimestamp(end);
+  }
+  return made;
 }
 
 absl::StatusOr<v1::Ticket> TicketBook::RecordDispatch(

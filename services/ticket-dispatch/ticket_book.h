@@ -21,17 +21,29 @@ struct TicketBookConfig {
   absl::Duration idempotency_ttl = absl::Hours(24);
 };
 
-// The contract covering a product line of an account, as the entitlement table has it.
-struct ContractCover {
-  std::string contract_id;
-  absl::Time service_end;
-  bool active = false;
-};
-
 struct Deadlines {
   absl::Time accept_due;
   std::optional<absl::Time> on_site_due;
   absl::Time resolve_due;
+};
+firstline::v1::TicketSla SlaOf(const Deadlines& d);
+
+// What TicketBook::Create needs besides the ticket. The entitlement is decided as the ticket is
+// written (from the account's contracts), so the SLA comes in both variants and the events as
+// templates the script completes.
+struct NewTicket {
+  std::string idempotency_key;  // scoped by caller
+  std::string fingerprint;
+  Deadlines if_covered;
+  Deadlines if_billable;
+  platform::EventTemplate created;             // TicketCreated with the ticket as given
+  platform::EventTemplate out_of_entitlement;  // ticket, account and product line set
+};
+
+struct CreatedTicket {
+  std::string ticket_id;
+  bool created = false;  // false: an idempotent replay, ticket_id is the first ticket's
+  firstline::v1::Entitlement entitlement;  // when created
 };
 
 struct TicketQuery {
@@ -60,15 +72,10 @@ class TicketBook {
   static std::string OutboxKey() { return std::string(kTag) + ":outbox"; }
   const TicketBookConfig& config() const { return config_; }
 
-  // Contracts of an account covering `product_line`, newest service end first.
-  absl::StatusOr<std::vector<ContractCover>> Covers(const std::string& account_id,
-                                                    const std::string& product_line);
-  // Returns (ticket id, true) when created, (existing id, false) on an idempotent replay.
-  absl::StatusOr<std::pair<std::string, bool>> Create(const firstline::v1::Ticket& ticket,
-                                                      const std::string& idempotency_key,
-                                                      const std::string& fingerprint,
-                                                      const Deadlines& deadlines,
-                                                      std::vector<platform::OutboxEvent> events);
+  // Writes `ticket` (without entitlement and SLA) with the entitlement its account's contracts
+  // give its product line now: covered by the active contract that ends last, else billable
+  // (naming the contract that ended last) with an OutOfEntitlement event.
+  absl::StatusOr<CreatedTicket> Create(const firstline::v1::Ticket& ticket, NewTicket request);
   // status: "offered" (offered_to = comma list), "parked", "assigned" (offered_to = assignee).
   // Returns the ticket as it stands after the write (a stale decision leaves it as it was).
   absl::StatusOr<firstline::v1::Ticket> RecordDispatch(

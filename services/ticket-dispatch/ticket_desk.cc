@@ -114,56 +114,37 @@ absl::StatusOr<v1::Ticket> TicketDesk::Create(const platform::Principal& caller,
   t.set_status(v1::TICKET_STATUS_NEW);
   *t.mutable_created_at() = Ts(now);
 
-  // Entitlement: an active contract covering the product line now.
-  auto covers = book_.Covers(r.account_id(), r.product().product_line());
-  if (!covers.ok()) return covers.status();
-  auto* ent = t.mutable_entitlement();
-  for (const auto& c : *covers) {
-    if (c.active && c.service_end > now) {
-      ent->set_covered(true);
-      ent->set_contract_id(c.contract_id);
-      *ent->mutable_service_end() = Ts(c.service_end);
-      break;
-    }
-  }
-  if (!ent->covered()) {
-    ent->set_billable(true);
-    if (!covers->empty()) {
-      ent->set_contract_id(covers->front().contract_id);
-      *ent->mutable_service_end() = Ts(covers->front().service_end);
-    }
-  }
+  // Covered or billable is decided as the ticket is written, from the account's contracts then.
   const int sev = static_cast<int>(r.severity()) - 1;
-  const int factor = ent->covered() ? 1 : config_.sla.billable_factor;
-  Deadlines d;
-  d.accept_due = now + config_.sla.accept[sev] * factor;
-  d.resolve_due = now + config_.sla.resolve[sev] * factor;
-  *t.mutable_sla()->mutable_accept_due() = Ts(d.accept_due);
-  *t.mutable_sla()->mutable_resolve_due() = Ts(d.resolve_due);
-  if (r.needs_on_site()) {
-    d.on_site_due = absl::FromUnixSeconds(r.appointment().end().seconds());
-    *t.mutable_sla()->mutable_on_site_due() = Ts(*d.on_site_due);
+  NewTicket request{.idempotency_key = absl::StrCat(caller.subject, ":", r.idempotency_key()),
+                    .fingerprint = platform::RequestFingerprint(r)};
+  for (auto [deadlines, factor] : {std::pair{&request.if_covered, 1},
+                                   std::pair{&request.if_billable, config_.sla.billable_factor}}) {
+    deadlines->accept_due = now + config_.sla.accept[sev] * factor;
+    deadlines->resolve_due = now + config_.sla.resolve[sev] * factor;
+    if (r.needs_on_site()) {
+      deadlines->on_site_due = absl::FromUnixSeconds(r.appointment().end().seconds());
+    }
   }
-
-  std::vector<platform::OutboxEvent> events;
-  const std::string producer = book_.config().producer;
-  auto created = platform::NewEnvelope(producer, t.account_id(), trace_id, clock_);
-  *created.mutable_ticket_created()->mutable_ticket() = t;
-  events.push_back({book_.config().topic, std::move(created)});
-  if (ent->billable()) {
-    auto out = platform::NewEnvelope(producer, t.account_id(), trace_id, clock_);
-    auto* o = out.mutable_out_of_entitlement();
-    o->set_ticket_id(t.ticket_id());
-    o->set_account_id(t.account_id());
-    o->set_product_line(r.product().product_line());
-    o->set_expired_contract_id(ent->contract_id());
-    if (ent->has_service_end()) *o->mutable_expired_at() = ent->service_end();
-    events.push_back({book_.config().topic, std::move(out)});
-  }
-  auto made = book_.Create(t, absl::StrCat(caller.subject, ":", r.idempotency_key()),
-                           platform::RequestFingerprint(r), d, std::move(events));
+  const std::string& producer = book_.config().producer;
+  v1::TicketCreated created;
+  *created.mutable_ticket() = t;
+  auto created_event = platform::MakeEventTemplate(created, producer, trace_id, clock_);
+  if (!created_event.ok()) return created_event.status();
+  request.created = *std::move(created_event);
+  v1::OutOfEntitlement out;
+  out.set_ticket_id(t.ticket_id());
+  out.set_account_id(t.account_id());
+  out.set_product_line(r.product().product_line());
+  auto out_event = platform::MakeEventTemplate(out, producer, trace_id, clock_);
+  if (!out_event.ok()) return out_event.status();
+  request.out_of_entitlement = *std::move(out_event);
+  const Deadlines covered_sla = request.if_covered, billable_sla = request.if_billable;
+  auto made = book_.Create(t, std::move(request));
   if (!made.ok()) return made.status();
-  if (made->second) {
+  if (made->created) {
+    *t.mutable_entitlement() = made->entitlement;
+    *t.mutable_sla() = SlaOf(made->entitlement.covered() ? covered_sla : billable_sla);
     std::optional<v1::Ticket> stored;
     if (auto st = Dispatch(t, t.ticket_id(), trace_id, &stored); !st.ok()) {
       // Safely raised; Sweep dispatches it later. Say so rather than fail the call.
@@ -172,7 +153,7 @@ absl::StatusOr<v1::Ticket> TicketDesk::Create(const platform::Principal& caller,
     }
     if (stored.has_value()) return std::move(*stored);  // as stored: no read-back
   }
-  return book_.Get(made->first);
+  return book_.Get(made->ticket_id);
 }
 
 absl::StatusOr<v1::Ticket> TicketDesk::Get(const platform::Principal& caller,

@@ -190,6 +190,72 @@ TEST_F(TicketDispatchFixture, OutOfEntitlementIsBillableFlaggedByEventAndCovered
   EXPECT_EQ(out_of_entitlement, 1);
 }
 
+// The entitlement is decided inside the create script: the answer, the stored ticket and the
+// TicketCreated event must agree, with the SLA of the variant that applied.
+TEST_F(TicketDispatchFixture, EntitlementAndSlaComeFromTheContractsAsTheTicketIsWritten) {
+  AddEngineer("eng-a", "field");
+  const absl::Time now = clock_.Now();
+  const absl::Duration day = absl::Hours(24);
+  // acct-b: nothing active covers erp, so billable, naming the contract that ends last.
+  ASSERT_TRUE(book_->ApplyContract("acct-b", "c-pos", now + 300 * day, 1, true, {"pos"}).ok());
+  ASSERT_TRUE(book_->ApplyContract("acct-b", "c-ended", now - 10 * day, 1, true, {"erp"}).ok());
+  ASSERT_TRUE(book_->ApplyContract("acct-b", "c-off", now + 100 * day, 2, false, {"erp"}).ok());
+  // acct-c: two active ones cover erp; the one that ends last covers the ticket.
+  ASSERT_TRUE(book_->ApplyContract("acct-c", "c-short", now + 50 * day, 1, true, {"erp"}).ok());
+  ASSERT_TRUE(
+      book_->ApplyContract("acct-c", "c-long", now + 200 * day, 1, true, {"pos", "erp"}).ok());
+  v1::Ticket billable, covered;
+  ASSERT_TRUE(Create(TicketRequest("m1", "acct-b"), &billable).ok());
+  ASSERT_TRUE(Create(TicketRequest("m2", "acct-c"), &covered).ok());
+
+  EXPECT_TRUE(billable.entitlement().billable());
+  EXPECT_FALSE(billable.entitlement().covered());
+  EXPECT_EQ(billable.entitlement().contract_id(), "c-off");
+  EXPECT_EQ(billable.entitlement().service_end().seconds(), absl::ToUnixSeconds(now + 100 * day));
+  EXPECT_TRUE(covered.entitlement().covered());
+  EXPECT_FALSE(covered.entitlement().billable());
+  EXPECT_EQ(covered.entitlement().contract_id(), "c-long");
+  EXPECT_EQ(covered.entitlement().service_end().seconds(), absl::ToUnixSeconds(now + 200 * day));
+  // P3: accept in 2 h and resolve in 24 h when covered, twice that when billable.
+  const int64_t at = absl::ToUnixSeconds(now);
+  EXPECT_EQ(covered.sla().accept_due().seconds(), at + 2 * 3600);
+  EXPECT_EQ(covered.sla().resolve_due().seconds(), at + 24 * 3600);
+  EXPECT_EQ(billable.sla().accept_due().seconds(), at + 4 * 3600);
+  EXPECT_EQ(billable.sla().resolve_due().seconds(), at + 48 * 3600);
+
+  for (const v1::Ticket& answered : {billable, covered}) {
+    const v1::Ticket stored = Get(answered.ticket_id());
+    EXPECT_EQ(stored.entitlement().SerializeAsString(), answered.entitlement().SerializeAsString())
+        << answered.ticket_id();
+    EXPECT_EQ(stored.sla().accept_due().seconds(), answered.sla().accept_due().seconds());
+    EXPECT_EQ(stored.sla().resolve_due().seconds(), answered.sla().resolve_due().seconds());
+  }
+  int created = 0, out_of_entitlement = 0;
+  // Two TicketCreated, one OutOfEntitlement and the routing engine's two offers.
+  for (const auto& e : ReadTicketEvents(5)) {
+    if (e.has_ticket_created()) {
+      ++created;
+      const v1::Ticket& t = e.ticket_created().ticket();
+      const v1::Ticket& answered = t.ticket_id() == billable.ticket_id() ? billable : covered;
+      EXPECT_EQ(e.partition_key(), answered.account_id());
+      EXPECT_EQ(t.entitlement().SerializeAsString(), answered.entitlement().SerializeAsString());
+      EXPECT_EQ(t.sla().resolve_due().seconds(), answered.sla().resolve_due().seconds());
+      EXPECT_EQ(t.description(), "month-end close fails");
+    }
+    if (e.has_out_of_entitlement()) {
+      ++out_of_entitlement;
+      EXPECT_EQ(e.out_of_entitlement().ticket_id(), billable.ticket_id());
+      EXPECT_EQ(e.out_of_entitlement().account_id(), "acct-b");
+      EXPECT_EQ(e.out_of_entitlement().product_line(), "erp");
+      EXPECT_EQ(e.out_of_entitlement().expired_contract_id(), "c-off");
+      EXPECT_EQ(e.out_of_entitlement().expired_at().seconds(),
+                absl::ToUnixSeconds(now + 100 * day));
+    }
+  }
+  EXPECT_EQ(created, 2);
+  EXPECT_EQ(out_of_entitlement, 1);
+}
+
 TEST_F(TicketDispatchFixture, BadTicketsNameEveryFieldAndTransitionsAreChecked) {
   auto bad = TicketRequest("b1", "");
   bad.set_severity(v1::SEVERITY_UNSPECIFIED);
