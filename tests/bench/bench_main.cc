@@ -78,7 +78,9 @@ int main(int argc, char** argv) {
   leads->add_option("--bootstrap", bootstrap)->required();
   leads->add_option("--server-metrics-port", metrics_port, "lead-intake's /metrics")->required();
   leads->add_option("--seconds", seconds)->capture_default_str();
-  leads->add_option("--threads", threads)->capture_default_str();
+  leads->add_option("--concurrency", concurrency, "unary calls in flight, as the echo's")
+      ->capture_default_str();
+  leads->add_option("--threads", threads, "paced callers and bulk streams")->capture_default_str();
   leads->add_option("--out", out)->required();
 
   fb::EngineerLoadConfig eng;
@@ -177,7 +179,8 @@ int main(int argc, char** argv) {
       if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
     }
   } else if (leads->parsed()) {
-    auto l = fb::LeadLoad(target, secret, bootstrap, metrics_port, threads, absl::Seconds(seconds));
+    auto l = fb::LeadLoad(target, secret, bootstrap, metrics_port, concurrency, threads,
+                          absl::Seconds(seconds));
     if (!l.ok()) return Fail(l.status());
     for (const auto& f : std::vector<fb::Figure>{
              {"leads", "SubmitLead calls/s", l->unary.per_second, "1/s", "echo unary calls/s"},

@@ -13,56 +13,6 @@ namespace {
 
 using firstline::testing::v1::Echo;
 
-// One closed-loop caller: issues the next Ping as soon as the previous one finishes.
-class Caller {
- public:
-  Caller(Echo::Stub* stub, const std::string& token, absl::Time until)
-      : stub_(stub), token_(token), until_(until) {
-    request_.set_payload(std::string(64, 'x'));
-  }
-  void Start() { Issue(); }
-  void Wait() {
-    std::unique_lock lock(mu_);
-    cv_.wait(lock, [&] { return done_; });
-  }
-  std::vector<absl::Duration>& samples() { return samples_; }
-  int64_t errors() const { return errors_; }
-
- private:
-  void Issue() {
-    if (absl::Now() >= until_) {
-      std::lock_guard lock(mu_);
-      done_ = true;
-      cv_.notify_all();
-      return;
-    }
-    context_ = std::make_unique<grpc::ClientContext>();
-    context_->AddMetadata("authorization", "Bearer " + token_);
-    started_ = absl::Now();
-    stub_->async()->Ping(context_.get(), &request_, &response_, [this](grpc::Status status) {
-      if (status.ok()) {
-        samples_.push_back(absl::Now() - started_);
-      } else {
-        ++errors_;
-      }
-      Issue();
-    });
-  }
-
-  Echo::Stub* stub_;
-  std::string token_;
-  absl::Time until_;
-  firstline::testing::v1::PingRequest request_;
-  firstline::testing::v1::PingResponse response_;
-  std::unique_ptr<grpc::ClientContext> context_;
-  absl::Time started_;
-  std::vector<absl::Duration> samples_;
-  int64_t errors_ = 0;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool done_ = false;
-};
-
 }  // namespace
 
 double PercentileMs(std::vector<absl::Duration>& samples, double q) {
@@ -104,6 +54,54 @@ LatencyFigures ClosedLoop(int threads, absl::Duration duration,
   return f;
 }
 
+LatencyFigures AsyncClosedLoop(int concurrency, absl::Duration duration, const AsyncCall& start) {
+  // Each slot has one call in flight at a time, so its samples need no lock.
+  struct Slot {
+    std::vector<absl::Duration> samples;
+    int64_t errors = 0;
+    absl::Time started;
+  };
+  std::vector<Slot> slots(concurrency);
+  std::atomic<int64_t> next{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  int running = concurrency;
+  const absl::Time begin = absl::Now();
+  const absl::Time until = begin + duration;
+  std::function<void(Slot&)> issue = [&](Slot& slot) {
+    if (absl::Now() >= until) {
+      std::lock_guard lock(mu);
+      if (--running == 0) cv.notify_all();
+      return;
+    }
+    slot.started = absl::Now();
+    start(next.fetch_add(1), [&issue, &slot](bool ok) {
+      if (ok) {
+        slot.samples.push_back(absl::Now() - slot.started);
+      } else {
+        ++slot.errors;
+      }
+      issue(slot);
+    });
+  };
+  for (auto& slot : slots) issue(slot);
+  {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return running == 0; });
+  }
+  std::vector<absl::Duration> all;
+  LatencyFigures f;
+  for (auto& slot : slots) {
+    all.insert(all.end(), slot.samples.begin(), slot.samples.end());
+    f.errors += slot.errors;
+  }
+  f.count = static_cast<int64_t>(all.size());
+  f.per_second = static_cast<double>(all.size()) / absl::ToDoubleSeconds(absl::Now() - begin);
+  f.p50_ms = PercentileMs(all, 0.50);
+  f.p99_ms = PercentileMs(all, 0.99);
+  return f;
+}
+
 absl::StatusOr<LatencyFigures> EchoUnary(const std::string& target, const std::string& token,
                                          int concurrency, absl::Duration duration) {
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
@@ -111,25 +109,19 @@ absl::StatusOr<LatencyFigures> EchoUnary(const std::string& target, const std::s
     return absl::UnavailableError("echo server at " + target + " is not reachable");
   }
   auto stub = Echo::NewStub(channel);
-  absl::Time start = absl::Now();
-  std::vector<std::unique_ptr<Caller>> callers;
-  for (int i = 0; i < concurrency; ++i) {
-    callers.push_back(std::make_unique<Caller>(stub.get(), token, start + duration));
-  }
-  for (auto& c : callers) c->Start();
-  std::vector<absl::Duration> all;
-  LatencyFigures figures;
-  for (auto& c : callers) {
-    c->Wait();
-    all.insert(all.end(), c->samples().begin(), c->samples().end());
-    figures.errors += c->errors();
-  }
-  double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  figures.count = static_cast<int64_t>(all.size());
-  figures.per_second = static_cast<double>(all.size()) / seconds;
-  figures.p50_ms = PercentileMs(all, 0.50);
-  figures.p99_ms = PercentileMs(all, 0.99);
-  return figures;
+  firstline::testing::v1::PingRequest request;
+  request.set_payload(std::string(64, 'x'));
+  const std::string authorization = "Bearer " + token;
+  return AsyncClosedLoop(concurrency, duration, [&](int64_t, std::function<void(bool)> done) {
+    struct Call {
+      grpc::ClientContext context;
+      firstline::testing::v1::PingResponse response;
+    };
+    auto call = std::make_shared<Call>();
+    call->context.AddMetadata("authorization", authorization);
+    stub->async()->Ping(&call->context, &request, &call->response,
+                        [call, done = std::move(done)](grpc::Status s) { done(s.ok()); });
+  });
 }
 
 absl::StatusOr<double> EchoStream(const std::string& target, const std::string& token,

@@ -77,8 +77,8 @@ absl::Status Heartbeat(v1::LeadIntake::Stub& stub, const Tokens& tokens) {
 }  // namespace
 
 absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::string& secret,
-                                     const std::string& bootstrap, int metrics_port, int threads,
-                                     absl::Duration duration) {
+                                     const std::string& bootstrap, int metrics_port,
+                                     int concurrency, int threads, absl::Duration duration) {
   Tokens tokens(secret);
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   auto stub = v1::LeadIntake::NewStub(channel);
@@ -116,11 +116,18 @@ absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::strin
   absl::SleepFor(kMetricsRefresh);  // so the start holds the set-up's round trips already
   auto trips_before = ServiceRedisRoundTrips(metrics_port);
   if (!trips_before.ok()) return trips_before.status();
-  f.unary = ClosedLoop(threads, duration, [&](int64_t n) {
-    grpc::ClientContext c;
-    c.AddMetadata("authorization", call_centre);
-    v1::SubmitLeadResponse r;
-    return stub->SubmitLead(&c, Lead(run, n), &r).ok();
+  // Driven as the echo baseline is: `concurrency` calls in flight from the callback API.
+  f.unary = AsyncClosedLoop(concurrency, duration, [&](int64_t n, std::function<void(bool)> done) {
+    struct Call {
+      grpc::ClientContext context;
+      v1::SubmitLeadRequest request;
+      v1::SubmitLeadResponse response;
+    };
+    auto call = std::make_shared<Call>();
+    call->context.AddMetadata("authorization", call_centre);
+    call->request = Lead(run, n);
+    stub->async()->SubmitLead(&call->context, &call->request, &call->response,
+                              [call, done = std::move(done)](grpc::Status s) { done(s.ok()); });
   });
   if (f.unary.errors > 0) return absl::InternalError(absl::StrCat(f.unary.errors, " leads failed"));
   absl::SleepFor(kMetricsRefresh);

@@ -30,6 +30,14 @@ double PercentileMs(std::vector<absl::Duration>& samples, double q);
 LatencyFigures ClosedLoop(int threads, absl::Duration duration,
                           const std::function<bool(int64_t)>& op);
 
+// Starts call `n` through gRPC's callback API; `done(ok)` is called when it ends.
+using AsyncCall = std::function<void(int64_t n, std::function<void(bool ok)> done)>;
+
+// `concurrency` closed-loop callers for `duration`, each starting its next call as its last one
+// ends, with no thread per caller (the echo baseline's client, so a service beside it is driven
+// the same way).
+LatencyFigures AsyncClosedLoop(int concurrency, absl::Duration duration, const AsyncCall& start);
+
 // Unary Echo.Ping with `concurrency` calls in flight (callback API) for `duration`.
 absl::StatusOr<LatencyFigures> EchoUnary(const std::string& target, const std::string& token,
                                          int concurrency, absl::Duration duration);
@@ -81,10 +89,11 @@ struct LeadFigures {
 };
 
 // The `leads` scenario against a running lead-intake at `target`; tokens are minted with
-// `secret`; the bus is read at `bootstrap`.
+// `secret`; the bus is read at `bootstrap`. The unary run keeps `concurrency` calls in flight
+// (as the echo baseline); the paced run and the bulk streams use `threads` callers.
 absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::string& secret,
-                                     const std::string& bootstrap, int metrics_port, int threads,
-                                     absl::Duration duration);
+                                     const std::string& bootstrap, int metrics_port,
+                                     int concurrency, int threads, absl::Duration duration);
 
 struct EngineerLoadConfig {
   std::string target;  // ticket-dispatch
