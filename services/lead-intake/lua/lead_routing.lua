@@ -8,7 +8,7 @@
 --   when this decision is applied, so a retry gets exactly the answer this call gives
 -- Returns the status now stored.
 local lead = P .. 'lead:' .. ARGV[2]
-local l = redis.call('HMGET', lead, 'status', 'rts', 'worker')
+local l = redis.call('HMGET', lead, 'status', 'rts', 'worker', 'due')
 if not l[1] then return redis.error_reply('NOT_FOUND lead ' .. ARGV[2] .. ' does not exist') end
 local at, status = tonumber(ARGV[1]), ARGV[3]
 local routable = l[1] == 'new' or l[1] == 'offered' or l[1] == 'parked'
@@ -27,14 +27,18 @@ if status == 'assigned' then
   return 'assigned'
 end
 if not routable or at < tonumber(l[2] or '0') then return l[1] end
-redis.call('HSET', lead, 'status', status, 'worker', ARGV[4], 'org', ARGV[5], 'rule', ARGV[6],
-  'offer', ARGV[7], 'rts', at)
+-- The first-response deadline is set once, by the first decision that has one.
+local fields = { 'status', status, 'worker', ARGV[4], 'org', ARGV[5], 'rule', ARGV[6],
+  'offer', ARGV[7], 'rts', at }
+local due = tonumber(ARGV[8])
+if due > 0 and l[4] == false then
+  fields[#fields + 1] = 'due'
+  fields[#fields + 1] = due
+  redis.call('ZADD', P .. 'sla', due, ARGV[2])
+end
+redis.call('HSET', lead, unpack(fields))
 redis.call('ZREM', P .. 'unrouted', ARGV[2])
 if (ARGV[10] or '') ~= '' and redis.call('EXISTS', P .. 'idem:' .. ARGV[10]) == 1 then
   redis.call('HSET', P .. 'idem:' .. ARGV[10], 'answer', ARGV[11])
-end
-local due = tonumber(ARGV[8])
-if due > 0 and redis.call('HSETNX', lead, 'due', due) == 1 then
-  redis.call('ZADD', P .. 'sla', due, ARGV[2])
 end
 return status

@@ -41,8 +41,12 @@ for _, key in ipairs(dedup_keys) do
 end
 
 local account, new_account = resolve_account(ARGV[8], ARGV[9], ARGV[5], now)
-local customer = redis.call('HGET', P .. 'acct:' .. account, 'customer') or '0'
-local partner = protecting_partner(account, now)
+-- An account this lead just created is no customer yet and has no protection to read.
+local customer, partner = '0', ''
+if not new_account then
+  customer = redis.call('HGET', P .. 'acct:' .. account, 'customer') or '0'
+  partner = protecting_partner(account, now)
+end
 
 local id = ARGV[4]
 redis.call('HSET', P .. 'lead:' .. id, 'doc', ARGV[11], 'account', account, 'status', 'new',
