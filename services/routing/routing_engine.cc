@@ -282,6 +282,11 @@ absl::StatusOr<Decision> RoutingEngine::RouteFrom(const Policy& policy, const Wo
       if (!r.ok()) return r.status();
       const std::string& outcome = r->elements.at(0).str;
       if (outcome == "owner") {
+        // Only a probing decision steps aside; anything else would send the loop back forever.
+        if (!probes_owner || carried.empty()) {
+          return absl::InternalError(
+              absl::StrCat("offer script: an owner answer to item ", item.id, " not probing"));
+        }
         // The account has an owner after all: back to the owner target, without its note.
         owner = r->elements.at(1).str;
         carried.pop_back();
