@@ -40,6 +40,14 @@ int64_t ToInt(const platform::RedisValue& v) {
 
 std::string Ms(absl::Time t) { return std::to_string(absl::ToUnixMillis(t)); }
 
+v1::TicketSla SlaOf(const Deadlines& d) {
+  v1::TicketSla sla;
+  *sla.mutable_accept_due() = platform::ToProtoTime(d.accept_due);
+  if (d.on_site_due) *sla.mutable_on_site_due() = platform::ToProtoTime(*d.on_site_due);
+  *sla.mutable_resolve_due() = platform::ToProtoTime(d.resolve_due);
+  return sla;
+}
+
 constexpr const char* kStatusNames[] = {"",         "new",     "offered",  "assigned", "parked",
                                         "en_route", "on_site", "resolved", "cancelled"};
 
@@ -76,17 +84,10 @@ std::string TicketBook::TicketOfItem(const std::string& item_id) {
   return colon == std::string::npos ? item_id : item_id.substr(0, colon);
 }
 
-v1::TicketSla SlaOf(const Deadlines& d) {
-  v1::TicketSla sla;
-  *sla.mutable_accept_due() = platform::ToProtoTime(d.accept_due);
-  if (d.on_site_due) *sla.mutable_on_site_due() = platform::ToProtoTime(*d.on_site_due);
-  *sla.mutable_resolve_due() = platform::ToProtoTime(d.resolve_due);
-  return sla;
-}
-
 absl::StatusOr<CreatedTicket> TicketBook::Create(const v1::Ticket& ticket, NewTicket request) {
   const auto& covered = request.if_covered;
   const auto& billable = request.if_billable;
+  v1::TicketSla covered_sla = SlaOf(covered), billable_sla = SlaOf(billable);
   std::vector<std::string> args = {
       std::to_string(NowMs()),
       request.idempotency_key,
@@ -100,8 +101,8 @@ absl::StatusOr<CreatedTicket> TicketBook::Create(const v1::Ticket& ticket, NewTi
       Ms(covered.resolve_due),
       Ms(billable.accept_due),
       Ms(billable.resolve_due),
-      SlaOf(covered).SerializeAsString(),
-      SlaOf(billable).SerializeAsString(),
+      covered_sla.SerializeAsString(),
+      billable_sla.SerializeAsString(),
       std::to_string(absl::ToInt64Milliseconds(config_.idempotency_ttl)),
       config_.topic};
   platform::AppendEventTemplateArgs(std::move(request.created), args);
@@ -115,6 +116,7 @@ absl::StatusOr<CreatedTicket> TicketBook::Create(const v1::Ticket& ticket, NewTi
   auto& e = made.entitlement;
   e.set_covered(ToInt(r->elements.at(2)) == 1);
   e.set_billable(!e.covered());
+  made.sla = e.covered() ? std::move(covered_sla) : std::move(billable_sla);
   e.set_contract_id(r->elements.at(3).str);
   if (int64_t end = 0; absl::SimpleAtoi(r->elements.at(4).str, &end)) {
     *e.mutable_service_end() = TimeUtil::MillisecondsToTimestamp(end);

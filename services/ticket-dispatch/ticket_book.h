@@ -26,7 +26,6 @@ struct Deadlines {
   std::optional<absl::Time> on_site_due;
   absl::Time resolve_due;
 };
-firstline::v1::TicketSla SlaOf(const Deadlines& d);
 
 // What TicketBook::Create needs besides the ticket. The entitlement is decided as the ticket is
 // written (from the account's contracts), so the SLA comes in both variants and the events as
@@ -44,6 +43,7 @@ struct CreatedTicket {
   std::string ticket_id;
   bool created = false;  // false: an idempotent replay, ticket_id is the first ticket's
   firstline::v1::Entitlement entitlement;  // when created
+  firstline::v1::TicketSla sla;            // when created: the variant that applied
 };
 
 struct TicketQuery {

@@ -139,12 +139,11 @@ absl::StatusOr<v1::Ticket> TicketDesk::Create(const platform::Principal& caller,
   auto out_event = platform::MakeEventTemplate(out, producer, trace_id, clock_);
   if (!out_event.ok()) return out_event.status();
   request.out_of_entitlement = *std::move(out_event);
-  const Deadlines covered_sla = request.if_covered, billable_sla = request.if_billable;
   auto made = book_.Create(t, std::move(request));
   if (!made.ok()) return made.status();
   if (made->created) {
     *t.mutable_entitlement() = made->entitlement;
-    *t.mutable_sla() = SlaOf(made->entitlement.covered() ? covered_sla : billable_sla);
+    *t.mutable_sla() = made->sla;
     std::optional<v1::Ticket> stored;
     if (auto st = Dispatch(t, t.ticket_id(), trace_id, &stored); !st.ok()) {
       // Safely raised; Sweep dispatches it later. Say so rather than fail the call.

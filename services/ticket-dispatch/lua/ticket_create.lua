@@ -67,5 +67,4 @@ if not covered then
   if contract then expired = pb_str(4, contract) .. pb_time(5, service_end) end
   outbox_emit_template(OUTBOX, ARGV[16], account, 22, expired)
 end
-if not contract then return { 'new', id, covered and 1 or 0, '', '' } end
-return { 'new', id, covered and 1 or 0, contract, tostring(service_end) }
+return { 'new', id, covered and 1 or 0, contract or '', contract and tostring(service_end) or '' }
