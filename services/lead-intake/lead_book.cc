@@ -7,6 +7,7 @@
 #include "firstline/v1/lead_events.pb.h"
 #include "google/protobuf/util/time_util.h"
 #include "lua/lead_answer.lua.h"
+#include "lua/lead_archive.lua.h"
 #include "lua/lead_routing.lua.h"
 #include "lua/lead_sla.lua.h"
 #include "lua/lead_status.lua.h"
@@ -80,7 +81,8 @@ LeadBook::LeadBook(platform::RedisClient& redis, const platform::Clock& clock,
       answer_("lead_answer", kLeadAnswerLua),
       routing_("lead_routing", kLeadRoutingLua),
       status_("lead_status", kLeadStatusLua),
-      sla_("lead_sla", kLeadSlaLua) {}
+      sla_("lead_sla", kLeadSlaLua),
+      archive_("lead_archive", kLeadArchiveLua) {}
 
 int64_t LeadBook::NowMs() const { return absl::ToUnixMillis(clock_.Now()); }
 
@@ -279,6 +281,14 @@ absl::StatusOr<std::vector<std::string>> LeadBook::Unrouted(absl::Duration age, 
   std::vector<std::string> ids;
   for (const auto& e : r->elements) ids.push_back(e.str);
   return ids;
+}
+
+absl::StatusOr<int> LeadBook::ArchiveClosed(int limit) {
+  const int64_t cutoff = NowMs() - absl::ToInt64Milliseconds(config_.closed_retention);
+  auto r = redis_.Eval(archive_, {OutboxKey()},
+                       {std::to_string(cutoff), std::to_string(std::max(limit, 1))});
+  if (!r.ok()) return r.status();
+  return static_cast<int>(r->integer);
 }
 
 absl::StatusOr<AccountStanding> LeadBook::Standing(const std::string& account_id) {

@@ -19,6 +19,9 @@ struct LeadBookConfig {
   std::string topic = "firstline.leads.v1";
   absl::Duration duplicate_window = absl::Hours(24 * 30);
   absl::Duration idempotency_ttl = absl::Hours(24);
+  // A converted or disqualified lead is archived (forgotten, with its index entries) this long
+  // after it closed, so the keyspace does not grow with every lead ever taken in.
+  absl::Duration closed_retention = absl::Hours(24 * 400);
 };
 
 // What taking in one lead did.
@@ -103,6 +106,8 @@ class LeadBook {
   absl::StatusOr<std::vector<std::string>> ClaimSlaBreaches(int limit);
   // Leads taken in but not routed for longer than `age` (a crash between intake and routing).
   absl::StatusOr<std::vector<std::string>> Unrouted(absl::Duration age, int limit);
+  // Archives up to `limit` leads closed longer than the retention ago; returns how many.
+  absl::StatusOr<int> ArchiveClosed(int limit);
   absl::StatusOr<AccountStanding> Standing(const std::string& account_id);
   // The rep who converted the account's latest converted lead, or "".
   absl::StatusOr<std::string> ConvertedBy(const std::string& account_id);
@@ -121,6 +126,7 @@ class LeadBook {
   platform::RedisScript routing_;
   platform::RedisScript status_;
   platform::RedisScript sla_;
+  platform::RedisScript archive_;
 };
 
 // "offered" <-> LEAD_STATUS_OFFERED, ...

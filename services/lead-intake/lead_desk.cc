@@ -381,6 +381,9 @@ absl::StatusOr<SweepReport> LeadDesk::Sweep() {
     if (auto st = Record(*d, clock_.Now()); !st.ok()) return st;
     ++report.rerouted;
   }
+  auto archived = book_.ArchiveClosed(config_.sweep_batch);
+  if (!archived.ok()) return archived.status();
+  report.archived = *archived;
   return report;
 }
 

@@ -26,6 +26,7 @@ struct SweepReport {
   int expired_offers = 0;  // decisions made after offers expired
   int sla_breaches = 0;
   int rerouted = 0;  // intakes routed after a crash
+  int archived = 0;  // closed leads forgotten after their retention
 };
 
 // The lead desk: everything lead-intake does, without any transport. Normalises and takes in

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   fl::RegistrationBookConfig registration_config;
   int duplicate_window_days = 30;
   int protection_days = 90;
+  int closed_retention_days = 400;
   app.add_option("--default-country-code", desk_config.limits.default_country_code,
                  "calling code for phone numbers without one")
       ->envname("FIRSTLINE_DEFAULT_COUNTRY_CODE")
@@ -44,6 +45,11 @@ int main(int argc, char** argv) {
       ->envname("FIRSTLINE_PROTECTION_DAYS")
       ->check(CLI::Range(1, 730))
       ->capture_default_str();
+  app.add_option("--closed-lead-retention-days", closed_retention_days,
+                 "a converted or disqualified lead is archived this many days after it closed")
+      ->envname("FIRSTLINE_CLOSED_LEAD_RETENTION_DAYS")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
   app.add_option("--vendor-organisation", registration_config.vendor_organisation,
                  "organisation id of the vendor's own (direct) sales")
       ->envname("FIRSTLINE_VENDOR_ORGANISATION")
@@ -51,6 +57,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   fr::SizeRedisPoolForRouting(app, routing, config);
   book_config.duplicate_window = absl::Hours(24) * duplicate_window_days;
+  book_config.closed_retention = absl::Hours(24) * closed_retention_days;
   registration_config.protection = absl::Hours(24) * protection_days;
 
   auto runtime = fp::ServiceRuntime::Create(config, fp::SystemClock::Instance());

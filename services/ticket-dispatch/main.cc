@@ -25,14 +25,22 @@ int main(int argc, char** argv) {
   fr::BindRoutingHostFlags(app, routing);
   ft::TicketDeskConfig desk_config;
   int follow_up_hours = 24;
+  ft::TicketBookConfig book_config;
+  int closed_retention_days = 400;
   app.add_option("--follow-up-hours", follow_up_hours,
                  "satisfaction call-back due this long after resolution")
       ->envname("FIRSTLINE_FOLLOW_UP_HOURS")
       ->check(CLI::Range(1, 720))
       ->capture_default_str();
+  app.add_option("--closed-ticket-retention-days", closed_retention_days,
+                 "a resolved or cancelled ticket is archived this many days after it closed")
+      ->envname("FIRSTLINE_CLOSED_TICKET_RETENTION_DAYS")
+      ->check(CLI::Range(1, 3650))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   fr::SizeRedisPoolForRouting(app, routing, config);
   desk_config.follow_up_delay = absl::Hours(follow_up_hours);
+  book_config.closed_retention = absl::Hours(24) * closed_retention_days;
 
   auto runtime = fp::ServiceRuntime::Create(config, fp::SystemClock::Instance());
   if (!runtime.ok()) {
@@ -49,7 +57,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "ticket-dispatch: %s\n", fp::StatusText(host.status()).c_str());
     return 2;
   }
-  ft::TicketBook book(rt.redis(), rt.clock(), ft::TicketBookConfig{});
+  ft::TicketBook book(rt.redis(), rt.clock(), book_config);
   ft::TicketDesk desk(book, (*host)->engine(), rt.clock(), desk_config);
   fp::IdempotentAnswers answers(rt.redis(), "ticket-dispatch");
   ft::AdapterParts parts{desk, (*host)->rpc_pool(), answers, rt.authorizer()};

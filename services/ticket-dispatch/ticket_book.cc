@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "lua/contract_apply.lua.h"
+#include "lua/ticket_archive.lua.h"
 #include "lua/ticket_close.lua.h"
 #include "lua/ticket_create.lua.h"
 #include "lua/ticket_dispatch.lua.h"
@@ -75,13 +76,14 @@ TicketBook::TicketBook(platform::RedisClient& redis, const platform::Clock& cloc
       status_("ticket_status", kTicketStatusLua),
       sla_("ticket_sla", kTicketSlaLua),
       close_("ticket_close", kTicketCloseLua),
-      contract_("contract_apply", kContractApplyLua) {}
+      contract_("contract_apply", kContractApplyLua),
+      archive_("ticket_archive", kTicketArchiveLua) {}
 
 int64_t TicketBook::NowMs() const { return absl::ToUnixMillis(clock_.Now()); }
 
 std::string TicketBook::TicketOfItem(const std::string& item_id) {
-  auto colon = item_id.find(":r");
-  return colon == std::string::npos ? item_id : item_id.substr(0, colon);
+  auto round = item_id.find("-r");
+  return round == std::string::npos ? item_id : item_id.substr(0, round);
 }
 
 absl::StatusOr<CreatedTicket> TicketBook::Create(const v1::Ticket& ticket, NewTicket request) {
@@ -267,6 +269,14 @@ absl::StatusOr<std::vector<std::string>> TicketBook::Unrouted(absl::Duration age
   std::vector<std::string> ids;
   for (const auto& e : r->elements) ids.push_back(e.str);
   return ids;
+}
+
+absl::StatusOr<int> TicketBook::ArchiveClosed(int limit) {
+  const int64_t cutoff = NowMs() - absl::ToInt64Milliseconds(config_.closed_retention);
+  auto r = redis_.Eval(archive_, {OutboxKey()},
+                       {std::to_string(cutoff), std::to_string(std::max(limit, 1))});
+  if (!r.ok()) return r.status();
+  return static_cast<int>(r->integer);
 }
 
 absl::StatusOr<bool> TicketBook::ApplyContract(const std::string& account_id,

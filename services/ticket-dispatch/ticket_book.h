@@ -19,6 +19,9 @@ struct TicketBookConfig {
   std::string producer = "ticket-dispatch";
   std::string topic = "firstline.tickets.v1";
   absl::Duration idempotency_ttl = absl::Hours(24);
+  // A resolved or cancelled ticket is archived (forgotten, with its index entries) this long
+  // after it closed: long enough for its satisfaction call-back and audits.
+  absl::Duration closed_retention = absl::Hours(24 * 400);
 };
 
 struct Deadlines {
@@ -91,13 +94,15 @@ class TicketBook {
   absl::StatusOr<firstline::v1::Ticket> Get(const std::string& ticket_id);
   // The engine item of the ticket's current dispatch round.
   absl::StatusOr<std::string> RoutingItem(const std::string& ticket_id);
-  // The ticket behind an engine item ("<ticket>" or "<ticket>:r<n>").
+  // The ticket behind an engine item ("<ticket>" or "<ticket>-r<n>"; ticket ids are hex).
   static std::string TicketOfItem(const std::string& item_id);
   absl::StatusOr<std::pair<std::vector<firstline::v1::Ticket>, std::string>> List(
       const TicketQuery& query);
   // Claims due deadline timers; returns (ticket, kind) pairs.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ClaimBreaches(int limit);
   absl::StatusOr<std::vector<std::string>> Unrouted(absl::Duration age, int limit);
+  // Archives up to `limit` tickets closed longer than the retention ago; returns how many.
+  absl::StatusOr<int> ArchiveClosed(int limit);
   absl::StatusOr<bool> ApplyContract(const std::string& account_id, const std::string& contract_id,
                                      absl::Time service_end, int64_t version, bool active,
                                      const std::vector<std::string>& product_lines);
@@ -117,6 +122,7 @@ class TicketBook {
   platform::RedisScript sla_;
   platform::RedisScript close_;
   platform::RedisScript contract_;
+  platform::RedisScript archive_;
 };
 
 std::string TicketStatusName(firstline::v1::TicketStatus status);

@@ -26,6 +26,7 @@ struct TicketSweep {
   int expired_offers = 0;
   int breaches = 0;
   int rerouted = 0;
+  int archived = 0;  // closed tickets forgotten after their retention
 };
 
 // Ticket dispatch without transport: entitlement from contract events, deadlines by severity

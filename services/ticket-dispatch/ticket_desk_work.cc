@@ -224,6 +224,9 @@ absl::StatusOr<TicketSweep> TicketDesk::Sweep() {
     }
     ++report.rerouted;
   }
+  auto archived = book_.ArchiveClosed(config_.sweep_batch);
+  if (!archived.ok()) return archived.status();
+  report.archived = *archived;
   return report;
 }
 

@@ -455,5 +455,93 @@ TEST_F(LeadIntakeFixture, SweepAdoptsADecisionACrashedInstanceNeverRecorded) {
   EXPECT_EQ(again->rerouted, 0);
 }
 
+TEST_F(LeadIntakeFixture, ClosedLeadsAreArchivedAfterTheirRetentionOpenOnesNever) {
+  AddRep("rep-a", "inside-sales");
+  auto take = [&](const std::string& key, const std::string& phone, const std::string& company) {
+    v1::SubmitLeadResponse r;
+    grpc::Status st = Submit(LeadRequest(key, phone, "", company), &r);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    Accept("rep-a", r.lead().routing().offer_id());
+    return r.lead();
+  };
+  auto close = [&](const std::string& lead_id, v1::LeadStatus s, const std::string& reason) {
+    v1::UpdateLeadStatusRequest req;
+    req.set_lead_id(lead_id);
+    req.set_status(s);
+    req.set_reason(reason);
+    v1::UpdateLeadStatusResponse resp;
+    auto ctx = As(Rep("rep-a"));
+    grpc::Status st = stub_->UpdateLeadStatus(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  };
+  const v1::Lead won = take("ar-1", "13800000301", "Won Trading Co., Ltd.");
+  const v1::Lead lost = take("ar-2", "13800000302", "Lost Trading Co., Ltd.");
+  const v1::Lead open = take("ar-3", "13800000303", "Open Trading Co., Ltd.");
+  v1::SubmitLeadResponse touch;  // a duplicate merged into `won`: its touches list exists
+  ASSERT_TRUE(Submit(LeadRequest("ar-4", "13800000301"), &touch).ok());
+  ASSERT_TRUE(touch.merged());
+  close(won.lead_id(), v1::LEAD_STATUS_CONVERTED, "");
+  close(lost.lead_id(), v1::LEAD_STATUS_DISQUALIFIED, "no budget");
+  auto& redis = runtime_->redis();
+  auto exists = [&](const std::string& key) {
+    auto r = redis.Command({"EXISTS", key});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() && r->integer == 1;
+  };
+  auto indexed = [&](const std::string& index, const std::string& id) {
+    auto r = redis.Command({"ZSCORE", index, id});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() && !r->is_nil();
+  };
+  ASSERT_TRUE(exists("{li}:lead:" + won.lead_id() + ":touches"));
+
+  // The default retention is 400 days from the close.
+  clock_.Advance(absl::Hours(24 * 399));
+  auto early = desk_->Sweep();
+  ASSERT_TRUE(early.ok()) << early.status();
+  EXPECT_EQ(early->archived, 0);
+  EXPECT_TRUE(GetLead(kOperator, won.lead_id(), nullptr).ok());
+
+  clock_.Advance(absl::Hours(48));
+  auto sweep = desk_->Sweep();
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_EQ(sweep->archived, 2);
+  for (const v1::Lead* gone : {&won, &lost}) {
+    const std::string& id = gone->lead_id();
+    EXPECT_EQ(GetLead(kOperator, id, nullptr).error_code(), grpc::StatusCode::NOT_FOUND) << id;
+    EXPECT_FALSE(exists("{li}:lead:" + id));
+    EXPECT_FALSE(exists("{li}:lead:" + id + ":touches"));
+    for (const std::string& index :
+         {std::string("{li}:leads"), "{li}:al:" + gone->account_id(), std::string("{li}:wl:rep-a"),
+          std::string("{li}:ol:vendor"), std::string("{li}:closed")}) {
+      EXPECT_FALSE(indexed(index, id)) << index << " still lists " << id;
+    }
+  }
+  // The open lead stays, however old, in every index.
+  v1::Lead kept;
+  ASSERT_TRUE(GetLead(kOperator, open.lead_id(), &kept).ok());
+  EXPECT_EQ(kept.status(), v1::LEAD_STATUS_ASSIGNED);
+  for (const std::string& index : {std::string("{li}:leads"), "{li}:al:" + open.account_id(),
+                                   std::string("{li}:wl:rep-a"), std::string("{li}:ol:vendor")}) {
+    EXPECT_TRUE(indexed(index, open.lead_id())) << index;
+  }
+  v1::ListLeadsRequest list;
+  v1::ListLeadsResponse page;
+  auto ctx = As(Rep("rep-a"));
+  ASSERT_TRUE(stub_->ListLeads(ctx.get(), list, &page).ok());
+  ASSERT_EQ(page.leads_size(), 1);
+  EXPECT_EQ(page.leads(0).lead_id(), open.lead_id());
+  auto again = desk_->Sweep();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->archived, 0);
+
+  // The archived lead's phone still names it for duplicate matching (that key lives by Redis
+  // time): a new inquiry from it is a new lead, not a merge into nothing.
+  v1::SubmitLeadResponse fresh;
+  ASSERT_TRUE(Submit(LeadRequest("ar-5", "13800000301"), &fresh).ok());
+  EXPECT_FALSE(fresh.merged());
+  EXPECT_NE(fresh.lead().lead_id(), won.lead_id());
+}
+
 }  // namespace
 }  // namespace firstline::lead_intake::testing

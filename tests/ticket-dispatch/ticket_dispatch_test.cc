@@ -378,3 +378,108 @@ TEST_F(TicketDispatchFixture, SweepAdoptsADispatchACrashedInstanceNeverRecorded)
 
 }  // namespace
 }  // namespace firstline::ticket_dispatch::testing
+
+namespace firstline::ticket_dispatch::testing {
+namespace {
+
+TEST_F(TicketDispatchFixture, ClosedTicketsAreArchivedAfterTheirRetentionOpenOnesNever) {
+  AddEngineer("eng-p", "field", {"erp", "erp:v9", "erp:finance"}, "partner-x");
+  auto accept = [&](const std::string& engineer, const std::string& org) {
+    auto offers = engine_->PendingOffers(engineer);
+    ASSERT_TRUE(offers.ok() && !offers->empty()) << engineer << " has no offer";
+    v1::AcceptOfferRequest req;
+    req.set_offer_id(offers->front().offer_id);
+    v1::AcceptOfferResponse resp;
+    auto ctx = As(Engineer(engineer, org));
+    grpc::Status st = field_->AcceptOffer(ctx.get(), req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  };
+  auto move = [&](const std::string& engineer, const std::string& org, const std::string& id,
+                  bool resolved) {
+    v1::UpdateTicketStatusRequest req;
+    req.set_ticket_id(id);
+    req.set_status(resolved ? v1::TICKET_STATUS_RESOLVED : v1::TICKET_STATUS_ASSIGNED);
+    req.set_unable_to_resolve(!resolved);
+    req.set_notes("tried the closing job");
+    v1::UpdateTicketStatusResponse resp;
+    auto ctx = As(Engineer(engineer, org));
+    grpc::Status st = field_->UpdateTicketStatus(ctx.get(), req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  };
+  // Assigned to a partner's engineer, handed back, then resolved by the vendor's: the ticket
+  // is listed for both organisations until it is archived.
+  v1::Ticket twice;
+  ASSERT_TRUE(Create(TicketRequest("ar-1", "acct-1"), &twice).ok());
+  accept("eng-p", "partner-x");
+  SetAvailability("eng-p", v1::AVAILABILITY_OFFLINE, "partner-x");
+  AddEngineer("eng-a", "field");
+  move("eng-p", "partner-x", twice.ticket_id(), false);
+  // Handed back: dispatched again at once, flagged (a new round under its own engine item).
+  const v1::Ticket again = Get(twice.ticket_id());
+  EXPECT_EQ(again.status(), v1::TICKET_STATUS_OFFERED);
+  EXPECT_TRUE(again.flagged());
+  ASSERT_EQ(again.dispatch().offered_to_size(), 1);
+  EXPECT_EQ(again.dispatch().offered_to(0), "eng-a");
+  accept("eng-a", "vendor");
+  move("eng-a", "vendor", twice.ticket_id(), true);
+  v1::Ticket cancelled;
+  ASSERT_TRUE(Create(TicketRequest("ar-2", "acct-2"), &cancelled).ok());
+  {
+    v1::CancelTicketRequest req;
+    req.set_ticket_id(cancelled.ticket_id());
+    req.set_reason("raised twice");
+    v1::CancelTicketResponse resp;
+    auto ctx = As(kOperator);
+    ASSERT_TRUE(tickets_->CancelTicket(ctx.get(), req, &resp).ok());
+  }
+  v1::Ticket open;
+  ASSERT_TRUE(Create(TicketRequest("ar-3", "acct-3"), &open).ok());
+  accept("eng-a", "vendor");
+
+  auto& redis = runtime_->redis();
+  auto indexed = [&](const std::string& index, const std::string& id) {
+    auto r = redis.Command({"ZSCORE", index, id});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() && !r->is_nil();
+  };
+  ASSERT_TRUE(indexed("{td}:ot:partner-x", twice.ticket_id()));
+  ASSERT_TRUE(indexed("{td}:ot:vendor", twice.ticket_id()));
+
+  clock_.Advance(absl::Hours(24 * 399));  // the default retention is 400 days from the close
+  auto early = desk_->Sweep();
+  ASSERT_TRUE(early.ok()) << early.status();
+  EXPECT_EQ(early->archived, 0);
+  clock_.Advance(absl::Hours(48));
+  auto sweep = desk_->Sweep();
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_EQ(sweep->archived, 2);
+  for (const v1::Ticket* gone : {&twice, &cancelled}) {
+    const std::string& id = gone->ticket_id();
+    v1::GetTicketRequest req;
+    req.set_ticket_id(id);
+    v1::GetTicketResponse resp;
+    auto ctx = As(kOperator);
+    EXPECT_EQ(tickets_->GetTicket(ctx.get(), req, &resp).error_code(), grpc::StatusCode::NOT_FOUND);
+    auto exists = redis.Command({"EXISTS", "{td}:t:" + id});
+    ASSERT_TRUE(exists.ok());
+    EXPECT_EQ(exists->integer, 0) << id;
+    for (const std::string& index :
+         {std::string("{td}:tickets"), "{td}:at:" + gone->account_id(),
+          std::string("{td}:et:eng-a"), std::string("{td}:ot:vendor"),
+          std::string("{td}:ot:partner-x"), std::string("{td}:closed")}) {
+      EXPECT_FALSE(indexed(index, id)) << index << " still lists " << id;
+    }
+  }
+  // The open ticket stays, however old, in every index.
+  EXPECT_EQ(Get(open.ticket_id()).status(), v1::TICKET_STATUS_ASSIGNED);
+  for (const std::string& index : {std::string("{td}:tickets"), std::string("{td}:at:acct-3"),
+                                   std::string("{td}:et:eng-a"), std::string("{td}:ot:vendor")}) {
+    EXPECT_TRUE(indexed(index, open.ticket_id())) << index;
+  }
+  auto idle = desk_->Sweep();
+  ASSERT_TRUE(idle.ok());
+  EXPECT_EQ(idle->archived, 0);
+}
+
+}  // namespace
+}  // namespace firstline::ticket_dispatch::testing

@@ -25,6 +25,10 @@ redis.call('HSET', lead, 'status', after, 'status_at', ARGV[1])
 if after == 'disqualified' then redis.call('HSET', lead, 'reason', ARGV[4]) end
 -- The converting rep may become the account's owner when its contract arrives.
 if after == 'converted' then redis.call('HSET', P .. 'acct:' .. l[2], 'converted_by', l[3]) end
+-- A closed lead is archived (lead_archive.lua) once its retention has passed.
+if after == 'converted' or after == 'disqualified' then
+  redis.call('ZADD', P .. 'closed', ARGV[1], ARGV[2])
+end
 outbox_emit_template(OUTBOX, ARGV[7], l[2], 8,
   pb_str(1, ARGV[2]) .. pb_str(2, l[2]) .. pb_int(3, STATUS_NUM[before]))
 return { before, l[2], l[4] or '0', l[3] or '' }

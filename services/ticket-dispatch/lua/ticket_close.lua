@@ -14,6 +14,7 @@ if op == 'cancel' then
   redis.call('HSET', t, 'status', 'cancelled', 'status_at', now, 'notes', ARGV[4])
   for _, kind in ipairs({ 'accept', 'on_site', 'resolve' }) do disarm(id, kind) end
   redis.call('ZREM', P .. 'unrouted', id)
+  closed_at(id, now)
   outbox_emit_template(OUTBOX, ARGV[5], f[2], 6,
     pb_int(3, STATUS_NUM[f[1]]) .. pb_int(4, STATUS_NUM.cancelled))
 elseif op == 'satisfaction' then

@@ -7,7 +7,7 @@
 -- Returns those fields as they stand after the write, so the caller needs no read-back.
 local t = P .. 't:' .. ARGV[2]
 local function stored() return redis.call('HMGET', t, unpack(ARGV, 8)) end
-local f = redis.call('HMGET', t, 'status', 'rts', 'engineer')
+local f = redis.call('HMGET', t, 'status', 'rts', 'engineer', 'orgs')
 if not f[1] then return redis.error_reply('NOT_FOUND ticket ' .. ARGV[2] .. ' does not exist') end
 local at, status = tonumber(ARGV[1]), ARGV[3]
 if status == 'assigned' then
@@ -18,7 +18,14 @@ if status == 'assigned' then
   redis.call('HSET', t, 'status', 'assigned', 'engineer', ARGV[4], 'org', ARGV[5], 'offered', '',
     'fence', ARGV[7], 'rts', at, 'assigned_at', at)
   redis.call('ZADD', P .. 'et:' .. ARGV[4], at, ARGV[2])
-  if ARGV[5] ~= '' then redis.call('ZADD', P .. 'ot:' .. ARGV[5], at, ARGV[2]) end
+  if ARGV[5] ~= '' then
+    redis.call('ZADD', P .. 'ot:' .. ARGV[5], at, ARGV[2])
+    -- Every organisation the ticket was assigned to ("|a|b|"), so archiving finds its entries.
+    local orgs = f[4] or '|'
+    if not string.find(orgs, '|' .. ARGV[5] .. '|', 1, true) then
+      redis.call('HSET', t, 'orgs', orgs .. ARGV[5] .. '|')
+    end
+  end
   disarm(ARGV[2], 'accept')
   redis.call('ZREM', P .. 'unrouted', ARGV[2])
   return stored()

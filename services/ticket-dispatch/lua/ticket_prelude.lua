@@ -22,3 +22,6 @@ local function arm(ticket, kind, due)
   if tonumber(due) > 0 then redis.call('ZADD', P .. 'sla', due, ticket .. '|' .. kind) end
 end
 local function disarm(ticket, kind) redis.call('ZREM', P .. 'sla', ticket .. '|' .. kind) end
+
+-- A resolved or cancelled ticket is archived (ticket_archive.lua) once its retention has passed.
+local function closed_at(ticket, now) redis.call('ZADD', P .. 'closed', now, ticket) end

@@ -23,11 +23,12 @@ elseif after == 'resolved' then
   redis.call('HSET', t, 'status', 'resolved', 'status_at', now, 'notes', ARGV[5], 'resolved_at', now)
   disarm(id, 'on_site')
   disarm(id, 'resolve')
+  closed_at(id, now)
   outbox_emit_template(OUTBOX, ARGV[6], f[2], 12, '')
 elseif after == 'reopen' then
   -- Unable to resolve: a new routing round under a new item id, flagged for escalation.
   local rounds = tonumber(f[6] or '1') + 1
-  local rid = id .. ':r' .. rounds
+  local rid = id .. '-r' .. rounds  -- engine item ids hold no ':'
   redis.call('HSET', t, 'status', 'new', 'status_at', now, 'engineer', '', 'offered', '',
     'rid', rid, 'rounds', rounds, 'flagged', 1, 'rts', 0, 'notes', ARGV[5])
   redis.call('ZREM', P .. 'et:' .. ARGV[4], id)
