@@ -85,7 +85,8 @@ for scenario in "${SCENARIOS[@]}"; do
     leads)
       start_service lead-intake --policy "$ROOT/deploy/policies/leads.yaml"
       "$BENCH" leads --target "127.0.0.1:$SERVICE_PORT" --secret "$SECRET" --bootstrap "$BOOTSTRAP" \
-        --server-metrics-port "$SERVICE_METRICS_PORT" --seconds "$SECONDS_PER_RUN" --out "$OUT"
+        --server-metrics-port "$SERVICE_METRICS_PORT" --seconds "$SECONDS_PER_RUN" \
+        --paced-rate "${FIRSTLINE_BENCH_PACED_RATE:-0}" --out "$OUT"
       ;;
     engineers)
       # Thousands of connections on each side: raise the descriptor limit as far as allowed.

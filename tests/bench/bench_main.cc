@@ -81,6 +81,10 @@ int main(int argc, char** argv) {
   leads->add_option("--concurrency", concurrency, "unary calls in flight, as the echo's")
       ->capture_default_str();
   leads->add_option("--threads", threads, "paced callers and bulk streams")->capture_default_str();
+  double paced_rate = 0;
+  leads->add_option("--paced-rate", paced_rate, "calls/s of the latency run (0: half the maximum)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   leads->add_option("--out", out)->required();
 
   fb::EngineerLoadConfig eng;
@@ -179,7 +183,7 @@ int main(int argc, char** argv) {
       if (auto st = fb::Record(out, f); !st.ok()) return Fail(st);
     }
   } else if (leads->parsed()) {
-    auto l = fb::LeadLoad(target, secret, bootstrap, metrics_port, concurrency, threads,
+    auto l = fb::LeadLoad(target, secret, bootstrap, metrics_port, concurrency, threads, paced_rate,
                           absl::Seconds(seconds));
     if (!l.ok()) return Fail(l.status());
     for (const auto& f : std::vector<fb::Figure>{
@@ -187,7 +191,7 @@ int main(int argc, char** argv) {
              {"leads", "SubmitLead p50", l->unary.p50_ms, "ms", ""},
              {"leads", "SubmitLead p99", l->unary.p99_ms, "ms", ""},
              {"leads", "Redis round trips per lead", l->round_trips_per_lead, "", ""},
-             {"leads", "paced rate (half of max)", l->paced_rate, "1/s", ""},
+             {"leads", "paced rate", l->paced_rate, "1/s", ""},
              {"leads", "call to event on bus p50", l->to_bus_p50_ms, "ms", ""},
              {"leads", "call to event on bus p99", l->to_bus_p99_ms, "ms", ""},
              {"leads", "call (paced) p50", l->paced_call_p50_ms, "ms", ""},

@@ -78,7 +78,8 @@ absl::Status Heartbeat(v1::LeadIntake::Stub& stub, const Tokens& tokens) {
 
 absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::string& secret,
                                      const std::string& bootstrap, int metrics_port,
-                                     int concurrency, int threads, absl::Duration duration) {
+                                     int concurrency, int threads, double paced_rate,
+                                     absl::Duration duration) {
   Tokens tokens(secret);
   auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
   auto stub = v1::LeadIntake::NewStub(channel);
@@ -137,9 +138,9 @@ absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::strin
     f.round_trips_per_lead = (*trips_after - *trips_before) / static_cast<double>(f.unary.count);
   }
 
-  // Call-to-bus latency at half the maximum rate (paced callers).
+  // Call-to-bus latency at half the maximum rate (paced callers), or at the rate asked for.
   if (auto st = Heartbeat(*stub, tokens); !st.ok()) return st;
-  f.paced_rate = f.unary.per_second / 2;
+  f.paced_rate = paced_rate > 0 ? paced_rate : f.unary.per_second / 2;
   std::map<std::string, absl::Time> started;
   std::map<std::string, absl::Time> answered_at;
   // Calls start evenly spaced (one every 1/rate), not in bursts of one per caller thread: a

@@ -90,10 +90,12 @@ struct LeadFigures {
 
 // The `leads` scenario against a running lead-intake at `target`; tokens are minted with
 // `secret`; the bus is read at `bootstrap`. The unary run keeps `concurrency` calls in flight
-// (as the echo baseline); the paced run and the bulk streams use `threads` callers.
+// (as the echo baseline); the paced run and the bulk streams use `threads` callers. The paced
+// run goes at `paced_rate` calls/s, or at half the unary run's rate when it is 0.
 absl::StatusOr<LeadFigures> LeadLoad(const std::string& target, const std::string& secret,
                                      const std::string& bootstrap, int metrics_port,
-                                     int concurrency, int threads, absl::Duration duration);
+                                     int concurrency, int threads, double paced_rate,
+                                     absl::Duration duration);
 
 struct EngineerLoadConfig {
   std::string target;  // ticket-dispatch
