@@ -1,5 +1,7 @@
 #include "routing/shift_calendar.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -67,6 +69,8 @@ absl::StatusOr<ShiftCalendar> ShiftCalendar::Create(
     if (auto st = CheckSpans(spans, absl::FormatCivilTime(day)); !st.ok()) return st;
   }
   c.always_ = false;
+  c.has_weekly_ =
+      std::any_of(weekly.begin(), weekly.end(), [](const auto& d) { return !d.empty(); });
   c.zone_name_ = time_zone;
   c.weekly_ = std::move(weekly);
   c.exceptions_ = std::move(exceptions);
@@ -83,6 +87,7 @@ bool ShiftCalendar::OnShift(absl::Time now) const {
   absl::CivilDay day(local);
   int minute = local.hour() * 60 + local.minute();
   auto it = exceptions_.find(day);
+  if (it == exceptions_.end() && !has_weekly_) return true;
   const auto& spans =
       it != exceptions_.end() ? it->second : weekly_[MondayBasedIndex(absl::GetWeekday(day))];
   for (const auto& s : spans) {

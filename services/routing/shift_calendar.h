@@ -24,7 +24,9 @@ std::optional<int> ParseClockMinute(absl::string_view hh_mm);
 std::string FormatClockMinute(int minute);
 
 // Weekly working hours plus dated exceptions, in an IANA time zone. A dated exception
-// replaces that day's weekly hours (an empty list: day off).
+// replaces that day's weekly hours (an empty list: day off). Without any weekly hours a worker
+// is on duty all day except on the days a dated exception rules: an on-duty roster for one
+// day (SetShiftRoster) must not take a worker with no weekly pattern off every other day.
 class ShiftCalendar {
  public:
   ShiftCalendar() = default;  // always on shift
@@ -44,6 +46,7 @@ class ShiftCalendar {
 
  private:
   bool always_ = true;
+  bool has_weekly_ = false;  // some weekday has hours
   std::string zone_name_ = "UTC";
   absl::TimeZone zone_ = absl::UTCTimeZone();
   std::array<std::vector<ShiftSpan>, 7> weekly_;

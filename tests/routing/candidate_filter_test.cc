@@ -74,6 +74,30 @@ TEST(CandidateFilterTest, OrganisationFromTheItemAndOwnerIgnoresPools) {
   EXPECT_EQ(FilterCandidates(roster, plain, owner, clock.Now()).candidates.size(), 3u);
 }
 
+TEST(CandidateFilterTest, WithoutWeeklyHoursOnlyADatedExceptionTakesAWorkerOffDuty) {
+  // A time zone and one dated roster entry (a day off), no weekly pattern: on duty at any hour
+  // of every other day, as before the entry.
+  auto worker = WorkerFromJson(R"({"id":"w","organisation":"vendor","pools":["sales"],
+    "shift":{"time_zone":"Asia/Shanghai","weekly":[[],[],[],[],[],[],[]],
+             "exceptions":{"2026-11-24":[],"2026-11-25":[["09:00","12:00"]]}}})");
+  ASSERT_TRUE(worker.ok()) << worker.status();
+  std::vector<Worker> roster = {*worker};
+  Target target;
+  target.pool = "sales";
+  WorkItem item{"l", "lead", "a", {}, {}};
+  auto fits_at = [&](const char* utc) {
+    absl::Time t;
+    EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, utc, &t, nullptr));
+    return FilterCandidates(roster, item, target, t).candidates.size() == 1;
+  };
+  EXPECT_TRUE(fits_at("2026-11-23T02:00:00Z"));   // Monday 10:00 in Shanghai
+  EXPECT_TRUE(fits_at("2026-11-23T15:00:00Z"));   // Monday 23:00
+  EXPECT_FALSE(fits_at("2026-11-24T02:00:00Z"));  // the day off
+  EXPECT_TRUE(fits_at("2026-11-25T02:00:00Z"));   // 10:00, inside the dated hours
+  EXPECT_FALSE(fits_at("2026-11-25T06:00:00Z"));  // 14:00, outside them
+  EXPECT_TRUE(fits_at("2026-11-28T20:00:00Z"));   // Sunday 04:00
+}
+
 TEST(CandidateFilterTest, ShiftIsCheckedInTheWorkersTimeZoneWithDatedExceptions) {
   auto worker = WorkerFromJson(R"({"id":"w","organisation":"vendor","pools":["sales"],
     "shift":{"time_zone":"Asia/Shanghai",

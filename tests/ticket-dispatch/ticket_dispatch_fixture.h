@@ -166,6 +166,19 @@ class TicketDispatchFixture : public ::testing::Test {
     return st;
   }
 
+  // The engineer's one pending offer, accepted by it.
+  void AcceptTheOffer(const std::string& engineer, const std::string& org = "vendor") {
+    auto offers = engine_->PendingOffers(engineer);
+    ASSERT_TRUE(offers.ok()) << offers.status();
+    ASSERT_EQ(offers->size(), 1u) << engineer;
+    v1::AcceptOfferRequest req;
+    req.set_offer_id(offers->front().offer_id);
+    v1::AcceptOfferResponse resp;
+    auto ctx = As(Engineer(engineer, org));
+    grpc::Status st = field_->AcceptOffer(ctx.get(), req, &resp);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+
   v1::Ticket Get(const std::string& id) {
     v1::GetTicketRequest req;
     req.set_ticket_id(id);

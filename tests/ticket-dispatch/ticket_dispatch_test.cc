@@ -384,16 +384,6 @@ namespace {
 
 TEST_F(TicketDispatchFixture, ClosedTicketsAreArchivedAfterTheirRetentionOpenOnesNever) {
   AddEngineer("eng-p", "field", {"erp", "erp:v9", "erp:finance"}, "partner-x");
-  auto accept = [&](const std::string& engineer, const std::string& org) {
-    auto offers = engine_->PendingOffers(engineer);
-    ASSERT_TRUE(offers.ok() && !offers->empty()) << engineer << " has no offer";
-    v1::AcceptOfferRequest req;
-    req.set_offer_id(offers->front().offer_id);
-    v1::AcceptOfferResponse resp;
-    auto ctx = As(Engineer(engineer, org));
-    grpc::Status st = field_->AcceptOffer(ctx.get(), req, &resp);
-    ASSERT_TRUE(st.ok()) << st.error_message();
-  };
   auto move = [&](const std::string& engineer, const std::string& org, const std::string& id,
                   bool resolved) {
     v1::UpdateTicketStatusRequest req;
@@ -410,7 +400,7 @@ TEST_F(TicketDispatchFixture, ClosedTicketsAreArchivedAfterTheirRetentionOpenOne
   // is listed for both organisations until it is archived.
   v1::Ticket twice;
   ASSERT_TRUE(Create(TicketRequest("ar-1", "acct-1"), &twice).ok());
-  accept("eng-p", "partner-x");
+  AcceptTheOffer("eng-p", "partner-x");
   SetAvailability("eng-p", v1::AVAILABILITY_OFFLINE, "partner-x");
   AddEngineer("eng-a", "field");
   move("eng-p", "partner-x", twice.ticket_id(), false);
@@ -420,7 +410,7 @@ TEST_F(TicketDispatchFixture, ClosedTicketsAreArchivedAfterTheirRetentionOpenOne
   EXPECT_TRUE(again.flagged());
   ASSERT_EQ(again.dispatch().offered_to_size(), 1);
   EXPECT_EQ(again.dispatch().offered_to(0), "eng-a");
-  accept("eng-a", "vendor");
+  AcceptTheOffer("eng-a");
   move("eng-a", "vendor", twice.ticket_id(), true);
   v1::Ticket cancelled;
   ASSERT_TRUE(Create(TicketRequest("ar-2", "acct-2"), &cancelled).ok());
@@ -434,7 +424,7 @@ TEST_F(TicketDispatchFixture, ClosedTicketsAreArchivedAfterTheirRetentionOpenOne
   }
   v1::Ticket open;
   ASSERT_TRUE(Create(TicketRequest("ar-3", "acct-3"), &open).ok());
-  accept("eng-a", "vendor");
+  AcceptTheOffer("eng-a");
 
   auto& redis = runtime_->redis();
   auto indexed = [&](const std::string& index, const std::string& id) {

@@ -1,0 +1,205 @@
+// The engineers' side of ticket-dispatch through its real gRPC API (real Redis, mock Kafka):
+// who sees and acts on which ticket, declining, and the on-duty roster.
+#include <google/protobuf/util/time_util.h>
+
+#include "ticket-dispatch/ticket_dispatch_fixture.h"
+
+namespace firstline::ticket_dispatch::testing {
+namespace {
+
+class FieldEngineerTest : public TicketDispatchFixture {
+ protected:
+  grpc::StatusCode GetAs(const Principal& who, const std::string& ticket_id) {
+    v1::GetTicketRequest req;
+    req.set_ticket_id(ticket_id);
+    v1::GetTicketResponse resp;
+    auto ctx = As(who);
+    return tickets_->GetTicket(ctx.get(), req, &resp).error_code();
+  }
+
+  // Ticket ids listed for `who` (engineer_id as given), or the error code.
+  std::pair<grpc::StatusCode, std::vector<std::string>> ListAs(const Principal& who,
+                                                               const std::string& engineer_id) {
+    v1::ListTicketsRequest req;
+    req.set_engineer_id(engineer_id);
+    v1::ListTicketsResponse resp;
+    auto ctx = As(who);
+    grpc::Status st = tickets_->ListTickets(ctx.get(), req, &resp);
+    std::vector<std::string> ids;
+    for (const auto& t : resp.tickets()) ids.push_back(t.ticket_id());
+    return {st.error_code(), ids};
+  }
+
+  grpc::Status SetRoster(const std::string& date,
+                         const std::vector<std::pair<std::string, std::vector<std::string>>>& who) {
+    v1::SetShiftRosterRequest req;
+    req.set_date(date);
+    for (const auto& [engineer, spans] : who) {
+      auto* e = req.add_entries();
+      e->set_engineer_id(engineer);
+      for (size_t i = 0; i + 1 < spans.size(); i += 2) {
+        auto* s = e->add_spans();
+        s->set_start(spans[i]);
+        s->set_end(spans[i + 1]);
+      }
+    }
+    v1::SetShiftRosterResponse resp;
+    auto ctx = As(kOperator);
+    return field_->SetShiftRoster(ctx.get(), req, &resp);
+  }
+};
+
+TEST_F(FieldEngineerTest, EngineersAndPartnersSeeAndActOnlyOnTheirOwnTickets) {
+  const Principal partner{"dispatcher-x", PrincipalKind::kPartner, "partner-x"};
+  const Principal other_partner{"dispatcher-y", PrincipalKind::kPartner, "partner-y"};
+  AddEngineer("eng-a", "field");
+  AddEngineer("eng-p", "field", {"erp", "erp:v9", "erp:finance"}, "partner-x");
+  SetAvailability("eng-p", v1::AVAILABILITY_OFFLINE, "partner-x");
+  v1::Ticket own;  // the vendor's engineer's
+  ASSERT_TRUE(Create(TicketRequest("t1", "acct-1"), &own).ok());
+  AcceptTheOffer("eng-a");
+  SetAvailability("eng-a", v1::AVAILABILITY_OFFLINE);
+  SetAvailability("eng-p", v1::AVAILABILITY_AVAILABLE, "partner-x");
+  v1::Ticket theirs;  // the partner's engineer's
+  ASSERT_TRUE(Create(TicketRequest("t2", "acct-2"), &theirs).ok());
+  AcceptTheOffer("eng-p", "partner-x");
+
+  EXPECT_EQ(GetAs(Engineer("eng-a"), own.ticket_id()), grpc::StatusCode::OK);
+  EXPECT_EQ(GetAs(Engineer("eng-p", "partner-x"), own.ticket_id()),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(GetAs(partner, own.ticket_id()), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(GetAs(partner, theirs.ticket_id()), grpc::StatusCode::OK);
+  EXPECT_EQ(GetAs(other_partner, theirs.ticket_id()), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(GetAs(Engineer("eng-a"), theirs.ticket_id()), grpc::StatusCode::PERMISSION_DENIED);
+
+  using Listed = std::pair<grpc::StatusCode, std::vector<std::string>>;
+  EXPECT_EQ(ListAs(Engineer("eng-p", "partner-x"), ""),
+            Listed(grpc::StatusCode::OK, {theirs.ticket_id()}));
+  EXPECT_EQ(ListAs(Engineer("eng-p", "partner-x"), "eng-a").first,
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ListAs(partner, ""), Listed(grpc::StatusCode::OK, {theirs.ticket_id()}));
+  EXPECT_EQ(ListAs(other_partner, ""), Listed(grpc::StatusCode::OK, {}));
+  EXPECT_EQ(ListAs(kOperator, "eng-a"), Listed(grpc::StatusCode::OK, {own.ticket_id()}));
+
+  auto explain = [&](const Principal& who, const std::string& id) {
+    v1::TicketDeskExplainAssignmentRequest req;
+    req.set_ticket_id(id);
+    v1::TicketDeskExplainAssignmentResponse resp;
+    auto ctx = As(who);
+    grpc::Status st = tickets_->ExplainAssignment(ctx.get(), req, &resp);
+    return std::make_pair(st.error_code(), resp.receipts_json_size());
+  };
+  EXPECT_EQ(explain(partner, own.ticket_id()).first, grpc::StatusCode::PERMISSION_DENIED);
+  auto seen = explain(Engineer("eng-a"), own.ticket_id());
+  EXPECT_EQ(seen.first, grpc::StatusCode::OK);
+  EXPECT_GE(seen.second, 1);
+
+  // Only the assignee moves a ticket on.
+  v1::UpdateTicketStatusRequest move;
+  move.set_ticket_id(own.ticket_id());
+  move.set_status(v1::TICKET_STATUS_EN_ROUTE);
+  *move.mutable_eta() = google::protobuf::util::TimeUtil::SecondsToTimestamp(
+      absl::ToUnixSeconds(clock_.Now() + absl::Minutes(40)));
+  v1::UpdateTicketStatusResponse moved;
+  auto by_other = As(Engineer("eng-p", "partner-x"));
+  EXPECT_EQ(field_->UpdateTicketStatus(by_other.get(), move, &moved).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  auto by_owner = As(Engineer("eng-a"));
+  ASSERT_TRUE(field_->UpdateTicketStatus(by_owner.get(), move, &moved).ok());
+  EXPECT_EQ(moved.ticket().status(), v1::TICKET_STATUS_EN_ROUTE);
+}
+
+TEST_F(FieldEngineerTest, ADeclinedOfferGoesToTheNextEngineerWithTheReasonOnTheBus) {
+  AddEngineer("eng-a", "field");
+  AddEngineer("eng-b", "field");
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("d1", "acct-1"), &t).ok());
+  ASSERT_EQ(t.dispatch().offered_to_size(), 1);
+  const std::string first = t.dispatch().offered_to(0);
+  const std::string second = first == "eng-a" ? "eng-b" : "eng-a";
+  auto offers = engine_->PendingOffers(first);
+  ASSERT_TRUE(offers.ok() && offers->size() == 1);
+  const std::string offer_id = offers->front().offer_id;
+
+  auto decline = [&](const std::string& engineer, const std::string& reason) {
+    v1::DeclineOfferRequest req;
+    req.set_offer_id(offer_id);
+    req.set_reason(reason);
+    v1::DeclineOfferResponse resp;
+    auto ctx = As(Engineer(engineer));
+    return field_->DeclineOffer(ctx.get(), req, &resp);
+  };
+  EXPECT_EQ(decline(second, "not mine").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(decline(first, std::string(501, 'x')).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(decline(first, "no spare parts for this module").ok());
+
+  const v1::Ticket now = Get(t.ticket_id());
+  EXPECT_EQ(now.status(), v1::TICKET_STATUS_OFFERED);
+  ASSERT_EQ(now.dispatch().offered_to_size(), 1);
+  EXPECT_EQ(now.dispatch().offered_to(0), second);
+  // The decliner cannot take it back.
+  v1::AcceptOfferRequest late;
+  late.set_offer_id(offer_id);
+  v1::AcceptOfferResponse resp;
+  auto ctx = As(Engineer(first));
+  EXPECT_EQ(field_->AcceptOffer(ctx.get(), late, &resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  bool declined = false;
+  for (const auto& e :
+       firstline::testing::ReadEnvelopes(kafka_, std::string(platform::topics::kTickets), 5)) {
+    if (e.has_work_item_declined()) {
+      declined = true;
+      EXPECT_EQ(e.work_item_declined().worker_id(), first);
+      EXPECT_EQ(e.work_item_declined().reason(), "no spare parts for this module");
+    }
+  }
+  EXPECT_TRUE(declined);
+}
+
+TEST_F(FieldEngineerTest, TheRosterAndRemovalDecideWhoIsOffered) {
+  AddEngineer("eng-a", "field");
+  AddEngineer("eng-b", "field");
+  const std::string today = absl::FormatTime("%Y-%m-%d", clock_.Now(), absl::UTCTimeZone());
+  const std::string tomorrow =
+      absl::FormatTime("%Y-%m-%d", clock_.Now() + absl::Hours(24), absl::UTCTimeZone());
+  // A bad entry refuses the whole roster, naming it; nothing is applied.
+  grpc::Status bad =
+      SetRoster(today, {{"eng-a", {}}, {"eng-x", {}}, {"eng-b", {"10:00", "09:00"}}});
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("entries[1].engineer_id"), std::string::npos)
+      << bad.error_message();
+  EXPECT_NE(bad.error_message().find("entries[2].spans[0]"), std::string::npos)
+      << bad.error_message();
+  EXPECT_EQ(SetRoster("21-09-2026", {{"eng-a", {}}}).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // eng-a is off today: every ticket today goes to eng-b.
+  ASSERT_TRUE(SetRoster(today, {{"eng-a", {}}}).ok());
+  for (int i = 0; i < 2; ++i) {
+    v1::Ticket t;
+    ASSERT_TRUE(Create(TicketRequest(absl::StrCat("r", i), absl::StrCat("acct-r", i)), &t).ok());
+    ASSERT_EQ(t.dispatch().offered_to_size(), 1);
+    EXPECT_EQ(t.dispatch().offered_to(0), "eng-b");
+  }
+  // Removed, eng-b gets nothing more; with eng-a off, the ticket waits.
+  v1::RemoveEngineerRequest remove;
+  remove.set_engineer_id("eng-b");
+  v1::RemoveEngineerResponse removed;
+  auto op = As(kOperator);
+  ASSERT_TRUE(field_->RemoveEngineer(op.get(), remove, &removed).ok());
+  v1::Ticket waiting;
+  ASSERT_TRUE(Create(TicketRequest("r-wait", "acct-wait"), &waiting).ok());
+  EXPECT_EQ(waiting.status(), v1::TICKET_STATUS_PARKED);
+  EXPECT_EQ(SetRoster(tomorrow, {{"eng-b", {}}}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  // The day off was only today: tomorrow eng-a, who has no weekly hours, is on duty again.
+  clock_.Advance(absl::Hours(24));
+  SetAvailability("eng-a", v1::AVAILABILITY_AVAILABLE);
+  v1::Ticket next_day;
+  ASSERT_TRUE(Create(TicketRequest("r-next", "acct-next"), &next_day).ok());
+  ASSERT_EQ(next_day.dispatch().offered_to_size(), 1);
+  EXPECT_EQ(next_day.dispatch().offered_to(0), "eng-a");
+}
+
+}  // namespace
+}  // namespace firstline::ticket_dispatch::testing
