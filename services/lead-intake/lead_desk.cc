@@ -312,12 +312,7 @@ absl::StatusOr<std::string> LeadDesk::TransferOwner(const platform::Principal& o
   if (reason.empty()) errors.Add("reason", "is required (it goes into the audit trail)");
   if (reason.size() > 500) errors.Add("reason", "is longer than 500 bytes");
   if (!errors.empty()) return errors.ToStatus();
-  auto previous = engine_.Owner(account_id);
-  if (!previous.ok()) return previous.status();
-  if (auto st = engine_.TransferOwner(account_id, new_owner, op.subject, reason); !st.ok()) {
-    return st;
-  }
-  return previous->value_or("");
+  return engine_.TransferOwner(account_id, new_owner, op.subject, reason);
 }
 
 absl::Status LeadDesk::Adopt(const std::string& lead_id) {

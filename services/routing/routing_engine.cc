@@ -567,9 +567,10 @@ std::optional<Worker> RoutingEngine::FindWorker(const std::string& worker_id) co
   return *w;
 }
 
-absl::Status RoutingEngine::TransferOwner(const std::string& account_id,
-                                          const std::string& new_owner, const std::string& by,
-                                          const std::string& reason) {
+absl::StatusOr<std::string> RoutingEngine::TransferOwner(const std::string& account_id,
+                                                         const std::string& new_owner,
+                                                         const std::string& by,
+                                                         const std::string& reason) {
   if (by.empty() || reason.empty()) {
     return absl::InvalidArgumentError("a transfer needs who made it (by) and a reason");
   }
@@ -577,7 +578,8 @@ absl::Status RoutingEngine::TransferOwner(const std::string& account_id,
   args.insert(args.end(),
               {config_.owner_kind, account_id, new_owner, by, reason.substr(0, 500), "0"});
   auto r = redis_.Eval(transfer_, {ver_key_}, args);
-  return r.ok() ? absl::OkStatus() : r.status();
+  if (!r.ok()) return r.status();
+  return r->str;
 }
 
 absl::StatusOr<bool> RoutingEngine::SetOwnerIfNone(const std::string& account_id,

@@ -150,8 +150,11 @@ class RoutingEngine {
   std::optional<Worker> FindWorker(const std::string& worker_id) const;
   // Offer script calls so far and the decisions they carried.
   OfferBatcher::Counts offer_batching() const { return offers_.counts(); }
-  absl::Status TransferOwner(const std::string& account_id, const std::string& new_owner,
-                             const std::string& by, const std::string& reason);
+  // Makes `new_owner` (on the roster) the account's owner, audited, with an event; answers the
+  // owner it replaced ("" when none), as the transfer saw it.
+  absl::StatusOr<std::string> TransferOwner(const std::string& account_id,
+                                            const std::string& new_owner, const std::string& by,
+                                            const std::string& reason);
   // Makes `owner` the account's owner unless it has one; true when it did (audited, event).
   absl::StatusOr<bool> SetOwnerIfNone(const std::string& account_id, const std::string& owner,
                                       const std::string& by, const std::string& reason);

@@ -449,10 +449,16 @@ TEST_F(StrategiesTest, TransferIsAuditedAndChangesTheOwner) {
   auto engine = MakeEngine(kOwnerPolicy);
   AddWorker(*engine, "a", {"sales"});
   AddWorker(*engine, "b", {"sales"});
-  EXPECT_EQ(engine->TransferOwner("acct", "b", "", "").code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(engine->TransferOwner("acct", "ghost", "op-1", "moved").code(),
+  EXPECT_EQ(engine->TransferOwner("acct", "b", "", "").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(engine->TransferOwner("acct", "ghost", "op-1", "moved").status().code(),
             absl::StatusCode::kNotFound);
-  ASSERT_TRUE(engine->TransferOwner("acct", "b", "op-1", "rep left the region").ok());
+  auto first = engine->TransferOwner("acct", "a", "op-1", "first owner");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(*first, "");
+  auto second = engine->TransferOwner("acct", "b", "op-1", "rep left the region");
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(*second, "a");
   EXPECT_EQ(engine->Owner("acct").value().value_or(""), "b");
   auto events = Events();
   ASSERT_FALSE(events.empty());

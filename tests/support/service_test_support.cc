@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "platform/auth/tokens.h"
 
 namespace firstline::testing {
@@ -42,6 +44,18 @@ std::vector<firstline::v1::Envelope> ReadEnvelopes(const MockKafka& kafka, const
     out.push_back(std::move(e));
   }
   return out;
+}
+
+std::vector<firstline::v1::Envelope> ReadEnvelopesUntil(
+    const MockKafka& kafka, const std::string& topic,
+    const std::function<bool(const firstline::v1::Envelope&)>& wanted, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  std::vector<firstline::v1::Envelope> out;
+  while (true) {
+    out = ReadEnvelopes(kafka, topic, out.size() + 1,
+                        std::max(absl::ZeroDuration(), deadline - absl::Now()));
+    if (std::any_of(out.begin(), out.end(), wanted) || absl::Now() >= deadline) return out;
+  }
 }
 
 }  // namespace firstline::testing

@@ -3,6 +3,7 @@
 // carrying real signed tokens, and the envelopes on a topic.
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,5 +31,13 @@ std::unique_ptr<grpc::ClientContext> SignedContext(const platform::Principal& wh
 std::vector<firstline::v1::Envelope> ReadEnvelopes(const MockKafka& kafka, const std::string& topic,
                                                    size_t at_least,
                                                    absl::Duration timeout = absl::Seconds(30));
+
+// The envelopes on `topic` once one of them satisfies `wanted` (read again as more arrive), or
+// all that came before `timeout` when none does: for an event whose place among its topic's
+// events depends on how several outboxes' relays interleave.
+std::vector<firstline::v1::Envelope> ReadEnvelopesUntil(
+    const MockKafka& kafka, const std::string& topic,
+    const std::function<bool(const firstline::v1::Envelope&)>& wanted,
+    absl::Duration timeout = absl::Seconds(30));
 
 }  // namespace firstline::testing

@@ -145,8 +145,9 @@ TEST_F(FieldEngineerTest, ADeclinedOfferGoesToTheNextEngineerWithTheReasonOnTheB
   EXPECT_EQ(field_->AcceptOffer(ctx.get(), late, &resp).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   bool declined = false;
-  for (const auto& e :
-       firstline::testing::ReadEnvelopes(kafka_, std::string(platform::topics::kTickets), 5)) {
+  for (const auto& e : firstline::testing::ReadEnvelopesUntil(
+           kafka_, std::string(platform::topics::kTickets),
+           [](const v1::Envelope& e) { return e.has_work_item_declined(); })) {
     if (e.has_work_item_declined()) {
       declined = true;
       EXPECT_EQ(e.work_item_declined().worker_id(), first);
@@ -199,6 +200,67 @@ TEST_F(FieldEngineerTest, TheRosterAndRemovalDecideWhoIsOffered) {
   ASSERT_TRUE(Create(TicketRequest("r-next", "acct-next"), &next_day).ok());
   ASSERT_EQ(next_day.dispatch().offered_to_size(), 1);
   EXPECT_EQ(next_day.dispatch().offered_to(0), "eng-a");
+}
+
+TEST_F(FieldEngineerTest, OnSiteByTheAppointmentsEndOrTheTicketIsFlaggedWithABreach) {
+  AddEngineer("eng-a", "field");
+  auto on_site_request = [&](const std::string& key, const std::string& account) {
+    v1::CreateTicketRequest r = TicketRequest(key, account);
+    r.set_needs_on_site(true);
+    r.set_channel(v1::TICKET_CHANNEL_ON_SITE_REQUEST);
+    auto* window = r.mutable_appointment();
+    window->mutable_start()->set_seconds(absl::ToUnixSeconds(clock_.Now() + absl::Hours(1)));
+    window->mutable_end()->set_seconds(absl::ToUnixSeconds(clock_.Now() + absl::Hours(3)));
+    window->set_time_zone("Asia/Shanghai");
+    r.mutable_location()->set_address("No. 1 Test Road, Hangzhou");
+    return r;
+  };
+  auto move = [&](const std::string& id, v1::TicketStatus status) {
+    v1::UpdateTicketStatusRequest req;
+    req.set_ticket_id(id);
+    req.set_status(status);
+    v1::UpdateTicketStatusResponse resp;
+    auto ctx = As(Engineer("eng-a"));
+    grpc::Status st = field_->UpdateTicketStatus(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+  };
+  v1::Ticket late;
+  ASSERT_TRUE(Create(on_site_request("os-1", "acct-1"), &late).ok());
+  EXPECT_EQ(late.sla().on_site_due().seconds(), late.appointment().end().seconds());
+  AcceptTheOffer("eng-a");
+  move(late.ticket_id(), v1::TICKET_STATUS_EN_ROUTE);
+  v1::Ticket in_time;
+  ASSERT_TRUE(Create(on_site_request("os-2", "acct-2"), &in_time).ok());
+  AcceptTheOffer("eng-a");
+  move(in_time.ticket_id(), v1::TICKET_STATUS_EN_ROUTE);
+  clock_.Advance(absl::Hours(2));
+  move(in_time.ticket_id(), v1::TICKET_STATUS_ON_SITE);
+
+  clock_.Advance(absl::Hours(1) + absl::Minutes(1));  // past the window's end
+  auto sweep = desk_->Sweep();
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_EQ(sweep->breaches, 1);
+  const v1::Ticket flagged = Get(late.ticket_id());
+  EXPECT_TRUE(flagged.flagged());
+  ASSERT_EQ(flagged.sla().breached_size(), 1);
+  EXPECT_EQ(flagged.sla().breached(0), "on_site");
+  EXPECT_EQ(flagged.status(), v1::TICKET_STATUS_EN_ROUTE);  // still the engineer's, not re-sent
+  EXPECT_FALSE(Get(in_time.ticket_id()).flagged());
+  auto breach = [&](const v1::Envelope& e) {
+    return e.has_ticket_sla_breached() && e.ticket_sla_breached().deadline() == "on_site";
+  };
+  int breaches = 0;
+  for (const auto& e : firstline::testing::ReadEnvelopesUntil(
+           kafka_, std::string(platform::topics::kTickets), breach)) {
+    if (!breach(e)) continue;
+    ++breaches;
+    EXPECT_EQ(e.ticket_sla_breached().ticket_id(), late.ticket_id());
+    EXPECT_EQ(e.ticket_sla_breached().engineer_id(), "eng-a");
+  }
+  EXPECT_EQ(breaches, 1);
+  auto again = desk_->Sweep();  // claimed once
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->breaches, 0);
 }
 
 }  // namespace

@@ -1,0 +1,120 @@
+// The reps' and operators' side of lead-intake through its real gRPC API (real Redis, mock
+// Kafka): declining, removing a rep, and the audited transfer of an account's owner.
+#include "lead-intake/lead_intake_fixture.h"
+
+namespace firstline::lead_intake::testing {
+namespace {
+
+class LeadRepsTest : public LeadIntakeFixture {
+ protected:
+  grpc::Status Decline(const std::string& rep, const std::string& offer_id,
+                       const std::string& reason) {
+    v1::DeclineLeadRequest req;
+    req.set_offer_id(offer_id);
+    req.set_reason(reason);
+    v1::DeclineLeadResponse resp;
+    auto ctx = As(Rep(rep));
+    return stub_->DeclineLead(ctx.get(), req, &resp);
+  }
+
+  grpc::Status Transfer(const Principal& who, const std::string& account,
+                        const std::string& new_owner, const std::string& reason,
+                        std::string* previous = nullptr) {
+    v1::TransferAccountOwnerRequest req;
+    req.set_account_id(account);
+    req.set_new_owner_id(new_owner);
+    req.set_reason(reason);
+    v1::TransferAccountOwnerResponse resp;
+    auto ctx = As(who);
+    grpc::Status st = stub_->TransferAccountOwner(ctx.get(), req, &resp);
+    if (previous != nullptr) *previous = resp.previous_owner_id();
+    return st;
+  }
+};
+
+TEST_F(LeadRepsTest, ADeclinedLeadGoesToTheNextRepAndARemovedRepGetsNoMore) {
+  AddRep("rep-a", "inside-sales");
+  AddRep("rep-b", "inside-sales");
+  v1::SubmitLeadResponse r;
+  ASSERT_TRUE(Submit(LeadRequest("d1", "13800000401", "", "Decline Test Co."), &r).ok());
+  const std::string first = r.lead().routing().worker_id();
+  ASSERT_FALSE(first.empty());
+  const std::string second = first == "rep-a" ? "rep-b" : "rep-a";
+  const std::string offer = r.lead().routing().offer_id();
+
+  EXPECT_EQ(Decline(second, offer, "not mine").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(Decline(first, offer, "customer is in my competitor's portfolio").ok());
+  v1::Lead now;
+  ASSERT_TRUE(GetLead(kOperator, r.lead().lead_id(), &now).ok());
+  EXPECT_EQ(now.status(), v1::LEAD_STATUS_OFFERED);
+  EXPECT_EQ(now.routing().worker_id(), second);
+  EXPECT_NE(now.routing().offer_id(), offer);
+
+  // Removing is for operators; a removed rep is offered nothing more.
+  v1::RemoveRepRequest remove;
+  remove.set_rep_id(second);
+  v1::RemoveRepResponse removed;
+  auto as_rep = As(Rep(first));
+  EXPECT_EQ(stub_->RemoveRep(as_rep.get(), remove, &removed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto as_op = As(kOperator);
+  ASSERT_TRUE(stub_->RemoveRep(as_op.get(), remove, &removed).ok());
+  for (int i = 0; i < 3; ++i) {
+    v1::SubmitLeadResponse next;
+    ASSERT_TRUE(Submit(LeadRequest(absl::StrCat("d-next-", i), absl::StrCat("1380000050", i), "",
+                                   absl::StrCat("Next Lead ", i, " Co.")),
+                       &next)
+                    .ok());
+    EXPECT_EQ(next.lead().routing().worker_id(), first) << i;
+  }
+}
+
+TEST_F(LeadRepsTest, AnOperatorTransfersTheAccountOwnerWithAnAuditedEvent) {
+  AddRep("rep-a", "inside-sales");
+  v1::SubmitLeadResponse r;
+  ASSERT_TRUE(
+      Submit(LeadRequest("t1", "13800000601", "li@transfer-test.cn", "Transfer Test"), &r).ok());
+  ASSERT_EQ(r.lead().routing().worker_id(), "rep-a");
+  ASSERT_TRUE(Accept("rep-a", r.lead().routing().offer_id()).became_owner());
+  AddRep("rep-b", "inside-sales");
+  const std::string account = r.lead().account_id();
+
+  EXPECT_EQ(Transfer(Rep("rep-a"), account, "rep-b", "handing over").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status no_reason = Transfer(kOperator, account, "rep-b", "");
+  EXPECT_EQ(no_reason.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(no_reason.error_message().find("reason"), std::string::npos);
+  EXPECT_EQ(Transfer(kOperator, account, "rep-ghost", "left").error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  std::string previous;
+  ASSERT_TRUE(Transfer(kOperator, account, "rep-b", "rep-a moved to key accounts", &previous).ok());
+  EXPECT_EQ(previous, "rep-a");
+
+  // The account's next lead goes to its new owner, though rep-a is free.
+  v1::SubmitLeadResponse next;
+  ASSERT_TRUE(
+      Submit(LeadRequest("t2", "13800000602", "wang@transfer-test.cn", "Transfer Test"), &next)
+          .ok());
+  EXPECT_EQ(next.lead().account_id(), account);
+  EXPECT_EQ(next.lead().routing().worker_id(), "rep-b");
+
+  bool audited = false;
+  auto transfer = [](const v1::Envelope& e) {
+    return e.has_account_owner_changed() && e.account_owner_changed().transfer();
+  };
+  for (const auto& e : firstline::testing::ReadEnvelopesUntil(
+           kafka_, std::string(platform::topics::kLeads), transfer)) {
+    if (transfer(e)) {
+      audited = true;
+      EXPECT_EQ(e.account_owner_changed().account_id(), account);
+      EXPECT_EQ(e.account_owner_changed().previous_owner_id(), "rep-a");
+      EXPECT_EQ(e.account_owner_changed().owner_id(), "rep-b");
+      EXPECT_EQ(e.account_owner_changed().changed_by(), kOperator.subject);
+      EXPECT_EQ(e.account_owner_changed().reason(), "rep-a moved to key accounts");
+    }
+  }
+  EXPECT_TRUE(audited);
+}
+
+}  // namespace
+}  // namespace firstline::lead_intake::testing
