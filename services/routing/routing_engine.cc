@@ -143,7 +143,7 @@ absl::Status RoutingEngine::UpsertWorker(const Worker& worker) {
 }
 
 absl::Status RoutingEngine::RemoveWorker(const std::string& worker_id) {
-  auto r = redis_.Eval(remove_, {ver_key_}, {worker_id});
+  auto r = redis_.Eval(remove_, {ver_key_}, {worker_id, std::to_string(NowMs())});
   if (!r.ok()) return r.status();
   roster_.Apply(r->integer, worker_id, nullptr);
   return absl::OkStatus();

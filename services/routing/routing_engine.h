@@ -93,6 +93,8 @@ class RoutingEngine {
   std::shared_ptr<const Policy> policy() const;
 
   absl::Status UpsertWorker(const Worker& worker);
+  // Off the roster: assigned items stay; pending offers fall due at once (the next ExpireDue
+  // moves their items on) and can no longer be accepted.
   absl::Status RemoveWorker(const std::string& worker_id);
   // Each returns whether the worker can now take items; if so, parked items are offered.
   absl::StatusOr<bool> SetStatus(const std::string& worker_id, WorkerStatus status);

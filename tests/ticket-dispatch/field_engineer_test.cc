@@ -176,11 +176,13 @@ TEST_F(FieldEngineerTest, TheRosterAndRemovalDecideWhoIsOffered) {
 
   // eng-a is off today: every ticket today goes to eng-b.
   ASSERT_TRUE(SetRoster(today, {{"eng-a", {}}}).ok());
+  std::vector<std::string> offered_to_b;
   for (int i = 0; i < 2; ++i) {
     v1::Ticket t;
     ASSERT_TRUE(Create(TicketRequest(absl::StrCat("r", i), absl::StrCat("acct-r", i)), &t).ok());
     ASSERT_EQ(t.dispatch().offered_to_size(), 1);
     EXPECT_EQ(t.dispatch().offered_to(0), "eng-b");
+    offered_to_b.push_back(t.ticket_id());
   }
   // Removed, eng-b gets nothing more; with eng-a off, the ticket waits.
   v1::RemoveEngineerRequest remove;
@@ -188,6 +190,20 @@ TEST_F(FieldEngineerTest, TheRosterAndRemovalDecideWhoIsOffered) {
   v1::RemoveEngineerResponse removed;
   auto op = As(kOperator);
   ASSERT_TRUE(field_->RemoveEngineer(op.get(), remove, &removed).ok());
+  // Its pending offers end at the next sweep, not hours later; it cannot accept them meanwhile.
+  auto stale = engine_->PendingOffers("eng-b");
+  ASSERT_TRUE(stale.ok() && stale->size() == 2);
+  v1::AcceptOfferRequest late;
+  late.set_offer_id(stale->front().offer_id);
+  v1::AcceptOfferResponse late_resp;
+  auto as_b = As(Engineer("eng-b"));
+  EXPECT_EQ(field_->AcceptOffer(as_b.get(), late, &late_resp).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  auto sweep = desk_->Sweep();
+  ASSERT_TRUE(sweep.ok()) << sweep.status();
+  EXPECT_EQ(sweep->expired_offers, 2);
+  EXPECT_TRUE(engine_->PendingOffers("eng-b")->empty());
+  for (const auto& id : offered_to_b) EXPECT_EQ(Get(id).status(), v1::TICKET_STATUS_PARKED) << id;
   v1::Ticket waiting;
   ASSERT_TRUE(Create(TicketRequest("r-wait", "acct-wait"), &waiting).ok());
   EXPECT_EQ(waiting.status(), v1::TICKET_STATUS_PARKED);
