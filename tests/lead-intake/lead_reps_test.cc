@@ -116,5 +116,73 @@ TEST_F(LeadRepsTest, AnOperatorTransfersTheAccountOwnerWithAnAuditedEvent) {
   EXPECT_TRUE(audited);
 }
 
+TEST_F(LeadRepsTest, ListLeadsFiltersByStatusAndAccountAndPagesNewestFirst) {
+  AddRep("rep-a", "inside-sales");
+  std::vector<std::string> ids;  // oldest first
+  std::string account;           // the account of leads 1 and 3
+  for (int i = 0; i < 5; ++i) {
+    clock_.Advance(absl::Seconds(1));
+    const bool repeat = i == 1 || i == 3;
+    v1::SubmitLeadResponse r;
+    ASSERT_TRUE(Submit(LeadRequest(absl::StrCat("p", i), absl::StrCat("1380000070", i), "",
+                                   repeat ? "Repeat Buyer Co." : absl::StrCat("Buyer ", i, " Co.")),
+                       &r)
+                    .ok());
+    ids.push_back(r.lead().lead_id());
+    if (repeat) account = r.lead().account_id();
+    if (i < 3) Accept("rep-a", r.lead().routing().offer_id());
+  }
+  v1::UpdateLeadStatusRequest drop;
+  drop.set_lead_id(ids[0]);
+  drop.set_status(v1::LEAD_STATUS_DISQUALIFIED);
+  drop.set_reason("wrong number");
+  v1::UpdateLeadStatusResponse dropped;
+  auto rep = As(Rep("rep-a"));
+  ASSERT_TRUE(stub_->UpdateLeadStatus(rep.get(), drop, &dropped).ok());
+
+  auto list = [&](v1::ListLeadsRequest req) {
+    v1::ListLeadsResponse resp;
+    auto ctx = As(kOperator);
+    grpc::Status st = stub_->ListLeads(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    std::vector<std::string> out;
+    for (const auto& l : resp.leads()) out.push_back(l.lead_id());
+    return std::make_pair(out, resp.next_page_token());
+  };
+  // Pages of two, newest first, each lead once.
+  std::vector<std::string> all;
+  v1::ListLeadsRequest page;
+  page.set_page_size(2);
+  for (int n = 0; n < 5; ++n) {
+    auto [got, next] = list(page);
+    all.insert(all.end(), got.begin(), got.end());
+    if (next.empty()) break;
+    page.set_page_token(next);
+  }
+  EXPECT_EQ(all, std::vector<std::string>(ids.rbegin(), ids.rend()));
+
+  v1::ListLeadsRequest assigned;
+  assigned.add_statuses(v1::LEAD_STATUS_ASSIGNED);
+  EXPECT_EQ(list(assigned).first, (std::vector<std::string>{ids[2], ids[1]}));
+  v1::ListLeadsRequest of_account;
+  of_account.set_account_id(account);
+  EXPECT_EQ(list(of_account).first, (std::vector<std::string>{ids[3], ids[1]}));
+  v1::ListLeadsRequest open_of_account = of_account;
+  open_of_account.add_statuses(v1::LEAD_STATUS_OFFERED);
+  EXPECT_EQ(list(open_of_account).first, (std::vector<std::string>{ids[3]}));
+
+  for (auto bad : {std::make_pair(std::string("page_token"), std::string("x1")),
+                   std::make_pair(std::string("page_size"), std::string())}) {
+    v1::ListLeadsRequest req;
+    if (bad.first == "page_token") req.set_page_token(bad.second);
+    if (bad.first == "page_size") req.set_page_size(501);
+    v1::ListLeadsResponse resp;
+    auto ctx = As(kOperator);
+    grpc::Status st = stub_->ListLeads(ctx.get(), req, &resp);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad.first;
+    EXPECT_NE(st.error_message().find(bad.first), std::string::npos) << st.error_message();
+  }
+}
+
 }  // namespace
 }  // namespace firstline::lead_intake::testing

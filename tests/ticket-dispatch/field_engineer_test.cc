@@ -279,5 +279,65 @@ TEST_F(FieldEngineerTest, OnSiteByTheAppointmentsEndOrTheTicketIsFlaggedWithABre
   EXPECT_EQ(again->breaches, 0);
 }
 
+TEST_F(FieldEngineerTest, ListTicketsFiltersByStatusAccountAndFlagAndPagesNewestFirst) {
+  AddEngineer("eng-a", "field");
+  std::vector<std::string> ids;  // oldest first
+  for (int i = 0; i < 4; ++i) {
+    clock_.Advance(absl::Seconds(1));
+    v1::Ticket t;
+    ASSERT_TRUE(
+        Create(TicketRequest(absl::StrCat("l", i), i == 3 ? "acct-1" : "acct-0", v1::SEVERITY_P2),
+               &t)
+            .ok());
+    ids.push_back(t.ticket_id());
+  }
+  // The oldest is taken; the others wait past their accept deadline (P2, billable: 1 h) and
+  // are flagged.
+  auto offers = engine_->PendingOffers("eng-a");
+  ASSERT_TRUE(offers.ok()) << offers.status();
+  auto oldest = std::find_if(offers->begin(), offers->end(),
+                             [&](const auto& o) { return o.item_id == ids[0]; });
+  ASSERT_NE(oldest, offers->end());
+  ASSERT_TRUE(Accept("eng-a", oldest->offer_id).ok());
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_TRUE(desk_->Sweep().ok());
+
+  auto list = [&](v1::ListTicketsRequest req) {
+    v1::ListTicketsResponse resp;
+    auto ctx = As(kOperator);
+    grpc::Status st = tickets_->ListTickets(ctx.get(), req, &resp);
+    EXPECT_TRUE(st.ok()) << st.error_message();
+    std::vector<std::string> out;
+    for (const auto& t : resp.tickets()) out.push_back(t.ticket_id());
+    return std::make_pair(out, resp.next_page_token());
+  };
+  std::vector<std::string> all;
+  v1::ListTicketsRequest page;
+  page.set_page_size(3);
+  for (int n = 0; n < 4; ++n) {
+    auto [got, next] = list(page);
+    all.insert(all.end(), got.begin(), got.end());
+    if (next.empty()) break;
+    page.set_page_token(next);
+  }
+  EXPECT_EQ(all, std::vector<std::string>(ids.rbegin(), ids.rend()));
+  v1::ListTicketsRequest assigned;
+  assigned.add_statuses(v1::TICKET_STATUS_ASSIGNED);
+  EXPECT_EQ(list(assigned).first, std::vector<std::string>{ids[0]});
+  v1::ListTicketsRequest of_account;
+  of_account.set_account_id("acct-1");
+  EXPECT_EQ(list(of_account).first, std::vector<std::string>{ids[3]});
+  v1::ListTicketsRequest flagged;
+  flagged.set_flagged_only(true);
+  EXPECT_EQ(list(flagged).first, (std::vector<std::string>{ids[3], ids[2], ids[1]}));
+  v1::ListTicketsRequest bad;
+  bad.set_page_token("not-a-token");
+  v1::ListTicketsResponse resp;
+  auto ctx = As(kOperator);
+  grpc::Status st = tickets_->ListTickets(ctx.get(), bad, &resp);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(st.error_message().find("page_token"), std::string::npos) << st.error_message();
+}
+
 }  // namespace
 }  // namespace firstline::ticket_dispatch::testing
