@@ -1,6 +1,7 @@
 #include "lead-intake/lead_book.h"
 
 #include <algorithm>
+#include <array>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -163,14 +164,29 @@ absl::StatusOr<std::string> LeadBook::RecordRouting(const std::string& lead_id,
   return r->str;
 }
 
+// The fields of a lead's hash that make its Lead message, in the order Load reads them.
+constexpr std::array<const char*, 10> kLeadFields = {
+    "doc", "account", "status", "worker", "org", "rule", "offer", "due", "touches", "reason"};
+
 absl::StatusOr<std::vector<v1::Lead>> LeadBook::Load(const std::vector<std::string>& ids) {
-  std::vector<v1::Lead> leads;
+  // Every record in one round trip.
+  std::vector<std::vector<std::string>> reads;
   for (const std::string& id : ids) {
-    auto r = redis_.Command({"HMGET", Key("lead:" + id), "doc", "account", "status", "worker",
-                             "org", "rule", "offer", "due", "touches", "reason"});
-    if (!r.ok()) return r.status();
-    const auto& f = r->elements;
-    if (f.at(0).is_nil()) continue;  // expired between index and read
+    reads.push_back({"HMGET", Key("lead:" + id)});
+    reads.back().insert(reads.back().end(), kLeadFields.begin(), kLeadFields.end());
+  }
+  auto replies = redis_.Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  std::vector<v1::Lead> leads;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string& id = ids[i];
+    if (!(*replies)[i].ok()) return (*replies)[i].status();
+    const auto& f = (*replies)[i]->elements;
+    if (f.size() != kLeadFields.size()) {
+      return absl::InternalError(
+          absl::StrCat("lead ", id, ": ", f.size(), " fields read, not ", kLeadFields.size()));
+    }
+    if (f[0].is_nil()) continue;  // archived between index and read
     v1::Lead lead;
     if (!lead.ParseFromString(f[0].str)) {
       return absl::DataLossError(absl::StrCat("lead ", id, " has an unreadable record"));

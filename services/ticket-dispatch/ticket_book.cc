@@ -230,10 +230,19 @@ absl::StatusOr<std::pair<std::vector<v1::Ticket>, std::string>> TicketBook::List
   auto ids = redis_.Command(
       {"ZREVRANGE", index, std::to_string(offset), std::to_string(offset + page_size - 1)});
   if (!ids.ok()) return ids.status();
-  std::vector<v1::Ticket> out;
+  // The page's tickets in one round trip.
+  std::vector<std::vector<std::string>> reads;
   for (const auto& id : ids->elements) {
-    auto t = Get(id.str);
-    if (absl::IsNotFound(t.status())) continue;
+    reads.push_back({"HMGET", Key("t:" + id.str)});
+    reads.back().insert(reads.back().end(), kTicketFields.begin(), kTicketFields.end());
+  }
+  auto fields = redis_.Pipeline(reads);
+  if (!fields.ok()) return fields.status();
+  std::vector<v1::Ticket> out;
+  for (size_t i = 0; i < ids->elements.size(); ++i) {
+    if (!(*fields)[i].ok()) return (*fields)[i].status();
+    auto t = TicketFromFields(ids->elements[i].str, (*fields)[i]->elements);
+    if (absl::IsNotFound(t.status())) continue;  // archived between index and read
     if (!t.ok()) return t.status();
     bool ok = (q.statuses.empty() ||
                std::find(q.statuses.begin(), q.statuses.end(), t->status()) != q.statuses.end()) &&
