@@ -129,15 +129,31 @@ std::vector<std::string> RoutingEngine::EventArgs(const std::string& trace_id) c
   return {std::to_string(NowMs()), config_.producer, trace_id, config_.topic, IdBase()};
 }
 
-absl::Status RoutingEngine::UpsertWorker(const Worker& worker) {
-  if (auto st = ValidateWorker(worker); !st.ok()) return st;
-  auto r = redis_.Eval(
-      upsert_, {ver_key_},
-      {worker.id, WorkerToJson(worker), worker.organisation, std::to_string(worker.capacity),
-       std::to_string(worker.daily_cap), std::to_string(worker.weight), std::to_string(NowMs()),
-       absl::StrJoin(worker.pools, "|")});
+absl::Status RoutingEngine::UpsertWorker(const Worker& worker) { return UpsertWorkers({worker}); }
+
+absl::Status RoutingEngine::UpsertWorkers(const std::vector<Worker>& workers) {
+  if (workers.empty()) return absl::OkStatus();
+  std::vector<std::string> args{std::to_string(NowMs())};
+  args.reserve(1 + 7 * workers.size());
+  for (const auto& worker : workers) {
+    if (auto st = ValidateWorker(worker); !st.ok()) {
+      if (workers.size() == 1) return st;
+      return absl::Status(st.code(), absl::StrCat("worker ", worker.id, ": ", st.message()));
+    }
+    for (std::string a :
+         {worker.id, WorkerToJson(worker), worker.organisation, std::to_string(worker.capacity),
+          std::to_string(worker.daily_cap), std::to_string(worker.weight),
+          absl::StrJoin(worker.pools, "|")}) {
+      args.push_back(std::move(a));
+    }
+  }
+  auto r = redis_.Eval(upsert_, {ver_key_}, args);
   if (!r.ok()) return r.status();
-  roster_.Apply(r->integer, worker.id, std::make_shared<const Worker>(worker));
+  // The script bumped the version once per worker, in order.
+  int64_t version = r->integer - static_cast<int64_t>(workers.size());
+  for (const auto& worker : workers) {
+    roster_.Apply(++version, worker.id, std::make_shared<const Worker>(worker));
+  }
   // A new or widened worker may fit a parked item.
   return OfferParked().status();
 }

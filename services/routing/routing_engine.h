@@ -93,6 +93,9 @@ class RoutingEngine {
   std::shared_ptr<const Policy> policy() const;
 
   absl::Status UpsertWorker(const Worker& worker);
+  // All of them in one atomic script: each is validated first, and none is stored unless all
+  // are (a day's shift roster is applied whole).
+  absl::Status UpsertWorkers(const std::vector<Worker>& workers);
   // Off the roster: assigned items stay; pending offers fall due at once (the next ExpireDue
   // moves their items on) and can no longer be accepted.
   absl::Status RemoveWorker(const std::string& worker_id);

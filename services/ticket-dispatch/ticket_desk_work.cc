@@ -142,9 +142,7 @@ absl::StatusOr<int> TicketDesk::SetShiftRoster(const v1::SetShiftRosterRequest& 
     updated.push_back(std::move(*worker));
   }
   if (!errors.empty()) return errors.ToStatus();  // nothing applied on any error
-  for (const auto& w : updated) {
-    if (auto st = engine_.UpsertWorker(w); !st.ok()) return st;
-  }
+  if (auto st = engine_.UpsertWorkers(updated); !st.ok()) return st;
   return static_cast<int>(updated.size());
 }
 

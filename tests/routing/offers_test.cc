@@ -1,4 +1,6 @@
 // Offer lifecycle: decline, expiry, escalation, parking, capacity, fencing, events, receipts.
+#include <gmock/gmock.h>
+
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -221,6 +223,34 @@ TEST_F(OffersTest, RosterCacheIsPatchedInStepAndReloadedWhenAnotherInstanceMoved
   ASSERT_TRUE(engine_->RemoveWorker("w3").ok());
   EXPECT_FALSE(engine_->FindWorker("w3").has_value());
   EXPECT_TRUE(engine_->FindWorker("w2").has_value());
+}
+
+TEST_F(OffersTest, SeveralWorkersAreUpsertedWholeOrNotAtAll) {
+  auto other = MakeEngine(kPolicy);
+  AddWorker(*engine_, "w1", {"sales"});
+  Worker w1 = *engine_->FindWorker("w1");
+  w1.capacity = 9;
+  Worker w2 = w1;
+  w2.id = "w2";
+  Worker bad = w1;
+  bad.id = "bad";
+  bad.weight = 0;
+  auto refused = engine_->UpsertWorkers({w1, w2, bad});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.message()), ::testing::HasSubstr("worker bad: weight"));
+  EXPECT_EQ(engine_->FindWorker("w1")->capacity, 5);
+  EXPECT_FALSE(engine_->FindWorker("w2").has_value());
+  auto stored = client_.Command({"HEXISTS", "{rt:test}:roster", "w2"});
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->integer, 0);
+
+  ASSERT_TRUE(engine_->UpsertWorkers({w1, w2}).ok());
+  EXPECT_EQ(engine_->FindWorker("w1")->capacity, 9);  // both patched into this instance
+  EXPECT_EQ(engine_->FindWorker("w2")->capacity, 9);
+  EXPECT_EQ(Load("w1") + Load("w2"), 0);  // live counters kept / started
+  ASSERT_TRUE(other->Route(Lead("l1", "a1")).ok());  // and another instance reloads both
+  EXPECT_EQ(other->FindWorker("w1")->capacity, 9);
+  EXPECT_TRUE(other->FindWorker("w2").has_value());
 }
 
 TEST_F(OffersTest, PolicyReloadAppliesToTheNextDecision) {
