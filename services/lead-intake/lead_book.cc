@@ -24,7 +24,6 @@ namespace v1 = firstline::v1;
 using google::protobuf::util::TimeUtil;
 
 // How many index entries one List call reads at most while filtering.
-constexpr int kMaxScan = 5000;
 
 std::string Key(absl::string_view suffix) { return absl::StrCat(LeadBook::kTag, ":", suffix); }
 
@@ -168,16 +167,13 @@ absl::StatusOr<std::string> LeadBook::RecordRouting(const std::string& lead_id,
 constexpr std::array<const char*, 10> kLeadFields = {
     "doc", "account", "status", "worker", "org", "rule", "offer", "due", "touches", "reason"};
 
-absl::StatusOr<std::vector<v1::Lead>> LeadBook::Load(const std::vector<std::string>& ids) {
-  // Every record in one round trip.
-  std::vector<std::vector<std::string>> reads;
-  for (const std::string& id : ids) {
-    reads.push_back({"HMGET", Key("lead:" + id)});
-    reads.back().insert(reads.back().end(), kLeadFields.begin(), kLeadFields.end());
-  }
-  auto replies = redis_.Pipeline(reads);
+absl::StatusOr<std::vector<std::optional<v1::Lead>>> LeadBook::Load(
+    const std::vector<std::string>& ids) {
+  std::vector<std::string> keys;
+  for (const std::string& id : ids) keys.push_back(Key("lead:" + id));
+  auto replies = platform::ReadHashFields(redis_, keys, kLeadFields);
   if (!replies.ok()) return replies.status();
-  std::vector<v1::Lead> leads;
+  std::vector<std::optional<v1::Lead>> leads;
   for (size_t i = 0; i < ids.size(); ++i) {
     const std::string& id = ids[i];
     if (!(*replies)[i].ok()) return (*replies)[i].status();
@@ -186,7 +182,10 @@ absl::StatusOr<std::vector<v1::Lead>> LeadBook::Load(const std::vector<std::stri
       return absl::InternalError(
           absl::StrCat("lead ", id, ": ", f.size(), " fields read, not ", kLeadFields.size()));
     }
-    if (f[0].is_nil()) continue;  // archived between index and read
+    if (f[0].is_nil()) {  // archived between index and read
+      leads.emplace_back();
+      continue;
+    }
     v1::Lead lead;
     if (!lead.ParseFromString(f[0].str)) {
       return absl::DataLossError(absl::StrCat("lead ", id, " has an unreadable record"));
@@ -211,16 +210,13 @@ absl::StatusOr<std::vector<v1::Lead>> LeadBook::Load(const std::vector<std::stri
 absl::StatusOr<v1::Lead> LeadBook::Get(const std::string& lead_id) {
   auto leads = Load({lead_id});
   if (!leads.ok()) return leads.status();
-  if (leads->empty()) return absl::NotFoundError(absl::StrCat("lead ", lead_id, " does not exist"));
-  return std::move(leads->front());
+  if (!leads->front().has_value()) {
+    return absl::NotFoundError(absl::StrCat("lead ", lead_id, " does not exist"));
+  }
+  return std::move(*leads->front());
 }
 
 absl::StatusOr<LeadPage> LeadBook::List(const LeadQuery& query) {
-  const int page_size = query.page_size <= 0 ? platform::kDefaultPageSize
-                                             : std::min(query.page_size, platform::kMaxPageSize);
-  auto parsed_offset = platform::PageOffset(query.page_token);
-  if (!parsed_offset.ok()) return parsed_offset.status();
-  int64_t offset = *parsed_offset;
   std::string index = Key("leads");
   if (!query.worker_id.empty()) {
     index = Key("wl:" + query.worker_id);
@@ -229,31 +225,16 @@ absl::StatusOr<LeadPage> LeadBook::List(const LeadQuery& query) {
   } else if (!query.account_id.empty()) {
     index = Key("al:" + query.account_id);
   }
-  LeadPage page;
-  int scanned = 0;
-  while (static_cast<int>(page.leads.size()) < page_size && scanned < kMaxScan) {
-    auto ids = redis_.Command(
-        {"ZREVRANGE", index, std::to_string(offset), std::to_string(offset + page_size - 1)});
-    if (!ids.ok()) return ids.status();
-    if (ids->elements.empty()) return page;
-    std::vector<std::string> batch;
-    for (const auto& id : ids->elements) batch.push_back(id.str);
-    auto leads = Load(batch);
-    if (!leads.ok()) return leads.status();
-    offset += static_cast<int64_t>(batch.size());
-    scanned += static_cast<int>(batch.size());
-    for (auto& lead : *leads) {
-      bool status_ok = query.statuses.empty() ||
-                       std::find(query.statuses.begin(), query.statuses.end(), lead.status()) !=
-                           query.statuses.end();
-      bool account_ok = query.account_id.empty() || lead.account_id() == query.account_id;
-      bool worker_ok = query.worker_id.empty() || lead.routing().worker_id() == query.worker_id;
-      if (status_ok && account_ok && worker_ok) page.leads.push_back(std::move(lead));
-    }
-    if (static_cast<int>(batch.size()) < page_size) return page;
-  }
-  page.next_page_token = std::to_string(offset);
-  return page;
+  return platform::ReadIndexPage<v1::Lead>(
+      redis_, index, query.page_token, query.page_size,
+      [this](const std::vector<std::string>& ids) { return Load(ids); },
+      [&query](const v1::Lead& lead) {
+        return (query.statuses.empty() || std::find(query.statuses.begin(), query.statuses.end(),
+                                                    lead.status()) != query.statuses.end()) &&
+               (query.account_id.empty() || lead.account_id() == query.account_id) &&
+               (query.worker_id.empty() || lead.routing().worker_id() == query.worker_id) &&
+               (!query.visible || query.visible(lead));
+      });
 }
 
 absl::StatusOr<StatusChange> LeadBook::ChangeStatus(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "firstline/v1/lead_intake.pb.h"
 #include "lead-intake/lead_form.h"
 #include "platform/core/clock.h"
+#include "platform/redis/index_page.h"
 #include "platform/redis/redis_client.h"
 #include "platform/redis/redis_script.h"
 
@@ -55,14 +57,13 @@ struct LeadQuery {
   std::string account_id;  // leads of this account
   std::vector<firstline::v1::LeadStatus> statuses;
   std::string organisation_id;  // only leads routed to this organisation (partners)
+  // And only what this says the caller may see.
+  std::function<bool(const firstline::v1::Lead&)> visible;
   int page_size = 100;
   std::string page_token;
 };
 
-struct LeadPage {
-  std::vector<firstline::v1::Lead> leads;
-  std::string next_page_token;
-};
+using LeadPage = platform::IndexPage<firstline::v1::Lead>;
 
 // What routing needs to know about an account.
 struct AccountStanding {
@@ -115,7 +116,9 @@ class LeadBook {
   absl::Status MarkCustomer(const std::string& account_id);
 
  private:
-  absl::StatusOr<std::vector<firstline::v1::Lead>> Load(const std::vector<std::string>& ids);
+  // One entry per id (nullopt: no such lead), all in one round trip.
+  absl::StatusOr<std::vector<std::optional<firstline::v1::Lead>>> Load(
+      const std::vector<std::string>& ids);
   int64_t NowMs() const;
 
   platform::RedisClient& redis_;

@@ -80,7 +80,7 @@ grpc::ServerUnaryReactor* LeadIntakeService::ListLeads(grpc::CallbackServerConte
   return UnaryCall(authorizer_, pool_, context, Method("ListLeads"), [=, this](const Principal& p) {
     auto page = desk_.List(p, *request);
     if (!page.ok()) return page.status();
-    for (auto& lead : page->leads) *response->add_leads() = std::move(lead);
+    for (auto& lead : page->records) *response->add_leads() = std::move(lead);
     response->set_next_page_token(page->next_page_token);
     return absl::OkStatus();
   });

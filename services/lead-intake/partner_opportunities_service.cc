@@ -85,8 +85,10 @@ grpc::ServerUnaryReactor* PartnerOpportunitiesService::ListRegistrations(
                    [=, this](const Principal& p) {
                      auto page = desk_.List(p, *request);
                      if (!page.ok()) return page.status();
-                     for (auto& reg : page->first) *response->add_registrations() = std::move(reg);
-                     response->set_next_page_token(page->second);
+                     for (auto& reg : page->records) {
+                       *response->add_registrations() = std::move(reg);
+                     }
+                     response->set_next_page_token(page->next_page_token);
                      return absl::OkStatus();
                    });
 }

@@ -198,31 +198,23 @@ absl::StatusOr<v1::Registration> RegistrationBook::Get(const std::string& id) {
   return reg;
 }
 
-absl::StatusOr<std::pair<std::vector<v1::Registration>, std::string>> RegistrationBook::List(
+absl::StatusOr<RegistrationPage> RegistrationBook::List(
     const std::string& partner, const std::vector<v1::RegistrationStatus>& statuses, int page_size,
     const std::string& page_token) {
-  page_size =
-      page_size <= 0 ? platform::kDefaultPageSize : std::min(page_size, platform::kMaxPageSize);
-  auto parsed_offset = platform::PageOffset(page_token);
-  if (!parsed_offset.ok()) return parsed_offset.status();
-  const int64_t offset = *parsed_offset;
-  auto ids = redis_.Command({"ZREVRANGE", Key("pr:" + partner), std::to_string(offset),
-                             std::to_string(offset + page_size - 1)});
-  if (!ids.ok()) return ids.status();
-  std::vector<v1::Registration> out;
-  for (const auto& id : ids->elements) {
-    auto reg = Get(id.str);
-    if (absl::IsNotFound(reg.status())) continue;
-    if (!reg.ok()) return reg.status();
-    if (statuses.empty() ||
-        std::find(statuses.begin(), statuses.end(), reg->status()) != statuses.end()) {
-      out.push_back(std::move(*reg));
+  auto load = [this](const std::vector<std::string>& ids)
+      -> absl::StatusOr<std::vector<std::optional<v1::Registration>>> {
+    std::vector<std::optional<v1::Registration>> out;
+    for (const auto& id : ids) {
+      if (auto st = platform::AddPageRecord(Get(id), out); !st.ok()) return st;
     }
-  }
-  std::string next;
-  if (static_cast<int>(ids->elements.size()) == page_size)
-    next = std::to_string(offset + page_size);
-  return std::make_pair(std::move(out), next);
+    return out;
+  };
+  return platform::ReadIndexPage<v1::Registration>(
+      redis_, Key("pr:" + partner), page_token, page_size, load,
+      [&statuses](const v1::Registration& reg) {
+        return statuses.empty() ||
+               std::find(statuses.begin(), statuses.end(), reg.status()) != statuses.end();
+      });
 }
 
 absl::StatusOr<int> RegistrationBook::ExpireDue(int limit) {

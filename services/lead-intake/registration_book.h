@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -7,10 +8,13 @@
 #include "absl/time/time.h"
 #include "firstline/v1/lead_intake.pb.h"
 #include "platform/core/clock.h"
+#include "platform/redis/index_page.h"
 #include "platform/redis/redis_client.h"
 #include "platform/redis/redis_script.h"
 
 namespace firstline::lead_intake {
+
+using RegistrationPage = platform::IndexPage<firstline::v1::Registration>;
 
 struct RegistrationBookConfig {
   std::string producer = "lead-intake";
@@ -55,7 +59,7 @@ class RegistrationBook {
                                                      const std::string& trace_id);
   absl::StatusOr<firstline::v1::Registration> Get(const std::string& registration_id);
   // A partner's registrations, newest first; page token is an offset.
-  absl::StatusOr<std::pair<std::vector<firstline::v1::Registration>, std::string>> List(
+  absl::StatusOr<RegistrationPage> List(
       const std::string& partner, const std::vector<firstline::v1::RegistrationStatus>& statuses,
       int page_size, const std::string& page_token);
   // Ends protections whose time is up; returns how many.

@@ -193,7 +193,7 @@ absl::StatusOr<v1::Registration> RegistrationDesk::Get(const platform::Principal
   return reg;
 }
 
-absl::StatusOr<std::pair<std::vector<v1::Registration>, std::string>> RegistrationDesk::List(
+absl::StatusOr<RegistrationPage> RegistrationDesk::List(
     const platform::Principal& caller, const v1::ListRegistrationsRequest& request) {
   auto partner = PartnerOf(caller);
   if (!partner.ok()) return partner.status();

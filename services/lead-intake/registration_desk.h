@@ -35,8 +35,8 @@ class RegistrationDesk {
                                                      const std::string& trace_id);
   absl::StatusOr<firstline::v1::Registration> Get(const platform::Principal& caller,
                                                   const std::string& registration_id);
-  absl::StatusOr<std::pair<std::vector<firstline::v1::Registration>, std::string>> List(
-      const platform::Principal& partner, const firstline::v1::ListRegistrationsRequest& request);
+  absl::StatusOr<RegistrationPage> List(const platform::Principal& partner,
+                                        const firstline::v1::ListRegistrationsRequest& request);
   // Ends protections whose time is up.
   absl::StatusOr<int> Sweep(int limit = 100) { return book_.ExpireDue(limit); }
 

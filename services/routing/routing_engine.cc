@@ -140,10 +140,9 @@ absl::Status RoutingEngine::UpsertWorkers(const std::vector<Worker>& workers) {
       if (workers.size() == 1) return st;
       return absl::Status(st.code(), absl::StrCat("worker ", worker.id, ": ", st.message()));
     }
-    for (std::string a :
-         {worker.id, WorkerToJson(worker), worker.organisation, std::to_string(worker.capacity),
-          std::to_string(worker.daily_cap), std::to_string(worker.weight),
-          absl::StrJoin(worker.pools, "|")}) {
+    for (std::string a : {worker.id, WorkerToJson(worker), worker.organisation,
+                          std::to_string(worker.capacity), std::to_string(worker.daily_cap),
+                          std::to_string(worker.weight), absl::StrJoin(worker.pools, "|")}) {
       args.push_back(std::move(a));
     }
   }

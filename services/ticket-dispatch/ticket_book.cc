@@ -213,13 +213,7 @@ absl::StatusOr<std::string> TicketBook::RoutingItem(const std::string& ticket_id
   return r->str;
 }
 
-absl::StatusOr<std::pair<std::vector<v1::Ticket>, std::string>> TicketBook::List(
-    const TicketQuery& q) {
-  const int page_size =
-      q.page_size <= 0 ? platform::kDefaultPageSize : std::min(q.page_size, platform::kMaxPageSize);
-  auto parsed_offset = platform::PageOffset(q.page_token);
-  if (!parsed_offset.ok()) return parsed_offset.status();
-  int64_t offset = *parsed_offset;
+absl::StatusOr<TicketPage> TicketBook::List(const TicketQuery& q) {
   std::string index = Key("tickets");
   if (!q.engineer_id.empty())
     index = Key("et:" + q.engineer_id);
@@ -227,33 +221,28 @@ absl::StatusOr<std::pair<std::vector<v1::Ticket>, std::string>> TicketBook::List
     index = Key("ot:" + q.organisation_id);
   else if (!q.account_id.empty())
     index = Key("at:" + q.account_id);
-  auto ids = redis_.Command(
-      {"ZREVRANGE", index, std::to_string(offset), std::to_string(offset + page_size - 1)});
-  if (!ids.ok()) return ids.status();
-  // The page's tickets in one round trip.
-  std::vector<std::vector<std::string>> reads;
-  for (const auto& id : ids->elements) {
-    reads.push_back({"HMGET", Key("t:" + id.str)});
-    reads.back().insert(reads.back().end(), kTicketFields.begin(), kTicketFields.end());
-  }
-  auto fields = redis_.Pipeline(reads);
-  if (!fields.ok()) return fields.status();
-  std::vector<v1::Ticket> out;
-  for (size_t i = 0; i < ids->elements.size(); ++i) {
-    if (!(*fields)[i].ok()) return (*fields)[i].status();
-    auto t = TicketFromFields(ids->elements[i].str, (*fields)[i]->elements);
-    if (absl::IsNotFound(t.status())) continue;  // archived between index and read
-    if (!t.ok()) return t.status();
-    bool ok = (q.statuses.empty() ||
-               std::find(q.statuses.begin(), q.statuses.end(), t->status()) != q.statuses.end()) &&
-              (!q.flagged_only || t->flagged()) &&
-              (q.account_id.empty() || t->account_id() == q.account_id);
-    if (ok) out.push_back(std::move(*t));
-  }
-  std::string next;
-  if (static_cast<int>(ids->elements.size()) == page_size)
-    next = std::to_string(offset + page_size);
-  return std::make_pair(std::move(out), next);
+  auto load = [this](const std::vector<std::string>& ids)
+      -> absl::StatusOr<std::vector<std::optional<v1::Ticket>>> {
+    std::vector<std::string> keys;
+    for (const auto& id : ids) keys.push_back(Key("t:" + id));
+    auto fields = platform::ReadHashFields(redis_, keys, kTicketFields);
+    if (!fields.ok()) return fields.status();
+    std::vector<std::optional<v1::Ticket>> out;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (!(*fields)[i].ok()) return (*fields)[i].status();
+      auto st = platform::AddPageRecord(TicketFromFields(ids[i], (*fields)[i]->elements), out);
+      if (!st.ok()) return st;
+    }
+    return out;
+  };
+  return platform::ReadIndexPage<v1::Ticket>(
+      redis_, index, q.page_token, q.page_size, load, [&q](const v1::Ticket& t) {
+        return (q.statuses.empty() ||
+                std::find(q.statuses.begin(), q.statuses.end(), t.status()) != q.statuses.end()) &&
+               (!q.flagged_only || t.flagged()) &&
+               (q.account_id.empty() || t.account_id() == q.account_id) &&
+               (!q.visible || q.visible(t));
+      });
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> TicketBook::ClaimBreaches(

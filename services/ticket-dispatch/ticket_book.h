@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "platform/core/clock.h"
 #include "platform/outbox/event_template.h"
 #include "platform/outbox/outbox_event.h"
+#include "platform/redis/index_page.h"
 #include "platform/redis/redis_client.h"
 #include "platform/redis/redis_script.h"
 
@@ -55,9 +57,13 @@ struct TicketQuery {
   std::string account_id;
   std::vector<firstline::v1::TicketStatus> statuses;
   bool flagged_only = false;
+  // And only what this says the caller may see.
+  std::function<bool(const firstline::v1::Ticket&)> visible;
   int page_size = 100;
   std::string page_token;
 };
+
+using TicketPage = platform::IndexPage<firstline::v1::Ticket>;
 
 struct StatusMove {
   firstline::v1::TicketStatus before = firstline::v1::TICKET_STATUS_UNSPECIFIED;
@@ -96,8 +102,7 @@ class TicketBook {
   absl::StatusOr<std::string> RoutingItem(const std::string& ticket_id);
   // The ticket behind an engine item ("<ticket>" or "<ticket>-r<n>"; ticket ids are hex).
   static std::string TicketOfItem(const std::string& item_id);
-  absl::StatusOr<std::pair<std::vector<firstline::v1::Ticket>, std::string>> List(
-      const TicketQuery& query);
+  absl::StatusOr<TicketPage> List(const TicketQuery& query);
   // Claims due deadline timers; returns (ticket, kind) pairs.
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ClaimBreaches(int limit);
   absl::StatusOr<std::vector<std::string>> Unrouted(absl::Duration age, int limit);

@@ -168,8 +168,8 @@ absl::StatusOr<v1::Ticket> TicketDesk::Get(const platform::Principal& caller,
   return t;
 }
 
-absl::StatusOr<std::pair<std::vector<v1::Ticket>, std::string>> TicketDesk::List(
-    const platform::Principal& caller, const v1::ListTicketsRequest& r) {
+absl::StatusOr<TicketPage> TicketDesk::List(const platform::Principal& caller,
+                                            const v1::ListTicketsRequest& r) {
   if (auto size = platform::PageSize(r.page_size()); !size.ok()) return size.status();
   TicketQuery q;
   q.account_id = r.account_id();
@@ -187,10 +187,8 @@ absl::StatusOr<std::pair<std::vector<v1::Ticket>, std::string>> TicketDesk::List
   } else {
     q.engineer_id = r.engineer_id();
   }
-  auto page = book_.List(q);
-  if (!page.ok()) return page.status();
-  std::erase_if(page->first, [&](const v1::Ticket& t) { return !CanSee(caller, t); });
-  return page;
+  q.visible = [&caller](const v1::Ticket& t) { return CanSee(caller, t); };
+  return book_.List(q);
 }
 
 absl::StatusOr<v1::Ticket> TicketDesk::Cancel(const platform::Principal& caller,

@@ -42,8 +42,8 @@ class TicketDesk {
                                                const std::string& trace_id);
   absl::StatusOr<firstline::v1::Ticket> Get(const platform::Principal& caller,
                                             const std::string& ticket_id);
-  absl::StatusOr<std::pair<std::vector<firstline::v1::Ticket>, std::string>> List(
-      const platform::Principal& caller, const firstline::v1::ListTicketsRequest& request);
+  absl::StatusOr<TicketPage> List(const platform::Principal& caller,
+                                  const firstline::v1::ListTicketsRequest& request);
   absl::StatusOr<firstline::v1::Ticket> Cancel(const platform::Principal& caller,
                                                const std::string& ticket_id,
                                                const std::string& reason,

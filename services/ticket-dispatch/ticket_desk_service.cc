@@ -57,8 +57,8 @@ grpc::ServerUnaryReactor* TicketDeskService::ListTickets(grpc::CallbackServerCon
                    [=, this](const Principal& p) {
                      auto page = parts_.desk.List(p, *request);
                      if (!page.ok()) return page.status();
-                     for (auto& t : page->first) *response->add_tickets() = std::move(t);
-                     response->set_next_page_token(page->second);
+                     for (auto& t : page->records) *response->add_tickets() = std::move(t);
+                     response->set_next_page_token(page->next_page_token);
                      return absl::OkStatus();
                    });
 }

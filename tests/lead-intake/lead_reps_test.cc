@@ -164,6 +164,17 @@ TEST_F(LeadRepsTest, ListLeadsFiltersByStatusAndAccountAndPagesNewestFirst) {
   v1::ListLeadsRequest assigned;
   assigned.add_statuses(v1::LEAD_STATUS_ASSIGNED);
   EXPECT_EQ(list(assigned).first, (std::vector<std::string>{ids[2], ids[1]}));
+  // Filtered pages of one: each full, found past the leads the filter drops.
+  assigned.set_page_size(1);
+  auto [one, after_one] = list(assigned);
+  EXPECT_EQ(one, std::vector<std::string>{ids[2]});
+  assigned.set_page_token(after_one);
+  auto [two, after_two] = list(assigned);
+  EXPECT_EQ(two, std::vector<std::string>{ids[1]});
+  assigned.set_page_token(after_two);
+  EXPECT_EQ(list(assigned), std::make_pair(std::vector<std::string>{}, std::string()));
+  assigned.clear_page_token();
+  assigned.set_page_size(0);
   v1::ListLeadsRequest of_account;
   of_account.set_account_id(account);
   EXPECT_EQ(list(of_account).first, (std::vector<std::string>{ids[3], ids[1]}));

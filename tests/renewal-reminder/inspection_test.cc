@@ -106,9 +106,9 @@ TEST_F(InspectionTest, ADueInspectionRaisesOneTicketEvenWhenTheCallIsRetried) {
   query.account_id = "acct-1";
   auto listed = ticket_book_->List(query);
   ASSERT_TRUE(listed.ok()) << listed.status();
-  ASSERT_EQ(listed->first.size(), 1u);
-  EXPECT_EQ(listed->first[0].category(), v1::TICKET_CATEGORY_INSPECTION);
-  EXPECT_EQ(listed->first[0].channel(), v1::TICKET_CHANNEL_INSPECTION);
+  ASSERT_EQ(listed->records.size(), 1u);
+  EXPECT_EQ(listed->records[0].category(), v1::TICKET_CATEGORY_INSPECTION);
+  EXPECT_EQ(listed->records[0].channel(), v1::TICKET_CHANNEL_INSPECTION);
 }
 
 }  // namespace

@@ -247,7 +247,7 @@ TEST_F(OffersTest, SeveralWorkersAreUpsertedWholeOrNotAtAll) {
   ASSERT_TRUE(engine_->UpsertWorkers({w1, w2}).ok());
   EXPECT_EQ(engine_->FindWorker("w1")->capacity, 9);  // both patched into this instance
   EXPECT_EQ(engine_->FindWorker("w2")->capacity, 9);
-  EXPECT_EQ(Load("w1") + Load("w2"), 0);  // live counters kept / started
+  EXPECT_EQ(Load("w1") + Load("w2"), 0);             // live counters kept / started
   ASSERT_TRUE(other->Route(Lead("l1", "a1")).ok());  // and another instance reloads both
   EXPECT_EQ(other->FindWorker("w1")->capacity, 9);
   EXPECT_TRUE(other->FindWorker("w2").has_value());

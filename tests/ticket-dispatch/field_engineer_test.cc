@@ -330,6 +330,19 @@ TEST_F(FieldEngineerTest, ListTicketsFiltersByStatusAccountAndFlagAndPagesNewest
   v1::ListTicketsRequest flagged;
   flagged.set_flagged_only(true);
   EXPECT_EQ(list(flagged).first, (std::vector<std::string>{ids[3], ids[2], ids[1]}));
+  // A filtered page is filled from further down the index, not cut short where the unfiltered
+  // page would end; its token continues right after the last ticket read.
+  assigned.set_page_size(1);
+  auto [only, after_only] = list(assigned);
+  EXPECT_EQ(only, std::vector<std::string>{ids[0]});
+  ASSERT_FALSE(after_only.empty());
+  assigned.set_page_token(after_only);
+  EXPECT_EQ(list(assigned), std::make_pair(std::vector<std::string>{}, std::string()));
+  flagged.set_page_size(2);
+  auto [first_two, next_flagged] = list(flagged);
+  EXPECT_EQ(first_two, (std::vector<std::string>{ids[3], ids[2]}));
+  flagged.set_page_token(next_flagged);
+  EXPECT_EQ(list(flagged), std::make_pair(std::vector<std::string>{ids[1]}, std::string()));
   v1::ListTicketsRequest bad;
   bad.set_page_token("not-a-token");
   v1::ListTicketsResponse resp;
