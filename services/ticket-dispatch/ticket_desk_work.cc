@@ -44,6 +44,10 @@ absl::StatusOr<v1::Ticket> TicketDesk::UpdateStatus(const platform::Principal& e
   std::string next;
   if (r.unable_to_resolve()) {
     next = "reopen";
+    // Whoever takes the escalated round needs to know what was tried.
+    if (r.notes().empty()) {
+      return absl::InvalidArgumentError("notes: required when unable to resolve (what was tried)");
+    }
   } else if (r.status() == v1::TICKET_STATUS_EN_ROUTE) {
     next = "en_route";
   } else if (r.status() == v1::TICKET_STATUS_ON_SITE) {

@@ -232,12 +232,7 @@ TEST_F(FieldEngineerTest, OnSiteByTheAppointmentsEndOrTheTicketIsFlaggedWithABre
     return r;
   };
   auto move = [&](const std::string& id, v1::TicketStatus status) {
-    v1::UpdateTicketStatusRequest req;
-    req.set_ticket_id(id);
-    req.set_status(status);
-    v1::UpdateTicketStatusResponse resp;
-    auto ctx = As(Engineer("eng-a"));
-    grpc::Status st = field_->UpdateTicketStatus(ctx.get(), req, &resp);
+    grpc::Status st = UpdateStatus(Engineer("eng-a"), id, status);
     EXPECT_TRUE(st.ok()) << st.error_message();
   };
   v1::Ticket late;

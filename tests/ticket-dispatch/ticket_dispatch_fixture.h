@@ -27,6 +27,16 @@ using platform::PrincipalKind;
 
 inline constexpr const char* kTicketPolicy = R"(version: "tickets-test"
 rules:
+  - name: escalated
+    when:
+      escalated: "true"
+    targets:
+      - strategy: least_loaded
+        pool: supervisors
+        offer_timeout: 30m
+      - strategy: least_loaded
+        pool: field
+        offer_timeout: 2h
   - name: p1-broadcast
     when:
       priority: P1
@@ -177,6 +187,22 @@ class TicketDispatchFixture : public ::testing::Test {
     auto ctx = As(Engineer(engineer, org));
     grpc::Status st = field_->AcceptOffer(ctx.get(), req, &resp);
     ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+
+  // UpdateTicketStatus by `engineer`; ASSIGNED means "unable to resolve" (handed back).
+  grpc::Status UpdateStatus(const Principal& engineer, const std::string& ticket_id,
+                            v1::TicketStatus status, const std::string& notes = "done",
+                            v1::Ticket* out = nullptr) {
+    v1::UpdateTicketStatusRequest req;
+    req.set_ticket_id(ticket_id);
+    req.set_status(status);
+    req.set_notes(notes);
+    req.set_unable_to_resolve(status == v1::TICKET_STATUS_ASSIGNED);
+    v1::UpdateTicketStatusResponse resp;
+    auto ctx = As(engineer);
+    grpc::Status st = field_->UpdateTicketStatus(ctx.get(), req, &resp);
+    if (out != nullptr) *out = resp.ticket();
+    return st;
   }
 
   v1::Ticket Get(const std::string& id) {

@@ -279,13 +279,7 @@ TEST_F(TicketDispatchFixture, BadTicketsNameEveryFieldAndTransitionsAreChecked) 
   v1::Ticket t;
   ASSERT_TRUE(Create(TicketRequest("b2", "acct-1"), &t).ok());
   auto update = [&](const std::string& who, v1::TicketStatus s) {
-    v1::UpdateTicketStatusRequest req;
-    req.set_ticket_id(t.ticket_id());
-    req.set_status(s);
-    req.set_notes("done");
-    v1::UpdateTicketStatusResponse resp;
-    auto ctx = As(Engineer(who));
-    return field_->UpdateTicketStatus(ctx.get(), req, &resp);
+    return UpdateStatus(Engineer(who), t.ticket_id(), s);
   };
   EXPECT_EQ(update(t.dispatch().offered_to(0), v1::TICKET_STATUS_RESOLVED).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);  // not accepted yet
@@ -310,14 +304,11 @@ TEST_F(TicketDispatchFixture, ResolutionSchedulesAFollowUpAndTheScoreIsRecordedO
   v1::Ticket t;
   ASSERT_TRUE(Create(TicketRequest("f1", "acct-1"), &t).ok());
   ASSERT_TRUE(Accept("eng-a", engine_->PendingOffers("eng-a")->front().offer_id).ok());
-  v1::UpdateTicketStatusRequest done;
-  done.set_ticket_id(t.ticket_id());
-  done.set_status(v1::TICKET_STATUS_RESOLVED);
-  done.set_notes("patched the closing job");
-  v1::UpdateTicketStatusResponse resolved;
-  auto ctx = As(Engineer("eng-a"));
-  ASSERT_TRUE(field_->UpdateTicketStatus(ctx.get(), done, &resolved).ok());
-  EXPECT_EQ(resolved.ticket().resolution_notes(), "patched the closing job");
+  v1::Ticket resolved;
+  ASSERT_TRUE(UpdateStatus(Engineer("eng-a"), t.ticket_id(), v1::TICKET_STATUS_RESOLVED,
+                           "patched the closing job", &resolved)
+                  .ok());
+  EXPECT_EQ(resolved.resolution_notes(), "patched the closing job");
   auto score = [&](int s) {
     v1::RecordSatisfactionRequest req;
     req.set_ticket_id(t.ticket_id());
@@ -382,18 +373,53 @@ TEST_F(TicketDispatchFixture, SweepAdoptsADispatchACrashedInstanceNeverRecorded)
 namespace firstline::ticket_dispatch::testing {
 namespace {
 
+TEST_F(TicketDispatchFixture, AHandedBackTicketIsDispatchedAgainAtOnceFlaggedToASupervisor) {
+  AddEngineer("eng-a", "field");
+  v1::Ticket t;
+  ASSERT_TRUE(Create(TicketRequest("hb-1", "acct-1"), &t).ok());
+  AcceptTheOffer("eng-a");
+  AddEngineer("boss", "supervisors");  // joins after the first round: that one went to eng-a
+  EXPECT_EQ(
+      UpdateStatus(Engineer("eng-a"), t.ticket_id(), v1::TICKET_STATUS_ASSIGNED, "").error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);  // handing back needs notes
+  EXPECT_EQ(UpdateStatus(Engineer("boss"), t.ticket_id(), v1::TICKET_STATUS_ASSIGNED, "not mine")
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // only the assignee hands it back
+  v1::Ticket handed;
+  ASSERT_TRUE(UpdateStatus(Engineer("eng-a"), t.ticket_id(), v1::TICKET_STATUS_ASSIGNED,
+                           "needs a database specialist", &handed)
+                  .ok());
+  // A new round at once, under the escalation rule, not back to the engineer who gave up.
+  EXPECT_EQ(handed.status(), v1::TICKET_STATUS_OFFERED);
+  EXPECT_TRUE(handed.flagged());
+  EXPECT_EQ(handed.dispatch().rule(), "escalated");
+  ASSERT_EQ(handed.dispatch().offered_to_size(), 1);
+  EXPECT_EQ(handed.dispatch().offered_to(0), "boss");
+  EXPECT_TRUE(handed.dispatch().engineer_id().empty());
+  // eng-a no longer holds it: its list is empty and its capacity is free again.
+  v1::ListTicketsRequest mine;
+  v1::ListTicketsResponse listed;
+  auto ctx = As(Engineer("eng-a"));
+  ASSERT_TRUE(tickets_->ListTickets(ctx.get(), mine, &listed).ok());
+  EXPECT_EQ(listed.tickets_size(), 0);
+  auto load = runtime_->redis().Command({"HGET", "{rt:tickets}:w:eng-a", "load"});
+  ASSERT_TRUE(load.ok());
+  EXPECT_EQ(load->str, "0");
+  AcceptTheOffer("boss");
+  const v1::Ticket taken = Get(t.ticket_id());
+  EXPECT_EQ(taken.status(), v1::TICKET_STATUS_ASSIGNED);
+  EXPECT_EQ(taken.dispatch().engineer_id(), "boss");
+  EXPECT_TRUE(taken.flagged());
+}
+
 TEST_F(TicketDispatchFixture, ClosedTicketsAreArchivedAfterTheirRetentionOpenOnesNever) {
   AddEngineer("eng-p", "field", {"erp", "erp:v9", "erp:finance"}, "partner-x");
   auto move = [&](const std::string& engineer, const std::string& org, const std::string& id,
                   bool resolved) {
-    v1::UpdateTicketStatusRequest req;
-    req.set_ticket_id(id);
-    req.set_status(resolved ? v1::TICKET_STATUS_RESOLVED : v1::TICKET_STATUS_ASSIGNED);
-    req.set_unable_to_resolve(!resolved);
-    req.set_notes("tried the closing job");
-    v1::UpdateTicketStatusResponse resp;
-    auto ctx = As(Engineer(engineer, org));
-    grpc::Status st = field_->UpdateTicketStatus(ctx.get(), req, &resp);
+    grpc::Status st =
+        UpdateStatus(Engineer(engineer, org), id,
+                     resolved ? v1::TICKET_STATUS_RESOLVED : v1::TICKET_STATUS_ASSIGNED,
+                     "tried the closing job");
     ASSERT_TRUE(st.ok()) << st.error_message();
   };
   // Assigned to a partner's engineer, handed back, then resolved by the vendor's: the ticket
