@@ -277,5 +277,169 @@ TEST_F(RenewalsServiceTest, TheOperatorsQueueIsListedPageByPageSoonestFirst) {
   EXPECT_EQ(st.error_message(), "page_token: not a token this service issued");
 }
 
+TEST_F(RenewalsServiceTest, AnOperatorSetsAnAccountsProfileOnceAndBadFieldsAreNamed) {
+  v1::SetAccountProfileRequest set;
+  set.set_idempotency_key("prof-1");
+  auto* p = set.mutable_profile();
+  p->set_account_id("acct-9");
+  p->set_value_tier(v1::VALUE_TIER_VIP);
+  p->set_relationship_type(v1::RELATIONSHIP_TYPE_TECHNICAL);
+  p->set_time_zone("Asia/Shanghai");
+  p->mutable_quiet_hours()->set_start_minute(22 * 60);
+  p->mutable_quiet_hours()->set_end_minute(8 * 60);
+  p->set_preferred_channel(v1::CONTACT_CHANNEL_WECHAT);
+  v1::SetAccountProfileResponse stored;
+  auto by_rep = As(kRep);
+  EXPECT_EQ(stub_->SetAccountProfile(by_rep.get(), set, &stored).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  auto by_operator = As(kOperator);
+  ASSERT_TRUE(stub_->SetAccountProfile(by_operator.get(), set, &stored).ok());
+  EXPECT_EQ(stored.profile().SerializeAsString(), set.profile().SerializeAsString());
+
+  // A retry gets the first answer; the same key for another profile is refused.
+  v1::SetAccountProfileResponse retried;
+  auto c0 = As(kOperator);
+  ASSERT_TRUE(stub_->SetAccountProfile(c0.get(), set, &retried).ok());
+  EXPECT_EQ(retried.SerializeAsString(), stored.SerializeAsString());
+  v1::SetAccountProfileRequest again = set;
+  again.mutable_profile()->set_value_tier(v1::VALUE_TIER_KOL);
+  auto c1 = As(kOperator);
+  grpc::Status st = stub_->SetAccountProfile(c1.get(), again, &retried);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << st.error_message();
+  v1::GetAccountRequest get;
+  get.set_account_id("acct-9");
+  v1::GetAccountResponse account;
+  auto c2 = As(kRep);
+  ASSERT_TRUE(stub_->GetAccount(c2.get(), get, &account).ok());
+  EXPECT_EQ(account.profile().value_tier(), v1::VALUE_TIER_VIP);
+  EXPECT_EQ(account.profile().quiet_hours().start_minute(), 22 * 60);
+
+  v1::SetAccountProfileRequest bad = set;
+  bad.set_idempotency_key("prof-2");
+  bad.mutable_profile()->set_time_zone("Mars/Olympus");
+  bad.mutable_profile()->mutable_quiet_hours()->set_end_minute(1440);
+  auto c3 = As(kOperator);
+  st = stub_->SetAccountProfile(c3.get(), bad, &stored);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  for (const char* field : {"profile.time_zone", "profile.quiet_hours.end_minute"}) {
+    EXPECT_NE(st.error_message().find(field), std::string::npos) << st.error_message();
+  }
+  auto c4 = As(kRep);
+  ASSERT_TRUE(stub_->GetAccount(c4.get(), get, &account).ok());
+  EXPECT_EQ(account.profile().time_zone(), "Asia/Shanghai");  // nothing written on error
+}
+
+TEST_F(RenewalsServiceTest, TheOwnerSnoozesAnOperatorReassignsAndOthersAreRefused) {
+  v1::RecordContractResponse recorded;
+  auto c1 = As(kService);
+  ASSERT_TRUE(stub_->RecordContract(c1.get(), Request("k-1", 1), &recorded).ok());
+  clock_.Set(At("2027-03-12T01:30:00Z"));
+  ASSERT_EQ(*desk_->FireDue("trace"), 1);
+  const std::string id = "renewal:c-100:2027-06-10:T-90";
+  auto snooze = [&](const Principal& who, const std::string& key, absl::Time until,
+                    v1::Reminder* out = nullptr) {
+    v1::SnoozeReminderRequest req;
+    req.set_idempotency_key(key);
+    req.set_reminder_id(id);
+    *req.mutable_until() = platform::ToProtoTime(until);
+    v1::SnoozeReminderResponse resp;
+    auto ctx = As(who);
+    grpc::Status st = stub_->SnoozeReminder(ctx.get(), req, &resp);
+    if (out != nullptr) *out = resp.reminder();
+    return st;
+  };
+  const Principal other_rep{"rep-8", PrincipalKind::kRep, "vendor"};
+  EXPECT_EQ(snooze(other_rep, "s-0", clock_.Now() + absl::Hours(1)).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status past = snooze(kRep, "s-1", clock_.Now() - absl::Minutes(1));
+  EXPECT_EQ(past.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(past.error_message(), "until: must be in the future");
+  v1::Reminder snoozed;
+  ASSERT_TRUE(snooze(kRep, "s-2", clock_.Now() + absl::Hours(48), &snoozed).ok());
+  EXPECT_EQ(snoozed.state(), v1::REMINDER_STATE_SNOOZED);
+
+  auto reassign = [&](const Principal& who, const std::string& key, const std::string& owner,
+                      v1::Reminder* out = nullptr) {
+    v1::ReassignReminderRequest req;
+    req.set_idempotency_key(key);
+    req.set_reminder_id(id);
+    req.set_owner_id(owner);
+    v1::ReassignReminderResponse resp;
+    auto ctx = As(who);
+    grpc::Status st = stub_->ReassignReminder(ctx.get(), req, &resp);
+    if (out != nullptr) *out = resp.reminder();
+    return st;
+  };
+  EXPECT_EQ(reassign(kRep, "r-1", "rep-9").error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status nobody = reassign(kOperator, "r-2", "");
+  EXPECT_EQ(nobody.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(nobody.error_message().find("owner_id"), std::string::npos) << nobody.error_message();
+  v1::Reminder moved;
+  ASSERT_TRUE(reassign(kOperator, "r-3", "rep-9", &moved).ok());
+  EXPECT_EQ(moved.owner_id(), "rep-9");
+
+  // It falls due again after the snooze, as rep-9's task; rep-7 no longer sees it.
+  clock_.Advance(absl::Hours(49));
+  ASSERT_EQ(*desk_->FireDue("trace"), 1);
+  auto listed = [&](const Principal& who) {
+    v1::ListRemindersRequest req;
+    req.add_states(v1::REMINDER_STATE_DUE);
+    v1::ListRemindersResponse resp;
+    auto ctx = As(who);
+    EXPECT_TRUE(stub_->ListReminders(ctx.get(), req, &resp).ok());
+    std::vector<std::string> ids;
+    for (const auto& r : resp.reminders()) ids.push_back(r.reminder_id());
+    return ids;
+  };
+  EXPECT_EQ(listed(Principal{"rep-9", PrincipalKind::kRep, "vendor"}),
+            std::vector<std::string>{id});
+  EXPECT_TRUE(listed(kRep).empty());
+}
+
+TEST_F(RenewalsServiceTest, RedAccountsAreListedLowestScoreFirstPageByPage) {
+  // Four accounts with 10 tickets and 4 breaches in the last 90 days (48); satisfaction 1, 2
+  // and 3 turn three of them red (24, 30, 36); the fourth stays yellow.
+  for (int a = 0; a < 4; ++a) {
+    const std::string account = absl::StrCat("acct-r", a);
+    for (int i = 0; i < 10; ++i) {
+      const std::string ticket = absl::StrCat(account, "-t", i);
+      ASSERT_TRUE(health_->Note(account, HealthSignal::kTicket, ticket, clock_.Now()).ok());
+      if (i < 4) {
+        ASSERT_TRUE(health_->Note(account, HealthSignal::kBreach, ticket, clock_.Now()).ok());
+      }
+    }
+    if (a < 3) {
+      ASSERT_TRUE(
+          health_->Note(account, HealthSignal::kSatisfaction, "s", clock_.Now(), a + 1).ok());
+    }
+    ASSERT_TRUE(desk_->RecomputeHealth(account, "trace").ok());
+  }
+  auto page = [&](const Principal& who, const std::string& token) {
+    v1::ListAtRiskAccountsRequest req;
+    req.set_page_size(2);
+    req.set_page_token(token);
+    v1::ListAtRiskAccountsResponse resp;
+    auto ctx = As(who);
+    grpc::Status st = stub_->ListAtRiskAccounts(ctx.get(), req, &resp);
+    return std::make_pair(st, resp);
+  };
+  EXPECT_EQ(page(kRep, "").first.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  auto [st1, first] = page(kOperator, "");
+  ASSERT_TRUE(st1.ok()) << st1.error_message();
+  ASSERT_EQ(first.accounts_size(), 2);
+  EXPECT_EQ(first.accounts(0).account_id(), "acct-r0");
+  EXPECT_EQ(first.accounts(0).score(), 24);
+  EXPECT_EQ(first.accounts(1).account_id(), "acct-r1");
+  EXPECT_EQ(first.accounts(1).band(), v1::HEALTH_BAND_RED);
+  ASSERT_FALSE(first.next_page_token().empty());
+  auto [st2, second] = page(kService, first.next_page_token());
+  ASSERT_TRUE(st2.ok()) << st2.error_message();
+  ASSERT_EQ(second.accounts_size(), 1);
+  EXPECT_EQ(second.accounts(0).account_id(), "acct-r2");
+  EXPECT_EQ(second.accounts(0).score(), 36);
+  EXPECT_TRUE(second.next_page_token().empty());
+  EXPECT_EQ(page(kOperator, "x").first.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 }  // namespace
 }  // namespace firstline::renewal
