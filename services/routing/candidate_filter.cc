@@ -24,12 +24,23 @@ FilterResult Filter(const Roster& roster, const WorkItem& item, const Target& ta
   std::map<std::string, std::string> day_by_zone;
   // Why a worker is out, formatted only when it is listed: a large roster excludes thousands
   // per decision.
-  enum class Why { kNone, kNoOrganisation, kPool, kOrganisation, kSkill, kRegion, kShift };
+  enum class Why {
+    kNone,
+    kNoOrganisation,
+    kExcluded,
+    kPool,
+    kOrganisation,
+    kSkill,
+    kRegion,
+    kShift
+  };
   for (const auto& entry : roster) {
     const Worker& w = Deref(entry);
     Why why = Why::kNone;
     if (organisation_unresolved) {
       why = Why::kNoOrganisation;
+    } else if (item.excluded.contains(w.id)) {
+      why = Why::kExcluded;
     } else if (target.strategy != Strategy::kOwner && !w.pools.contains(target.pool)) {
       why = Why::kPool;
     } else if (!organisation.empty() && w.organisation != organisation) {
@@ -55,6 +66,9 @@ FilterResult Filter(const Roster& roster, const WorkItem& item, const Target& ta
     switch (why) {
       case Why::kNoOrganisation:
         reason = absl::StrCat("item has no ", target.organisation.substr(1));
+        break;
+      case Why::kExcluded:
+        reason = "excluded from this item";
         break;
       case Why::kPool:
         reason = absl::StrCat("not in pool ", target.pool);

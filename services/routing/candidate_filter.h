@@ -28,10 +28,11 @@ struct FilterResult {
   size_t unlisted_exclusions = 0;     // the rest, only counted (no reason is formatted)
 };
 
-// The static half of candidate filtering, pure: pool and organisation, every required skill
-// (the target's and the item's), region, inside the shift now. Live state (status, presence,
-// capacity, daily cap) is checked by the reservation script, atomically with the pick.
-// `roster` is sorted by id, so results are deterministic. Candidates point into `roster`.
+// The static half of candidate filtering, pure: the item's excluded workers, pool and
+// organisation, every required skill (the target's and the item's), region, inside the shift
+// now. Live state (status, presence, capacity, daily cap) is checked by the reservation
+// script, atomically with the pick. `roster` is sorted by id, so results are deterministic.
+// Candidates point into `roster`.
 FilterResult FilterCandidates(const std::vector<Worker>& roster, const WorkItem& item,
                               const Target& target, absl::Time now, size_t max_listed = SIZE_MAX);
 FilterResult FilterCandidates(const std::vector<const Worker*>& roster, const WorkItem& item,

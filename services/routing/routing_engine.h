@@ -198,7 +198,4 @@ class RoutingEngine {
   OfferBatcher offers_;
 };
 
-// The item as the engine stores it with its state (for routing it again later).
-std::string WorkItemToJson(const WorkItem& item);
-
 }  // namespace firstline::routing

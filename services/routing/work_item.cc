@@ -38,6 +38,10 @@ absl::Status ValidateWorkItem(const WorkItem& item) {
       errors.Add("skills[" + std::to_string(i) + "]", "must be 1-64 characters");
     }
   }
+  if (item.excluded.size() > kMaxExcludedWorkers) errors.Add("excluded", "at most 64 workers");
+  for (const auto& w : item.excluded) {
+    if (!IdOk(w)) errors.Add("excluded", "worker ids must be 1-128 characters without spaces");
+  }
   return errors.ToStatus();
 }
 
@@ -72,19 +76,22 @@ absl::StatusOr<WorkItem> WorkItemFromJson(absl::string_view text) {
       }
     }
   }
-  if (j.contains("skills")) {
-    if (!j["skills"].is_array()) {
-      errors.Add("skills", "must be an array of strings");
-    } else {
-      for (const auto& s : j["skills"]) {
-        if (s.is_string()) {
-          item.skills.push_back(s.get<std::string>());
-        } else {
-          errors.Add("skills", "must be an array of strings");
-        }
+  auto strings = [&](const char* name, auto add) {
+    if (!j.contains(name)) return;
+    if (!j[name].is_array()) {
+      errors.Add(name, "must be an array of strings");
+      return;
+    }
+    for (const auto& s : j[name]) {
+      if (s.is_string()) {
+        add(s.get<std::string>());
+      } else {
+        errors.Add(name, "must be an array of strings");
       }
     }
-  }
+  };
+  strings("skills", [&](std::string s) { item.skills.push_back(std::move(s)); });
+  strings("excluded", [&](std::string s) { item.excluded.insert(std::move(s)); });
   if (!errors.empty()) return errors.ToStatus();
   if (auto st = ValidateWorkItem(item); !st.ok()) return st;
   return item;
@@ -100,6 +107,7 @@ std::string WorkItemToJson(const WorkItem& item) {
                       {"account_id", item.account_id},
                       {"attributes", item.attributes},
                       {"skills", item.skills}};
+  if (!item.excluded.empty()) j["excluded"] = item.excluded;
   return j.dump();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,9 @@ struct WorkItem {
   std::string account_id;
   std::map<std::string, std::string> attributes;
   std::vector<std::string> skills;  // every one is required of a worker
+  // Workers never offered this item, whatever the target (say, the engineer who handed a
+  // ticket back as unable to resolve).
+  std::set<std::string> excluded;
 
   std::string Attribute(absl::string_view name) const {
     auto it = attributes.find(std::string(name));
@@ -25,11 +29,16 @@ struct WorkItem {
   }
 };
 
+inline constexpr size_t kMaxExcludedWorkers = 64;
+
 // Checks an item: id, kind and account present and short, attribute names and values sane;
 // INVALID_ARGUMENT naming every bad field.
 absl::Status ValidateWorkItem(const WorkItem& item);
 
-// Reads an item from JSON: {"id", "kind", "account_id", "attributes": {..}, "skills": [..]}.
+// Reads an item from JSON: {"id", "kind", "account_id", "attributes": {..}, "skills": [..],
+// "excluded": [..]}.
 absl::StatusOr<WorkItem> WorkItemFromJson(absl::string_view json);
+// The item as the engine stores it with its state (for routing it again later).
+std::string WorkItemToJson(const WorkItem& item);
 
 }  // namespace firstline::routing

@@ -24,8 +24,9 @@ namespace {
 
 // The ticket hash's fields a Ticket is built from, in TicketFromFields' order; Get reads them
 // and the dispatch script answers with them.
-constexpr std::array<const char*, 10> kTicketFields = {
-    "doc", "status", "offered", "engineer", "org", "rule", "flagged", "breached", "notes", "sat"};
+constexpr std::array<const char*, 11> kTicketFields = {"doc",   "status", "offered", "engineer",
+                                                       "org",   "rule",   "flagged", "breached",
+                                                       "notes", "sat",    "handed"};
 
 namespace v1 = firstline::v1;
 using google::protobuf::util::TimeUtil;
@@ -202,6 +203,10 @@ absl::StatusOr<v1::Ticket> TicketBook::TicketFromFields(
   }
   t.set_resolution_notes(f[8].str);
   if (!f[9].is_nil()) t.mutable_satisfaction()->ParseFromString(f[9].str);
+  d->clear_handed_back_by();
+  for (absl::string_view w : absl::StrSplit(f[10].str, '|', absl::SkipEmpty())) {
+    d->add_handed_back_by(std::string(w));
+  }
   return t;
 }
 

@@ -37,6 +37,12 @@ routing::WorkItem WorkItemFor(const v1::Ticket& t, const std::string& routing_it
   a["on_site"] = t.needs_on_site() ? "true" : "false";
   if (!t.location().region().empty()) a["region"] = t.location().region();
   if (t.flagged()) a["escalated"] = "true";
+  // The latest who handed it back, as many as an item may exclude.
+  const auto& handed = t.dispatch().handed_back_by();
+  for (int i = handed.size() - 1; i >= 0 && item.excluded.size() < routing::kMaxExcludedWorkers;
+       --i) {
+    item.excluded.insert(handed[i]);
+  }
   const auto& p = t.product();
   item.skills.push_back(p.product_line());
   if (!p.version().empty()) item.skills.push_back(p.product_line() + ":" + p.version());

@@ -152,6 +152,23 @@ TEST(WorkerJsonTest, RoundTripsAndNamesBadFields) {
   EXPECT_NE(limits.status().message().find("weight"), absl::string_view::npos);
 }
 
+TEST(CandidateFilterTest, AnItemsExcludedWorkersAreNeverCandidatesWhateverTheTarget) {
+  std::vector<Worker> roster = {MakeWorker("gave-up", "vendor", {"field"}),
+                                MakeWorker("fresh", "vendor", {"field"})};
+  WorkItem item{"t-1-r2", "ticket", "acct", {}, {}};
+  item.excluded = {"gave-up"};
+  platform::FakeClock clock;
+  Target field;
+  field.pool = "field";
+  FilterResult r = FilterCandidates(roster, item, field, clock.Now());
+  EXPECT_EQ(Ids(r), std::vector<std::string>{"fresh"});
+  EXPECT_EQ(ReasonFor(r, "gave-up"), "excluded from this item");
+  Target owner;  // not even as the account's owner
+  owner.strategy = Strategy::kOwner;
+  EXPECT_EQ(Ids(FilterCandidates(roster, item, owner, clock.Now())),
+            std::vector<std::string>{"fresh"});
+}
+
 TEST(WorkItemTest, BadItemsNameTheirFields) {
   auto item = WorkItemFromJson(R"({"id":"a:b","kind":"email","skills":[1]})");
   ASSERT_FALSE(item.ok());
@@ -165,6 +182,21 @@ TEST(WorkItemTest, BadItemsNameTheirFields) {
     "attributes":{"region":"CN-ZJ"},"skills":["erp"]})");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->Attribute("region"), "CN-ZJ");
+  EXPECT_TRUE(ok->excluded.empty());
+
+  WorkItem handed = *ok;
+  handed.excluded = {"eng-a", "eng-b"};
+  auto round_trip = WorkItemFromJson(WorkItemToJson(handed));
+  ASSERT_TRUE(round_trip.ok()) << round_trip.status();
+  EXPECT_EQ(round_trip->excluded, handed.excluded);
+  auto bad = WorkItemFromJson(R"({"id":"l1","kind":"lead","account_id":"a1","excluded":"eng-a"})");
+  EXPECT_EQ(bad.status().message(), "excluded: must be an array of strings");
+  handed.excluded = {"has space"};
+  EXPECT_NE(ValidateWorkItem(handed).message().find("excluded"), absl::string_view::npos);
+  handed.excluded.clear();
+  for (size_t i = 0; i <= kMaxExcludedWorkers; ++i) handed.excluded.insert("w" + std::to_string(i));
+  EXPECT_NE(ValidateWorkItem(handed).message().find("excluded: at most 64"),
+            absl::string_view::npos);
 }
 
 }  // namespace

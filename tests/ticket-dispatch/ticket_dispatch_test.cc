@@ -410,6 +410,29 @@ TEST_F(TicketDispatchFixture, AHandedBackTicketIsDispatchedAgainAtOnceFlaggedToA
   EXPECT_EQ(taken.status(), v1::TICKET_STATUS_ASSIGNED);
   EXPECT_EQ(taken.dispatch().engineer_id(), "boss");
   EXPECT_TRUE(taken.flagged());
+  auto handed_by = [](const v1::Ticket& x) {
+    return std::vector<std::string>(x.dispatch().handed_back_by().begin(),
+                                    x.dispatch().handed_back_by().end());
+  };
+  EXPECT_EQ(handed_by(taken), std::vector<std::string>{"eng-a"});
+
+  // The supervisor gives up too: neither of them is offered it again, though both are free
+  // and fit; the field engineer who joined meanwhile is.
+  AddEngineer("eng-b", "field");
+  v1::Ticket third;
+  ASSERT_TRUE(UpdateStatus(Engineer("boss"), t.ticket_id(), v1::TICKET_STATUS_ASSIGNED,
+                           "customer's server is down", &third)
+                  .ok());
+  ASSERT_EQ(third.dispatch().offered_to_size(), 1);
+  EXPECT_EQ(third.dispatch().offered_to(0), "eng-b");
+  EXPECT_EQ(handed_by(third), (std::vector<std::string>{"eng-a", "boss"}));
+  v1::DeclineOfferRequest decline;
+  decline.set_offer_id(engine_->PendingOffers("eng-b")->front().offer_id);
+  decline.set_reason("on leave tomorrow");
+  v1::DeclineOfferResponse declined;
+  auto by_b = As(Engineer("eng-b"));
+  ASSERT_TRUE(field_->DeclineOffer(by_b.get(), decline, &declined).ok());
+  EXPECT_EQ(Get(t.ticket_id()).status(), v1::TICKET_STATUS_PARKED);  // nobody else fits
 }
 
 TEST_F(TicketDispatchFixture, ClosedTicketsAreArchivedAfterTheirRetentionOpenOnesNever) {

@@ -26,11 +26,14 @@ elseif after == 'resolved' then
   closed_at(id, now)
   outbox_emit_template(OUTBOX, ARGV[6], f[2], 12, '')
 elseif after == 'reopen' then
-  -- Unable to resolve: a new routing round under a new item id, flagged for escalation.
+  -- Unable to resolve: a new routing round under a new item id, flagged for escalation; the
+  -- engineer who gave up ("|a|b|") is never offered it again.
   local rounds = tonumber(f[6] or '1') + 1
   local rid = id .. '-r' .. rounds  -- engine item ids hold no ':'
+  local handed = redis.call('HGET', t, 'handed') or '|'
   redis.call('HSET', t, 'status', 'new', 'status_at', now, 'engineer', '', 'offered', '',
-    'rid', rid, 'rounds', rounds, 'flagged', 1, 'rts', 0, 'notes', ARGV[5])
+    'rid', rid, 'rounds', rounds, 'flagged', 1, 'rts', 0, 'notes', ARGV[5],
+    'handed', handed .. ARGV[4] .. '|')
   redis.call('ZREM', P .. 'et:' .. ARGV[4], id)
   redis.call('ZADD', P .. 'unrouted', now, id)
   after = 'new'
