@@ -1,6 +1,7 @@
 #include "lead-intake/registration_book.h"
 
 #include <algorithm>
+#include <array>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -177,12 +178,19 @@ absl::StatusOr<v1::Registration> RegistrationBook::Change(const std::string& id,
   return Get(id);
 }
 
-absl::StatusOr<v1::Registration> RegistrationBook::Get(const std::string& id) {
-  auto r =
-      redis_.Command({"HMGET", Key("reg:" + id), "doc", "status", "until", "extended", "reason"});
-  if (!r.ok()) return r.status();
-  const auto& f = r->elements;
-  if (f.at(0).is_nil()) {
+namespace {
+
+// The registration hash's fields a Registration is built from, in FromFields' order.
+constexpr std::array<const char*, 5> kRegistrationFields = {"doc", "status", "until", "extended",
+                                                            "reason"};
+
+absl::StatusOr<v1::Registration> FromFields(const std::string& id,
+                                            const std::vector<platform::RedisValue>& f) {
+  if (f.size() != kRegistrationFields.size()) {
+    return absl::InternalError(absl::StrCat("registration ", id, ": ", f.size(),
+                                            " fields read, not ", kRegistrationFields.size()));
+  }
+  if (f[0].is_nil()) {
     return absl::NotFoundError(absl::StrCat("registration ", id, " does not exist"));
   }
   v1::Registration reg;
@@ -198,14 +206,31 @@ absl::StatusOr<v1::Registration> RegistrationBook::Get(const std::string& id) {
   return reg;
 }
 
+}  // namespace
+
+absl::StatusOr<v1::Registration> RegistrationBook::Get(const std::string& id) {
+  std::vector<std::string> read = {"HMGET", Key("reg:" + id)};
+  read.insert(read.end(), kRegistrationFields.begin(), kRegistrationFields.end());
+  auto r = redis_.Command(read);
+  if (!r.ok()) return r.status();
+  return FromFields(id, r->elements);
+}
+
 absl::StatusOr<RegistrationPage> RegistrationBook::List(
     const std::string& partner, const std::vector<v1::RegistrationStatus>& statuses, int page_size,
     const std::string& page_token) {
   auto load = [this](const std::vector<std::string>& ids)
       -> absl::StatusOr<std::vector<std::optional<v1::Registration>>> {
+    // The page's registrations in one round trip.
+    std::vector<std::string> keys;
+    for (const auto& id : ids) keys.push_back(Key("reg:" + id));
+    auto fields = platform::ReadHashFields(redis_, keys, kRegistrationFields);
+    if (!fields.ok()) return fields.status();
     std::vector<std::optional<v1::Registration>> out;
-    for (const auto& id : ids) {
-      if (auto st = platform::AddPageRecord(Get(id), out); !st.ok()) return st;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (!(*fields)[i].ok()) return (*fields)[i].status();
+      auto st = platform::AddPageRecord(FromFields(ids[i], (*fields)[i]->elements), out);
+      if (!st.ok()) return st;
     }
     return out;
   };

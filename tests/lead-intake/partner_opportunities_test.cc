@@ -187,6 +187,28 @@ TEST_F(PartnerOpportunitiesTest, PartnersSeeAndChangeOnlyTheirOwnRegistrations) 
   auto x2_ctx = As(Partner("partner-x"));
   ASSERT_TRUE(partners_->GetRegistration(x2_ctx.get(), get, &got).ok());
   EXPECT_EQ(got.registration().status(), v1::REGISTRATION_STATUS_WITHDRAWN);
+
+  // Listed by status a page at a time: withdrawn ones before and after are passed over, so
+  // the page holds the approved one rather than coming back empty with a token.
+  v1::Registration kept, dropped;
+  ASSERT_TRUE(Register(Partner("partner-x"), Registration("r4", "Eta Foods"), &kept).ok());
+  ASSERT_TRUE(Register(Partner("partner-x"), Registration("r5", "Theta Tools"), &dropped).ok());
+  withdraw.set_registration_id(dropped.registration_id());
+  auto x3_ctx = As(Partner("partner-x"));
+  ASSERT_TRUE(partners_->WithdrawRegistration(x3_ctx.get(), withdraw, &withdrawn).ok());
+  v1::ListRegistrationsRequest approved;
+  approved.add_statuses(v1::REGISTRATION_STATUS_APPROVED);
+  approved.set_page_size(1);
+  auto x4_ctx = As(Partner("partner-x"));
+  ASSERT_TRUE(partners_->ListRegistrations(x4_ctx.get(), approved, &list).ok());
+  ASSERT_EQ(list.registrations_size(), 1);
+  EXPECT_EQ(list.registrations(0).registration_id(), kept.registration_id());
+  ASSERT_FALSE(list.next_page_token().empty());
+  approved.set_page_token(list.next_page_token());
+  auto x5_ctx = As(Partner("partner-x"));
+  ASSERT_TRUE(partners_->ListRegistrations(x5_ctx.get(), approved, &list).ok());
+  EXPECT_EQ(list.registrations_size(), 0);
+  EXPECT_TRUE(list.next_page_token().empty());
 }
 
 TEST_F(PartnerOpportunitiesTest, BadRegistrationNamesEveryBadField) {
