@@ -489,9 +489,7 @@ TEST_F(LeadIntakeFixture, ClosedLeadsAreArchivedAfterTheirRetentionOpenOnesNever
     return r.ok() && r->integer == 1;
   };
   auto indexed = [&](const std::string& index, const std::string& id) {
-    auto r = redis.Command({"ZSCORE", index, id});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() && !r->is_nil();
+    return firstline::testing::InSortedSet(redis, index, id);
   };
   ASSERT_TRUE(exists("{li}:lead:" + won.lead_id() + ":touches"));
 

@@ -58,4 +58,10 @@ std::vector<firstline::v1::Envelope> ReadEnvelopesUntil(
   }
 }
 
+bool InSortedSet(platform::RedisClient& redis, const std::string& key, const std::string& member) {
+  auto r = redis.Command({"ZSCORE", key, member});
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() && !r->is_nil();
+}
+
 }  // namespace firstline::testing

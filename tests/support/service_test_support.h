@@ -11,6 +11,7 @@
 #include "firstline/v1/events.pb.h"
 #include "platform/auth/principal.h"
 #include "platform/core/clock.h"
+#include "platform/redis/redis_client.h"
 #include "platform/runtime/runtime_config.h"
 #include "support/mock_kafka.h"
 #include "support/redis_server.h"
@@ -39,5 +40,8 @@ std::vector<firstline::v1::Envelope> ReadEnvelopesUntil(
     const MockKafka& kafka, const std::string& topic,
     const std::function<bool(const firstline::v1::Envelope&)>& wanted,
     absl::Duration timeout = absl::Seconds(30));
+
+// Whether `member` is in the sorted set `key` (an index entry); a failed read fails the test.
+bool InSortedSet(platform::RedisClient& redis, const std::string& key, const std::string& member);
 
 }  // namespace firstline::testing

@@ -477,9 +477,7 @@ TEST_F(TicketDispatchFixture, ClosedTicketsAreArchivedAfterTheirRetentionOpenOne
 
   auto& redis = runtime_->redis();
   auto indexed = [&](const std::string& index, const std::string& id) {
-    auto r = redis.Command({"ZSCORE", index, id});
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() && !r->is_nil();
+    return firstline::testing::InSortedSet(redis, index, id);
   };
   ASSERT_TRUE(indexed("{td}:ot:partner-x", twice.ticket_id()));
   ASSERT_TRUE(indexed("{td}:ot:vendor", twice.ticket_id()));
