@@ -23,8 +23,6 @@ namespace {
 namespace v1 = firstline::v1;
 using google::protobuf::util::TimeUtil;
 
-// How many index entries one List call reads at most while filtering.
-
 std::string Key(absl::string_view suffix) { return absl::StrCat(LeadBook::kTag, ":", suffix); }
 
 int64_t Int(const platform::RedisValue& v) {
