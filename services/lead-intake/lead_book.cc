@@ -165,44 +165,40 @@ absl::StatusOr<std::string> LeadBook::RecordRouting(const std::string& lead_id,
 constexpr std::array<const char*, 10> kLeadFields = {
     "doc", "account", "status", "worker", "org", "rule", "offer", "due", "touches", "reason"};
 
+namespace {
+
+absl::StatusOr<v1::Lead> LeadFromFields(const std::string& id,
+                                        const std::vector<platform::RedisValue>& f) {
+  if (f.size() != kLeadFields.size()) {
+    return absl::InternalError(
+        absl::StrCat("lead ", id, ": ", f.size(), " fields read, not ", kLeadFields.size()));
+  }
+  if (f[0].is_nil()) return absl::NotFoundError(absl::StrCat("lead ", id, " does not exist"));
+  v1::Lead lead;
+  if (!lead.ParseFromString(f[0].str)) {
+    return absl::DataLossError(absl::StrCat("lead ", id, " has an unreadable record"));
+  }
+  lead.set_lead_id(id);
+  lead.set_account_id(f[1].str);
+  lead.set_status(LeadStatusFromName(f[2].str));
+  auto* routing = lead.mutable_routing();
+  routing->set_worker_id(f[3].str);
+  routing->set_organisation_id(f[4].str);
+  routing->set_rule(f[5].str);
+  routing->set_offer_id(f[6].str);
+  routing->set_parked(f[2].str == "parked");
+  if (!f[7].is_nil()) *lead.mutable_first_response_due() = MsToTimestamp(Int(f[7]));
+  lead.set_merged_touches(static_cast<int32_t>(Int(f[8])));
+  lead.set_disqualified_reason(f[9].str);
+  return lead;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<std::optional<v1::Lead>>> LeadBook::Load(
     const std::vector<std::string>& ids) {
-  std::vector<std::string> keys;
-  for (const std::string& id : ids) keys.push_back(Key("lead:" + id));
-  auto replies = platform::ReadHashFields(redis_, keys, kLeadFields);
-  if (!replies.ok()) return replies.status();
-  std::vector<std::optional<v1::Lead>> leads;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const std::string& id = ids[i];
-    if (!(*replies)[i].ok()) return (*replies)[i].status();
-    const auto& f = (*replies)[i]->elements;
-    if (f.size() != kLeadFields.size()) {
-      return absl::InternalError(
-          absl::StrCat("lead ", id, ": ", f.size(), " fields read, not ", kLeadFields.size()));
-    }
-    if (f[0].is_nil()) {  // archived between index and read
-      leads.emplace_back();
-      continue;
-    }
-    v1::Lead lead;
-    if (!lead.ParseFromString(f[0].str)) {
-      return absl::DataLossError(absl::StrCat("lead ", id, " has an unreadable record"));
-    }
-    lead.set_lead_id(id);
-    lead.set_account_id(f[1].str);
-    lead.set_status(LeadStatusFromName(f[2].str));
-    auto* routing = lead.mutable_routing();
-    routing->set_worker_id(f[3].str);
-    routing->set_organisation_id(f[4].str);
-    routing->set_rule(f[5].str);
-    routing->set_offer_id(f[6].str);
-    routing->set_parked(f[2].str == "parked");
-    if (!f[7].is_nil()) *lead.mutable_first_response_due() = MsToTimestamp(Int(f[7]));
-    lead.set_merged_touches(static_cast<int32_t>(Int(f[8])));
-    lead.set_disqualified_reason(f[9].str);
-    leads.push_back(std::move(lead));
-  }
-  return leads;
+  return platform::ReadHashRecords<v1::Lead>(redis_, Key("lead:"), ids, kLeadFields,
+                                             LeadFromFields);
 }
 
 absl::StatusOr<v1::Lead> LeadBook::Get(const std::string& lead_id) {

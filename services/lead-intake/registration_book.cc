@@ -219,20 +219,9 @@ absl::StatusOr<v1::Registration> RegistrationBook::Get(const std::string& id) {
 absl::StatusOr<RegistrationPage> RegistrationBook::List(
     const std::string& partner, const std::vector<v1::RegistrationStatus>& statuses, int page_size,
     const std::string& page_token) {
-  auto load = [this](const std::vector<std::string>& ids)
-      -> absl::StatusOr<std::vector<std::optional<v1::Registration>>> {
-    // The page's registrations in one round trip.
-    std::vector<std::string> keys;
-    for (const auto& id : ids) keys.push_back(Key("reg:" + id));
-    auto fields = platform::ReadHashFields(redis_, keys, kRegistrationFields);
-    if (!fields.ok()) return fields.status();
-    std::vector<std::optional<v1::Registration>> out;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (!(*fields)[i].ok()) return (*fields)[i].status();
-      auto st = platform::AddPageRecord(FromFields(ids[i], (*fields)[i]->elements), out);
-      if (!st.ok()) return st;
-    }
-    return out;
+  auto load = [this](const std::vector<std::string>& ids) {
+    return platform::ReadHashRecords<v1::Registration>(redis_, Key("reg:"), ids,
+                                                       kRegistrationFields, FromFields);
   };
   return platform::ReadIndexPage<v1::Registration>(
       redis_, Key("pr:" + partner), page_token, page_size, load,

@@ -226,19 +226,9 @@ absl::StatusOr<TicketPage> TicketBook::List(const TicketQuery& q) {
     index = Key("ot:" + q.organisation_id);
   else if (!q.account_id.empty())
     index = Key("at:" + q.account_id);
-  auto load = [this](const std::vector<std::string>& ids)
-      -> absl::StatusOr<std::vector<std::optional<v1::Ticket>>> {
-    std::vector<std::string> keys;
-    for (const auto& id : ids) keys.push_back(Key("t:" + id));
-    auto fields = platform::ReadHashFields(redis_, keys, kTicketFields);
-    if (!fields.ok()) return fields.status();
-    std::vector<std::optional<v1::Ticket>> out;
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (!(*fields)[i].ok()) return (*fields)[i].status();
-      auto st = platform::AddPageRecord(TicketFromFields(ids[i], (*fields)[i]->elements), out);
-      if (!st.ok()) return st;
-    }
-    return out;
+  auto load = [this](const std::vector<std::string>& ids) {
+    return platform::ReadHashRecords<v1::Ticket>(redis_, Key("t:"), ids, kTicketFields,
+                                                 &TicketBook::TicketFromFields);
   };
   return platform::ReadIndexPage<v1::Ticket>(
       redis_, index, q.page_token, q.page_size, load, [&q](const v1::Ticket& t) {

@@ -49,11 +49,18 @@ std::vector<firstline::v1::Envelope> ReadEnvelopes(const MockKafka& kafka, const
 std::vector<firstline::v1::Envelope> ReadEnvelopesUntil(
     const MockKafka& kafka, const std::string& topic,
     const std::function<bool(const firstline::v1::Envelope&)>& wanted, absl::Duration timeout) {
+  // One reader for the whole wait: joining a consumer takes far longer than a poll.
+  TopicReader reader(kafka.Config(), topic, kafka.partitions());
   const absl::Time deadline = absl::Now() + timeout;
   std::vector<firstline::v1::Envelope> out;
   while (true) {
-    out = ReadEnvelopes(kafka, topic, out.size() + 1,
-                        std::max(absl::ZeroDuration(), deadline - absl::Now()));
+    const auto& messages =
+        reader.ReadAtLeast(out.size() + 1, std::max(absl::ZeroDuration(), deadline - absl::Now()));
+    for (size_t i = out.size(); i < messages.size(); ++i) {
+      firstline::v1::Envelope e;
+      EXPECT_TRUE(e.ParseFromString(messages[i].value)) << "unreadable event on " << topic;
+      out.push_back(std::move(e));
+    }
     if (std::any_of(out.begin(), out.end(), wanted) || absl::Now() >= deadline) return out;
   }
 }

@@ -24,31 +24,36 @@ struct IndexPage {
   std::string next_page_token;  // empty at the end of the index
 };
 
-// The same fields of each of `keys`' hashes (an HMGET each), all in one round trip: how a
-// loader reads a page's records. One reply per key, in order.
-template <typename Fields>
-absl::StatusOr<std::vector<absl::StatusOr<RedisValue>>> ReadHashFields(
-    RedisClient& redis, const std::vector<std::string>& keys, const Fields& fields) {
+// A page loader for records kept in hashes ("<key_prefix><id>"): the same `fields` of each,
+// all in one round trip, each made into a record by `parse(id, replies)`, whose NOT_FOUND
+// (no hash: archived since it was indexed) is answered as nullopt.
+//   Parse: absl::StatusOr<Record>(const std::string& id, const std::vector<RedisValue>&)
+template <typename Record, typename Fields, typename Parse>
+absl::StatusOr<std::vector<std::optional<Record>>> ReadHashRecords(
+    RedisClient& redis, const std::string& key_prefix, const std::vector<std::string>& ids,
+    const Fields& fields, Parse parse) {
   std::vector<std::vector<std::string>> reads;
-  reads.reserve(keys.size());
-  for (const auto& key : keys) {
-    reads.push_back({"HMGET", key});
+  reads.reserve(ids.size());
+  for (const auto& id : ids) {
+    reads.push_back({"HMGET", key_prefix + id});
     reads.back().insert(reads.back().end(), std::begin(fields), std::end(fields));
   }
-  return redis.Pipeline(reads);
-}
-
-// Adds one record read for a page to a loader's answer: NOT_FOUND (archived since it was
-// indexed) as nullopt; any other error is the loader's.
-template <typename Record>
-absl::Status AddPageRecord(absl::StatusOr<Record> record, std::vector<std::optional<Record>>& out) {
-  if (absl::IsNotFound(record.status())) {
-    out.emplace_back();
-    return absl::OkStatus();
+  auto replies = redis.Pipeline(reads);
+  if (!replies.ok()) return replies.status();
+  std::vector<std::optional<Record>> out;
+  out.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!(*replies)[i].ok()) return (*replies)[i].status();
+    absl::StatusOr<Record> record = parse(ids[i], (*replies)[i]->elements);
+    if (absl::IsNotFound(record.status())) {
+      out.emplace_back();
+    } else if (!record.ok()) {
+      return record.status();
+    } else {
+      out.emplace_back(std::move(*record));
+    }
   }
-  if (!record.ok()) return record.status();
-  out.emplace_back(std::move(*record));
-  return absl::OkStatus();
+  return out;
 }
 
 // Lists a sorted-set index newest first: up to `page_size` records that `keep` accepts, from
